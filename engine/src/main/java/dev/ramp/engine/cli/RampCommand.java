@@ -10,7 +10,11 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.Provider.class,
     description = "Progressive delivery for Kubernetes: canary rollouts with out-of-process plugins.",
-    subcommands = {VersionCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      VersionCommand.class,
+      PluginCommand.class,
+      CommandLine.HelpCommand.class
+    })
 final class RampCommand implements Runnable {
 
   @Option(
