@@ -47,6 +47,10 @@ final class PluginSupport {
       Map<String, String> env,
       Duration startTimeout) {
     Path cache = Path.of(System.getProperty("java.io.tmpdir"), "ramp-plugin-cache");
+    // On a command line a relative path means the working directory, as everywhere else.
+    if (!location.contains("://") && !location.startsWith("/")) {
+      location = Path.of(location).toAbsolutePath().toString();
+    }
     Path file = new PluginArtifacts(cache, Duration.ofSeconds(60)).resolve(name, location, sha256);
     Path runner = runnerJar();
     if (file.toString().endsWith(".jar") && !Files.isRegularFile(runner)) {
