@@ -5,5 +5,5 @@ import picocli.CommandLine.Command;
 @Command(
     name = "plugin",
     description = "Check and debug plugins without a cluster.",
-    subcommands = {PluginRunCommand.class})
+    subcommands = {PluginVerifyCommand.class, PluginRunCommand.class})
 final class PluginCommand {}
