@@ -9,8 +9,9 @@ import org.pf4j.PluginManager;
 /**
  * A plugin's class loader that takes the plugin API, and every library its types expose, from
  * the runner first. A plugin JAR that bundles its own copy of them still works: its classes
- * then implement the runner's {@code StepPlugin}, not a look-alike from the JAR. Everything
- * else comes from the plugin JAR first, so its own libraries stay its own.
+ * then implement the runner's {@code StepPlugin}, not a look-alike from the JAR. A class of those
+ * packages that the runner lacks still loads from the plugin. Everything else comes from the
+ * plugin JAR first, so its own libraries stay its own.
  */
 final class ApiFirstClassLoader extends PluginClassLoader {
 
@@ -41,7 +42,12 @@ final class ApiFirstClassLoader extends PluginClassLoader {
   @Override
   public Class<?> loadClass(String className) throws ClassNotFoundException {
     if (shared(className)) {
-      return getParent().loadClass(className);
+      try {
+        return getParent().loadClass(className);
+      } catch (ClassNotFoundException notShared) {
+        // A package the runner does not have (a plugin of its own under dev.ramp.plugin.sdk):
+        // the plugin's copy it is.
+      }
     }
     return super.loadClass(className);
   }

@@ -2,7 +2,11 @@ package dev.ramp.plugin.sdk.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ramp.plugin.api.StepPlugin;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.pf4j.DefaultPluginDescriptor;
+import org.pf4j.JarPluginManager;
 
 class ApiFirstClassLoaderTest {
 
@@ -22,5 +26,36 @@ class ApiFirstClassLoaderTest {
     assertThat(ApiFirstClassLoader.shared("com.acme.CountingStep")).isFalse();
     assertThat(ApiFirstClassLoader.shared("okhttp3.OkHttpClient")).isFalse();
     assertThat(ApiFirstClassLoader.shared("com.google.common.collect.ImmutableList")).isFalse();
+  }
+
+  @Test
+  void aSharedClassComesFromTheRunnerEvenWhenThePluginHasACopy() throws Exception {
+    Path apiCopy = codeSource(StepPlugin.class);
+    try (ApiFirstClassLoader loader = loader(getClass().getClassLoader(), apiCopy)) {
+      assertThat(loader.loadClass("dev.ramp.plugin.api.StepPlugin")).isSameAs(StepPlugin.class);
+    }
+  }
+
+  @Test
+  void aClassOfASharedPackageThatTheRunnerLacksComesFromThePlugin() throws Exception {
+    Path testClasses = codeSource(getClass());
+    // The platform loader sees no dev.ramp class at all, as a runner without this one.
+    try (ApiFirstClassLoader loader = loader(ClassLoader.getPlatformClassLoader(), testClasses)) {
+      Class<?> own = loader.loadClass(getClass().getName());
+      assertThat(own.getClassLoader()).isSameAs(loader);
+    }
+  }
+
+  private static ApiFirstClassLoader loader(ClassLoader parent, Path pluginPath) {
+    DefaultPluginDescriptor descriptor =
+        new DefaultPluginDescriptor("acme-test", "", "", "1.0.0", "", "", "");
+    ApiFirstClassLoader loader =
+        new ApiFirstClassLoader(new JarPluginManager(pluginPath), descriptor, parent);
+    loader.addFile(pluginPath.toFile());
+    return loader;
+  }
+
+  private static Path codeSource(Class<?> type) throws Exception {
+    return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
   }
 }
