@@ -70,7 +70,10 @@ final class Conversions {
     if (requeue.isNegative()) {
       throw new PluginException(
           PluginException.Reason.INTERNAL,
-          method + " returned a negative requeueAfter (" + requeue + "); use Duration.ZERO"
+          method
+              + " returned a negative requeueAfter ("
+              + requeue
+              + "); use Duration.ZERO"
               + " for the controller's default");
     }
     String state = Json.write(result.state());
@@ -78,8 +81,12 @@ final class Conversions {
     if (bytes > MAX_STATE_BYTES) {
       throw new PluginException(
           PluginException.Reason.INTERNAL,
-          method + " returned a state of " + bytes + " bytes of JSON, over the limit of "
-              + MAX_STATE_BYTES + " bytes (64 KiB); keep large data outside the state and"
+          method
+              + " returned a state of "
+              + bytes
+              + " bytes of JSON, over the limit of "
+              + MAX_STATE_BYTES
+              + " bytes (64 KiB); keep large data outside the state and"
               + " store a reference to it");
     }
     return dev.ramp.plugin.v1.StepResult.newBuilder()

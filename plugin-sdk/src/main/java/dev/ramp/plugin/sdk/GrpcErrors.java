@@ -7,8 +7,8 @@ import io.grpc.StatusRuntimeException;
 import java.lang.System.Logger.Level;
 
 /**
- * The one mapping from what a plugin throws to the gRPC status the host sees. Every status
- * carries a description, so the rollout's owner always reads a text, never a bare UNKNOWN.
+ * The one mapping from what a plugin throws to the gRPC status the host sees. Every status carries
+ * a description, so the rollout's owner always reads a text, never a bare UNKNOWN.
  */
 final class GrpcErrors {
 
@@ -17,15 +17,16 @@ final class GrpcErrors {
   private GrpcErrors() {}
 
   /**
-   * The status for a failure of {@code method}; unexpected exceptions and plugin bugs are
-   * logged with their stack trace on stderr.
+   * The status for a failure of {@code method}; unexpected exceptions and plugin bugs are logged
+   * with their stack trace on stderr.
    */
   static Status toStatus(String method, Throwable failure) {
     Status status = statusOf(failure);
     if (status.getCode() == Status.Code.INTERNAL) {
       LOG.log(Level.WARNING, method + " failed: " + status.getDescription(), failure);
     } else {
-      LOG.log(Level.INFO, method + " answered " + status.getCode() + ": " + status.getDescription());
+      LOG.log(
+          Level.INFO, method + " answered " + status.getCode() + ": " + status.getDescription());
     }
     return status;
   }

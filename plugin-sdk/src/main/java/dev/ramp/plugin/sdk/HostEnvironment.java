@@ -22,6 +22,7 @@ record HostEnvironment(Path socketPath, String pluginName) {
   static final String PLUGIN_NAME_KEY = "RAMP_PLUGIN_NAME";
   static final String SOCKET_NAME = "plugin.sock";
   static final int CONTRACT_VERSION = 1;
+
   /** Unix sockets allow about 108 bytes; the contract keeps paths to 100. */
   static final int MAX_SOCKET_PATH_BYTES = 100;
 
@@ -54,8 +55,7 @@ record HostEnvironment(Path socketPath, String pluginName) {
               + CONTRACT_VERSION
               + ")");
     }
-    boolean offered =
-        Arrays.stream(versions.split(",")).map(String::trim).anyMatch("1"::equals);
+    boolean offered = Arrays.stream(versions.split(",")).map(String::trim).anyMatch("1"::equals);
     if (!offered) {
       throw new StartupException(
           PROTOCOL_VERSIONS_KEY

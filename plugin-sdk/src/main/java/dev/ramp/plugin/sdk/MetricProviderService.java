@@ -86,7 +86,8 @@ final class MetricProviderService extends MetricProviderPluginGrpc.MetricProvide
         "GetMetadata",
         observer,
         () -> {
-          Map<String, String> metadata = plugin.metadata(Conversions.metricCall(request.getRequest()));
+          Map<String, String> metadata =
+              plugin.metadata(Conversions.metricCall(request.getRequest()));
           return MetadataResponse.newBuilder()
               .putAllMetadata(metadata == null ? Map.of() : metadata)
               .build();

@@ -36,9 +36,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Serves Java plugin implementations as a Ramp plugin process: checks the host's handshake
- * terms, listens on a Unix socket, prints the handshake line and serves until its stdin
- * closes or it receives SIGTERM.
+ * Serves Java plugin implementations as a Ramp plugin process: checks the host's handshake terms,
+ * listens on a Unix socket, prints the handshake line and serves until its stdin closes or it
+ * receives SIGTERM.
  *
  * <pre>{@code
  * public static void main(String[] args) {
@@ -46,8 +46,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }
  * }</pre>
  *
- * <p>Plugin JARs need no main method: the SDK's runner JAR loads them with PF4J and serves
- * their extensions through this class.
+ * <p>Plugin JARs need no main method: the SDK's runner JAR loads them with PF4J and serves their
+ * extensions through this class.
  */
 public final class PluginServer {
 
@@ -93,9 +93,9 @@ public final class PluginServer {
   }
 
   /**
-   * Exits the JVM with status 1 and one line on stderr unless the host's handshake terms are
-   * met (the magic cookie, a socket directory, contract version 1 offered). {@link #serve()}
-   * checks the same; a runner calls this first to fail before any costly work.
+   * Exits the JVM with status 1 and one line on stderr unless the host's handshake terms are met
+   * (the magic cookie, a socket directory, contract version 1 offered). {@link #serve()} checks the
+   * same; a runner calls this first to fail before any costly work.
    */
   public static void exitUnlessStartedByHost() {
     try {
@@ -112,8 +112,8 @@ public final class PluginServer {
   }
 
   /**
-   * The gRPC services of this plugin: one per kind, Info and Health. For embedding them in a
-   * server of one's own (e.g. an in-process test); {@link #markServing()} once it started.
+   * The gRPC services of this plugin: one per kind, Info and Health. For embedding them in a server
+   * of one's own (e.g. an in-process test); {@link #markServing()} once it started.
    */
   public List<BindableService> services() {
     List<BindableService> all = new ArrayList<>(kindServices);
@@ -128,15 +128,14 @@ public final class PluginServer {
   }
 
   /**
-   * Runs the plugin process until the host lets it go, then exits the JVM: status 0 after a
-   * clean shutdown (stdin closed or SIGTERM), 1 when the handshake terms are not met or the
-   * socket cannot be served. Only the handshake line is written to stdout; {@code System.out}
-   * is redirected to stderr so that stray prints cannot corrupt the protocol.
+   * Runs the plugin process until the host lets it go, then exits the JVM: status 0 after a clean
+   * shutdown (stdin closed or SIGTERM), 1 when the handshake terms are not met or the socket cannot
+   * be served. Only the handshake line is written to stdout; {@code System.out} is redirected to
+   * stderr so that stray prints cannot corrupt the protocol.
    */
   public void serve() {
     PrintStream handshake =
-        new PrintStream(
-            new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+        new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
     System.setOut(System.err);
     int status;
     try {
@@ -360,9 +359,13 @@ public final class PluginServer {
   /** The environment variable names of the handshake, for hosts and tests. */
   public static Map<String, String> handshakeEnvironment(String socketDir, String pluginName) {
     return Map.of(
-        HostEnvironment.COOKIE_KEY, HostEnvironment.COOKIE_VALUE,
-        HostEnvironment.SOCKET_DIR_KEY, socketDir,
-        HostEnvironment.PROTOCOL_VERSIONS_KEY, String.valueOf(HostEnvironment.CONTRACT_VERSION),
-        HostEnvironment.PLUGIN_NAME_KEY, pluginName);
+        HostEnvironment.COOKIE_KEY,
+        HostEnvironment.COOKIE_VALUE,
+        HostEnvironment.SOCKET_DIR_KEY,
+        socketDir,
+        HostEnvironment.PROTOCOL_VERSIONS_KEY,
+        String.valueOf(HostEnvironment.CONTRACT_VERSION),
+        HostEnvironment.PLUGIN_NAME_KEY,
+        pluginName);
   }
 }

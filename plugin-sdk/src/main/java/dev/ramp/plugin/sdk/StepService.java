@@ -28,9 +28,7 @@ final class StepService extends StepPluginGrpc.StepPluginImplBase {
     Calls.unary(
         "Terminate",
         observer,
-        () ->
-            Conversions.stepResult(
-                "terminate", plugin.terminate(Conversions.stepCall(request))));
+        () -> Conversions.stepResult("terminate", plugin.terminate(Conversions.stepCall(request))));
   }
 
   @Override

@@ -160,7 +160,8 @@ class PluginServerTest {
                         return StepResult.running("polling", Duration.ofMillis(1500), state);
                       })));
 
-      dev.ramp.plugin.v1.StepResult result = stub.run(step("{\"url\":\"http://x\"}", "{\"polls\":4}"));
+      dev.ramp.plugin.v1.StepResult result =
+          stub.run(step("{\"url\":\"http://x\"}", "{\"polls\":4}"));
 
       assertThat(result.getPhase()).isEqualTo(StepPhase.STEP_PHASE_RUNNING);
       assertThat(result.getMessage()).isEqualTo("polling");
@@ -678,7 +679,8 @@ class PluginServerTest {
       Provider provider = new Provider();
       var stub = MetricProviderPluginGrpc.newBlockingStub(serve(provider));
 
-      stub.garbageCollect(GarbageCollectRequest.newBuilder().setRequest(request).setLimit(10).build());
+      stub.garbageCollect(
+          GarbageCollectRequest.newBuilder().setRequest(request).setLimit(10).build());
       assertThat(provider.calls).containsExactly("gc 10 run-1");
       assertThat(
               stub.getMetadata(MetadataRequest.newBuilder().setRequest(request).build())
@@ -705,7 +707,8 @@ class PluginServerTest {
     Object both = new BothKinds();
     ManagedChannel channel = serve(both);
 
-    PluginInfo info = InfoGrpc.newBlockingStub(channel).getInfo(GetInfoRequest.getDefaultInstance());
+    PluginInfo info =
+        InfoGrpc.newBlockingStub(channel).getInfo(GetInfoRequest.getDefaultInstance());
     assertThat(info.getName()).isEqualTo("acme/test");
     assertThat(info.getVersion()).isEqualTo("1.2.3");
     assertThat(info.getContractVersion()).isEqualTo(1);
@@ -714,7 +717,8 @@ class PluginServerTest {
     assertThat(info.getRuntime()).startsWith("ramp-plugin-sdk-java/0.");
 
     var health = HealthGrpc.newBlockingStub(channel);
-    assertThat(health.check(HealthCheckRequest.newBuilder().setService("plugin").build()).getStatus())
+    assertThat(
+            health.check(HealthCheckRequest.newBuilder().setService("plugin").build()).getStatus())
         .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
     assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus())
         .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
@@ -746,9 +750,7 @@ class PluginServerTest {
         .hasMessageContaining("has no implementation");
     assertThatThrownBy(
             () ->
-                PluginServer.builder("acme/x", "1")
-                    .plugin(step(c -> null))
-                    .plugin(step(c -> null)))
+                PluginServer.builder("acme/x", "1").plugin(step(c -> null)).plugin(step(c -> null)))
         .hasMessageContaining("two StepPlugin implementations");
     assertThatThrownBy(() -> PluginServer.builder("acme/x", "1").plugin("a string"))
         .hasMessageContaining("java.lang.String implements none of");

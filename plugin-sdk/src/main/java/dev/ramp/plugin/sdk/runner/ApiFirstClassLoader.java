@@ -7,11 +7,11 @@ import org.pf4j.PluginDescriptor;
 import org.pf4j.PluginManager;
 
 /**
- * A plugin's class loader that takes the plugin API, and every library its types expose, from
- * the runner first. A plugin JAR that bundles its own copy of them still works: its classes
- * then implement the runner's {@code StepPlugin}, not a look-alike from the JAR. A class of those
- * packages that the runner lacks still loads from the plugin. Everything else comes from the
- * plugin JAR first, so its own libraries stay its own.
+ * A plugin's class loader that takes the plugin API, and every library its types expose, from the
+ * runner first. A plugin JAR that bundles its own copy of them still works: its classes then
+ * implement the runner's {@code StepPlugin}, not a look-alike from the JAR. A class of those
+ * packages that the runner lacks still loads from the plugin. Everything else comes from the plugin
+ * JAR first, so its own libraries stay its own.
  */
 final class ApiFirstClassLoader extends PluginClassLoader {
 

@@ -29,8 +29,8 @@ import org.pf4j.PluginWrapper;
  * <p>It loads the JAR with PF4J (manifest {@code Plugin-Id}, {@code Plugin-Version}, {@code
  * Plugin-Requires}; extensions from {@code META-INF/extensions.idx}), and serves its {@link
  * StepPlugin}, {@link TrafficRouterPlugin} and {@link MetricProviderPlugin} extensions through
- * {@link PluginServer}, named by {@code Plugin-Id} and versioned by {@code Plugin-Version}.
- * Exit status 1: not started by a Ramp host; 2: the JAR cannot be served.
+ * {@link PluginServer}, named by {@code Plugin-Id} and versioned by {@code Plugin-Version}. Exit
+ * status 1: not started by a Ramp host; 2: the JAR cannot be served.
  */
 public final class PluginRunner {
 
@@ -173,8 +173,7 @@ public final class PluginRunner {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     }
     if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-      System.setProperty(
-          "java.util.logging.SimpleFormatter.format", "%4$s %3$s: %5$s%6$s%n");
+      System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s %3$s: %5$s%6$s%n");
     }
   }
 

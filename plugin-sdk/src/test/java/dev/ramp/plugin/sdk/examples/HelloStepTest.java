@@ -27,7 +27,8 @@ class HelloStepTest {
 
   @BeforeEach
   void start() throws Exception {
-    PluginServer plugin = PluginServer.builder("acme/hello", "1.0.0").plugin(new HelloStep()).build();
+    PluginServer plugin =
+        PluginServer.builder("acme/hello", "1.0.0").plugin(new HelloStep()).build();
     String name = InProcessServerBuilder.generateName();
     InProcessServerBuilder builder = InProcessServerBuilder.forName(name).directExecutor();
     plugin.services().forEach(builder::addService);
@@ -44,7 +45,8 @@ class HelloStepTest {
 
   @Test
   void greetsThenSucceedsWithTheStateItKept() {
-    StepResult first = step.run(StepRequest.newBuilder().setConfigJson("{\"name\":\"world\"}").build());
+    StepResult first =
+        step.run(StepRequest.newBuilder().setConfigJson("{\"name\":\"world\"}").build());
     assertThat(first.getPhase()).isEqualTo(StepPhase.STEP_PHASE_RUNNING);
     assertThat(first.getMessage()).isEqualTo("hello world");
     assertThat(first.getRequeueAfter().getSeconds()).isEqualTo(5);

@@ -25,7 +25,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URISyntaxException;
-import java.util.jar.JarFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +37,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
@@ -65,28 +65,28 @@ class PluginRunnerIT {
 
   private static final String COUNTING_STEP =
       """
-      package com.acme;
+package com.acme;
 
-      import dev.ramp.plugin.api.Json;
-      import dev.ramp.plugin.api.StepCall;
-      import dev.ramp.plugin.api.StepPlugin;
-      import dev.ramp.plugin.api.StepResult;
-      import java.time.Duration;
-      import java.util.Map;
+import dev.ramp.plugin.api.Json;
+import dev.ramp.plugin.api.StepCall;
+import dev.ramp.plugin.api.StepPlugin;
+import dev.ramp.plugin.api.StepResult;
+import java.time.Duration;
+import java.util.Map;
 
-      @org.pf4j.Extension
-      public class CountingStep implements StepPlugin {
-        @Override
-        public StepResult run(StepCall call) {
-          System.out.println("a stray print from the plugin");
-          int n = call.state().path("n").asInt() + 1;
-          if (n < 2) {
-            return StepResult.running("count " + n, Duration.ofSeconds(1), Json.tree(Map.of("n", n)));
-          }
-          return StepResult.successful("counted " + n + " for " + call.context().idempotencyKey());
-        }
-      }
-      """;
+@org.pf4j.Extension
+public class CountingStep implements StepPlugin {
+  @Override
+  public StepResult run(StepCall call) {
+    System.out.println("a stray print from the plugin");
+    int n = call.state().path("n").asInt() + 1;
+    if (n < 2) {
+      return StepResult.running("count " + n, Duration.ofSeconds(1), Json.tree(Map.of("n", n)));
+    }
+    return StepResult.successful("counted " + n + " for " + call.context().idempotencyKey());
+  }
+}
+""";
 
   @TempDir Path work;
 
@@ -189,8 +189,7 @@ class PluginRunnerIT {
   @Test
   void aJarWithoutPluginIdOrWithoutExtensionsExitsTwoWithOneClearLine() throws Exception {
     Child noId = start(pluginJar(null, "1.0.0", true, false), hostEnvironment());
-    Child noExtensions =
-        start(pluginJar("acme-empty", "1.0.0", false, false), hostEnvironment());
+    Child noExtensions = start(pluginJar("acme-empty", "1.0.0", false, false), hostEnvironment());
 
     assertThat(noId.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(noId.process.exitValue()).isEqualTo(2);
@@ -309,8 +308,7 @@ class PluginRunnerIT {
 
   // ---- building a thin PF4J plugin JAR, as a plugin author's build would
 
-  private Path pluginJar(
-      String pluginId, String version, boolean withExtension, boolean bundleApi)
+  private Path pluginJar(String pluginId, String version, boolean withExtension, boolean bundleApi)
       throws Exception {
     Path classes = Files.createTempDirectory(work, "classes");
     Path source = classes.resolve("src/com/acme/CountingStep.java");
@@ -357,8 +355,7 @@ class PluginRunnerIT {
   }
 
   /** Copies the plugin API's class files into the plugin JAR, as a careless build would. */
-  private static void bundleApiClasses(JarOutputStream out)
-      throws IOException, URISyntaxException {
+  private static void bundleApiClasses(JarOutputStream out) throws IOException, URISyntaxException {
     Path location =
         Path.of(StepPlugin.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     String prefix = "dev/ramp/plugin/api/";
