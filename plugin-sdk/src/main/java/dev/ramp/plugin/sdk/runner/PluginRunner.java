@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
@@ -41,8 +43,8 @@ public final class PluginRunner {
   public static void main(String[] args) {
     // Only the handshake line may reach stdout; PluginServer writes it to the real stdout.
     System.setOut(System.err);
-    PluginServer.exitUnlessStartedByHost();
     quietLogging();
+    PluginServer.exitUnlessStartedByHost();
     PluginServer server;
     try {
       server = load(args);
@@ -123,9 +125,12 @@ public final class PluginRunner {
     PluginServer.Builder builder =
         PluginServer.builder(id, plugin.getDescriptor().getVersion())
             .contextClassLoader(plugin.getPluginClassLoader());
+    // PF4J creates a new instance per lookup: one class implementing several kinds is served
+    // by one instance, its first.
+    Map<Class<?>, Object> byClass = new LinkedHashMap<>();
+    extensions.forEach(extension -> byClass.putIfAbsent(extension.getClass(), extension));
     try {
-      // The same object may appear under several kinds; the builder accepts it once per kind.
-      extensions.stream().distinct().forEach(builder::plugin);
+      byClass.values().forEach(builder::plugin);
       return builder.build();
     } catch (IllegalStateException | IllegalArgumentException e) {
       throw new BadPluginException("cannot serve plugin " + id + ": " + e.getMessage(), e);

@@ -1,10 +1,16 @@
 package dev.ramp.plugin.sdk.runner;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ramp.plugin.v1.PluginInfo;
+import dev.ramp.plugin.v1.PluginKind;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
@@ -68,5 +74,31 @@ class PluginRunnerTest {
         .hasMessageContaining("plugin acme-future")
         .hasMessageContaining("did not start")
         .hasMessageContaining("Plugin-Requires (>=99.0.0)");
+  }
+
+  @Test
+  void oneExtensionOfTwoKindsIsServedAsBoth() throws Exception {
+    Manifest manifest = new Manifest();
+    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    manifest.getMainAttributes().putValue("Plugin-Id", "acme/two-kinds");
+    manifest.getMainAttributes().putValue("Plugin-Version", "3.1.0");
+    manifest.getMainAttributes().putValue("Plugin-Requires", ">=0.1.0");
+    Path jar = dir.resolve("two-kinds.jar");
+    String classFile = TwoKindsPlugin.class.getName().replace('.', '/') + ".class";
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+      out.putNextEntry(new JarEntry("META-INF/extensions.idx"));
+      out.write((TwoKindsPlugin.class.getName() + "\n").getBytes(StandardCharsets.UTF_8));
+      out.putNextEntry(new JarEntry(classFile));
+      try (InputStream in = TwoKindsPlugin.class.getClassLoader().getResourceAsStream(classFile)) {
+        out.write(in.readAllBytes());
+      }
+    }
+
+    PluginInfo info = PluginRunner.load(new String[] {jar.toString()}).info();
+
+    assertThat(info.getName()).isEqualTo("acme/two-kinds");
+    assertThat(info.getVersion()).isEqualTo("3.1.0");
+    assertThat(info.getKindsList())
+        .containsExactly(PluginKind.PLUGIN_KIND_STEP, PluginKind.PLUGIN_KIND_METRIC_PROVIDER);
   }
 }
