@@ -1,6 +1,7 @@
 package dev.ramp.engine.cds;
 
 import dev.ramp.plugin.sdk.launch.LaunchSpec;
+import dev.ramp.plugin.sdk.launch.PluginLaunchException;
 import dev.ramp.plugin.sdk.launch.PluginLauncher;
 import dev.ramp.plugin.sdk.launch.PluginProcess;
 import dev.ramp.plugin.v1.GetInfoRequest;
@@ -87,6 +88,27 @@ public final class ClassDataArchives {
           });
     }
     return spec;
+  }
+
+  /**
+   * Starts a plugin with its archive when it has a good one, and plainly when it has none or
+   * the start with it fails (the archive is then discarded and made again later).
+   */
+  public PluginProcess launch(LaunchSpec spec) {
+    LaunchSpec prepared = prepare(spec);
+    if (prepared == spec) {
+      return launcher.launch(spec);
+    }
+    try {
+      return launcher.launch(prepared);
+    } catch (PluginLaunchException e) {
+      LOG.warn(
+          "plugin {}: start with its class-data archive failed ({}); starting without it",
+          spec.name(),
+          e.getMessage());
+      discard(spec);
+      return launcher.launch(spec);
+    }
   }
 
   /** A start with the archive failed: delete it, so the next start is plain and retrains. */
