@@ -183,7 +183,13 @@ public final class PluginServer {
     handshake.flush();
     LOG.log(
         Level.INFO,
-        "serving " + info.getName() + " " + info.getVersion() + " on " + env.socketPath());
+        "serving "
+            + info.getName()
+            + " "
+            + info.getVersion()
+            + (env.pluginName().isEmpty() ? "" : " as " + env.pluginName())
+            + " on "
+            + env.socketPath());
     watchStdin(stdin, stop);
     try {
       stop.await();

@@ -177,6 +177,11 @@ public final class PluginRunner {
     if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     }
+    // Netty warns on every connection that a Unix socket has no SO_KEEPALIVE, which gRPC sets.
+    String bootstrap = "org.slf4j.simpleLogger.log.io.grpc.netty.shaded.io.netty.bootstrap";
+    if (System.getProperty(bootstrap) == null) {
+      System.setProperty(bootstrap, "error");
+    }
     if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
       System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s %3$s: %5$s%6$s%n");
     }
