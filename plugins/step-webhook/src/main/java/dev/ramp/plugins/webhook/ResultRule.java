@@ -109,7 +109,7 @@ record ResultRule(String pointerText, JsonPointer pointer, List<String> success,
 
   /** "one of ["SUCCESS"]", for messages. */
   String expectation() {
-    return "one of " + success;
+    return "one of " + Json.tree(success);
   }
 
   private static List<String> texts(List<JsonNode> values) {
