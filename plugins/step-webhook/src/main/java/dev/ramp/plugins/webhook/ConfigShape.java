@@ -52,6 +52,8 @@ final class ConfigShape {
     POLL.put("resultPointer", Kind.STRING);
     POLL.put("successValues", Kind.VALUE_LIST);
     POLL.put("failureValues", Kind.VALUE_LIST);
+    POLL.put("followPointer", Kind.STRING);
+    POLL.put("followSuffix", Kind.STRING);
 
     CANCEL.put("url", Kind.STRING);
     CANCEL.put("method", Kind.STRING);

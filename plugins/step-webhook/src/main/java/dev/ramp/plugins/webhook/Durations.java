@@ -21,20 +21,20 @@ final class Durations {
     Duration total = Duration.ZERO;
     int end = 0;
     while (m.find() && m.start() == end) {
-      long amount;
       try {
-        amount = Long.parseLong(m.group(1));
-      } catch (NumberFormatException e) {
-        throw new InvalidConfigException(field, "\"" + text + "\" is too large");
+        long amount = Long.parseLong(m.group(1));
+        total =
+            total.plus(
+                switch (m.group(2)) {
+                  case "ms" -> Duration.ofMillis(amount);
+                  case "s" -> Duration.ofSeconds(amount);
+                  case "m" -> Duration.ofMinutes(amount);
+                  default -> Duration.ofHours(amount);
+                });
+      } catch (NumberFormatException | ArithmeticException e) {
+        throw new InvalidConfigException(
+            field, "\"" + text + "\" is out of range; use " + format(max) + " at most");
       }
-      total =
-          total.plus(
-              switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofHours(amount);
-              });
       end = m.end();
     }
     if (end == 0 || end != text.trim().length()) {

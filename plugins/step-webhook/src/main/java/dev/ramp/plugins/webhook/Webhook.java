@@ -1,5 +1,6 @@
 package dev.ramp.plugins.webhook;
 
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ramp.plugin.api.InvalidConfigException;
 import dev.ramp.plugin.api.StepCall;
@@ -51,9 +52,21 @@ record Webhook(
       JsonNode body,
       ExpectedStatus expected) {}
 
-  /** How to wait: GET {@code url} every {@code interval} until {@code rule} decides. */
+  /**
+   * How to wait: GET {@code url} every {@code interval} until {@code rule} decides.
+   *
+   * @param followPointer where a poll response may name the URL to poll from then on (a Jenkins
+   *     queue item's {@code /executable/url} once the build started); null for none
+   * @param followSuffix appended to a followed URL (e.g. {@code api/json})
+   */
   record Poll(
-      String url, Map<String, String> headers, Duration interval, Duration timeout, ResultRule rule) {}
+      String url,
+      Map<String, String> headers,
+      Duration interval,
+      Duration timeout,
+      ResultRule rule,
+      JsonPointer followPointer,
+      String followSuffix) {}
 
   /** The statuses that count as "accepted"; an empty list means any 2xx. */
   record ExpectedStatus(List<Integer> codes) {
@@ -179,7 +192,24 @@ record Webhook(
     }
     ResultRule rule =
         ResultRule.from("poll.", p.resultPointer(), p.successValues(), p.failureValues(), true);
-    return new Poll(p.url(), headers, interval, timeout, rule);
+    JsonPointer follow = null;
+    if (p.followPointer() != null) {
+      try {
+        follow = JsonPointer.compile(p.followPointer());
+      } catch (IllegalArgumentException e) {
+        throw new InvalidConfigException(
+            "poll.followPointer",
+            "\"" + p.followPointer() + "\" is not a JSON pointer; it starts with /, e.g."
+                + " \"/executable/url\"");
+      }
+    } else if (p.followSuffix() != null) {
+      throw new InvalidConfigException(
+          "poll.followSuffix", "is used only with poll.followPointer; set that or remove this");
+    }
+    String suffix = p.followSuffix() == null ? "" : p.followSuffix();
+    Templates.check("poll.followSuffix", suffix, Templates.Scope.CONTEXT);
+    SecretPolicy.refuseReference("poll.followSuffix", suffix);
+    return new Poll(p.url(), headers, interval, timeout, rule, follow, suffix);
   }
 
   private static Map<String, String> checkHeaders(

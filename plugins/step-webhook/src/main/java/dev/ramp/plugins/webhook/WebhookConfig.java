@@ -30,7 +30,9 @@ record WebhookConfig(
       String timeout,
       String resultPointer,
       List<JsonNode> successValues,
-      List<JsonNode> failureValues) {}
+      List<JsonNode> failureValues,
+      String followPointer,
+      String followSuffix) {}
 
   /** The request that stops or undoes what the trigger started, sent on abort and terminate. */
   record Cancel(

@@ -10,6 +10,7 @@ import dev.ramp.plugin.api.StepCall;
 import dev.ramp.plugin.api.StepPlugin;
 import dev.ramp.plugin.api.StepResult;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.time.Clock;
@@ -207,7 +208,8 @@ public final class WebhookStepPlugin implements StepPlugin {
           timedOut
               ? StepResult.failed(timeoutMessage + reading.shown())
               : StepResult.running(
-                  "waiting for "
+                  follow(call.context(), poll, url, response.body(), next)
+                      + "waiting for "
                       + poll.rule().pointerText()
                       + " to be "
                       + poll.rule().expectation()
@@ -223,6 +225,54 @@ public final class WebhookStepPlugin implements StepPlugin {
                   poll.interval(),
                   next);
     };
+  }
+
+  /**
+   * Moves polling to the URL a poll response names at {@code poll.followPointer} (a Jenkins
+   * queue item names its build once it started, and forgets the item minutes later). Returns
+   * a message prefix saying so, or "" when there is nothing (new) to follow.
+   */
+  private static String follow(
+      PluginContext context, Webhook.Poll poll, URI current, String body, ObjectNode next) {
+    if (poll.followPointer() == null) {
+      return "";
+    }
+    JsonNode value;
+    try {
+      value = Json.MAPPER.readTree(body).at(poll.followPointer());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return "";
+    }
+    if (!value.isTextual() || value.textValue().isBlank()) {
+      return "";
+    }
+    String suffix = Templates.render(poll.followSuffix(), urlValues(context, null, null));
+    String target = value.textValue().trim() + suffix;
+    // A relative URL is taken relative to the URL that named it.
+    URI resolved;
+    String problem;
+    try {
+      resolved = current.resolve(new URI(target));
+      problem = Webhook.urlProblem(resolved.toString());
+    } catch (URISyntaxException e) {
+      resolved = null;
+      problem = "is not a valid URL: " + e.getReason();
+    }
+    if (problem != null) {
+      throw new StepOutcome(
+          StepResult.failed(
+              "poll.followPointer "
+                  + poll.followPointer()
+                  + " names \""
+                  + HttpCalls.abbreviate(target, 200)
+                  + "\", which "
+                  + problem));
+    }
+    if (resolved.equals(current)) {
+      return "";
+    }
+    next.put("pollUrl", resolved.toString());
+    return "now polling " + HttpCalls.display(resolved) + "; ";
   }
 
   private StepResult cancel(StepCall call, String operation) {

@@ -318,6 +318,66 @@ class WebhookStepPluginTest {
   }
 
   @Test
+  void followsTheQueueItemToItsBuildAndPollsThatUntilItFinishes() {
+    String config =
+        """
+        {"url": "BASE/job/deploy/buildWithParameters", "expectedStatus": [201],
+         "poll": {"url": "{{location}}api/json?tree=executable[url]",
+                  "followPointer": "/executable/url", "followSuffix": "api/json?tree=result,building",
+                  "resultPointer": "/result", "successValues": ["SUCCESS"], "failureValues": ["FAILURE"]}}
+        """;
+    server
+        .reply("/job/deploy/buildWithParameters", 201, "", "Location", "/queue/item/11/")
+        .reply("/queue/item/11/api/json", 200, "{\"executable\": null}")
+        .reply(
+            "/queue/item/11/api/json",
+            200,
+            "{\"executable\": {\"url\": \"" + server.url("/job/deploy/5/") + "\"}}")
+        .reply("/job/deploy/5/api/json", 200, "{\"result\": null, \"building\": true}")
+        .reply("/job/deploy/5/api/json", 200, "{\"result\": \"SUCCESS\", \"building\": false}");
+
+    StepResult triggered = run(config);
+    StepResult queued = run(config, triggered.state());
+    StepResult started = run(config, queued.state());
+    StepResult building = run(config, started.state());
+    StepResult done = run(config, building.state());
+
+    assertThat(queued.phase()).isEqualTo(StepPhase.RUNNING);
+    assertThat(queued.state().path("pollUrl").asText()).contains("/queue/item/11/");
+    assertThat(started.phase()).isEqualTo(StepPhase.RUNNING);
+    assertThat(started.message()).startsWith("now polling " + server.url("/job/deploy/5/api/json"));
+    assertThat(started.state().path("pollUrl").asText())
+        .isEqualTo(server.url("/job/deploy/5/api/json?tree=result,building"));
+    assertThat(building.phase()).isEqualTo(StepPhase.RUNNING);
+    assertThat(building.message()).startsWith("waiting for /result");
+    assertThat(done.phase()).isEqualTo(StepPhase.SUCCESSFUL);
+    assertThat(server.requests())
+        .extracting(r -> r.method() + " " + r.uri().getPath())
+        .containsExactly(
+            "POST /job/deploy/buildWithParameters",
+            "GET /queue/item/11/api/json",
+            "GET /queue/item/11/api/json",
+            "GET /job/deploy/5/api/json",
+            "GET /job/deploy/5/api/json");
+  }
+
+  @Test
+  void followedValueThatIsNoUrlIsFailed() {
+    String config =
+        """
+        {"url": "BASE/job", "poll": {"url": "{{location}}", "followPointer": "/next",
+         "resultPointer": "/result", "successValues": ["SUCCESS"]}}
+        """;
+    server.reply("/job", 201, "", "Location", "/item/").reply("/item/", 200, "{\"next\": \"ftp://files/x\"}");
+
+    StepResult triggered = run(config);
+    StepResult result = run(config, triggered.state());
+
+    assertThat(result.phase()).isEqualTo(StepPhase.FAILED);
+    assertThat(result.message()).contains("/next", "ftp://files/x", "not an http");
+  }
+
+  @Test
   void failureValueWhilePollingIsFailedWithTheValue() {
     server
         .reply("/job/deploy/buildWithParameters", 201, "", "Location", server.url("/queue/item/8/"))
