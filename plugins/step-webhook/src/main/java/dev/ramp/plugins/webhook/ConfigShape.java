@@ -7,9 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Checks the raw config's field names and JSON types before binding, so that a typo or a
- * wrong type is reported with the field and the value rather than as a Jackson message (the
- * API's mapper ignores unknown fields, which would silently drop a misspelt one).
+ * Checks the raw config's field names and JSON types before binding, so that a typo or a wrong type
+ * is reported with the field and the value rather than as a Jackson message (the API's mapper
+ * ignores unknown fields, which would silently drop a misspelt one).
  */
 final class ConfigShape {
 

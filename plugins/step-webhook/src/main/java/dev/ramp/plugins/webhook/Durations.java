@@ -39,7 +39,8 @@ final class Durations {
     }
     if (end == 0 || end != text.trim().length()) {
       throw new InvalidConfigException(
-          field, "\"" + text + "\" is not a duration; write e.g. \"500ms\", \"10s\", \"5m\" or \"1h\"");
+          field,
+          "\"" + text + "\" is not a duration; write e.g. \"500ms\", \"10s\", \"5m\" or \"1h\"");
     }
     if (total.compareTo(min) < 0 || total.compareTo(max) > 0) {
       throw new InvalidConfigException(

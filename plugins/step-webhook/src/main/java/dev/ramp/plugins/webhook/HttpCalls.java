@@ -1,5 +1,8 @@
 package dev.ramp.plugins.webhook;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ramp.plugin.api.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,6 +24,16 @@ final class HttpCalls {
 
   /** An answer from the server. */
   record Response(int status, String body, Optional<String> location) {
+
+    /** The body as JSON, or null when it is empty or not JSON. */
+    JsonNode json() {
+      try {
+        JsonNode tree = Json.MAPPER.readTree(body == null ? "" : body);
+        return tree == null || tree.isMissingNode() ? null : tree;
+      } catch (JsonProcessingException e) {
+        return null;
+      }
+    }
 
     /** "HTTP 503: <first characters of the body>", for messages. */
     String describe() {

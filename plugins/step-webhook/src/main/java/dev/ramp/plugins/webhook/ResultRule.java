@@ -9,11 +9,12 @@ import java.util.List;
 
 /**
  * Reads a value from a JSON response with a JSON pointer and says whether it means success or
- * failure. Values compare as text: the string's content, or a number's or boolean's JSON
- * ({@code true}, {@code 0}); so {@code successValues: ["SUCCESS", true]} matches {@code
- * "SUCCESS"} and {@code true}.
+ * failure. Values compare as text: the string's content, or a number's or boolean's JSON ({@code
+ * true}, {@code 0}); so {@code successValues: ["SUCCESS", true]} matches {@code "SUCCESS"} and
+ * {@code true}.
  */
-record ResultRule(String pointerText, JsonPointer pointer, List<String> success, List<String> failure) {
+record ResultRule(
+    String pointerText, JsonPointer pointer, List<String> success, List<String> failure) {
 
   enum Verdict {
     SUCCESS,
@@ -28,8 +29,8 @@ record ResultRule(String pointerText, JsonPointer pointer, List<String> success,
   record Reading(Verdict verdict, String shown) {}
 
   /**
-   * The rule from its config fields ({@code prefix} is "" or "poll."); empty when none is set.
-   * With {@code required}, a missing pointer is refused.
+   * The rule from its config fields ({@code prefix} is "" or "poll."); empty when none is set. With
+   * {@code required}, a missing pointer is refused.
    */
   static ResultRule from(
       String prefix,
@@ -49,11 +50,7 @@ record ResultRule(String pointerText, JsonPointer pointer, List<String> success,
       if (!success.isEmpty() || !failure.isEmpty()) {
         throw new InvalidConfigException(
             prefix + "resultPointer",
-            "is required when "
-                + prefix
-                + "successValues or "
-                + prefix
-                + "failureValues are set");
+            "is required when " + prefix + "successValues or " + prefix + "failureValues are set");
       }
       return null;
     }
@@ -82,15 +79,11 @@ record ResultRule(String pointerText, JsonPointer pointer, List<String> success,
     return new ResultRule(pointer, compiled, List.copyOf(success), List.copyOf(failure));
   }
 
-  Reading read(String body) {
-    JsonNode tree;
-    try {
-      tree = Json.MAPPER.readTree(body == null ? "" : body);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      tree = null;
-    }
-    if (tree == null || tree.isMissingNode()) {
-      return new Reading(Verdict.NOT_JSON, "a body that is not JSON: " + HttpCalls.snippet(body));
+  Reading read(HttpCalls.Response response) {
+    JsonNode tree = response.json();
+    if (tree == null) {
+      return new Reading(
+          Verdict.NOT_JSON, "a body that is not JSON: " + HttpCalls.snippet(response.body()));
     }
     JsonNode value = tree.at(pointer);
     if (value.isMissingNode()) {

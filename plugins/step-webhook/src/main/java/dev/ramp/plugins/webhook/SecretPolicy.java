@@ -10,11 +10,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Secrets for header values and where they may be sent. A Rollout never holds a credential:
- * it names one as {@code ${secret:NAME}}, and the value comes from the plugin's environment
- * ({@code RAMP_WEBHOOK_SECRET_NAME}), which the operator sets in the plugin's {@code env} in
- * {@code ramp-config}. The operator also lists, in {@code RAMP_WEBHOOK_ALLOWED_URL_PREFIXES},
- * where secrets may go, so that a Rollout cannot send the Jenkins token to a server of its own.
+ * Secrets for header values and where they may be sent. A Rollout never holds a credential: it
+ * names one as {@code ${secret:NAME}}, and the value comes from the plugin's environment ({@code
+ * RAMP_WEBHOOK_SECRET_NAME}), which the operator sets in the plugin's {@code env} in {@code
+ * ramp-config}. The operator also lists, in {@code RAMP_WEBHOOK_ALLOWED_URL_PREFIXES}, where
+ * secrets may go, so that a Rollout cannot send the Jenkins token to a server of its own.
  */
 final class SecretPolicy {
 
@@ -42,7 +42,9 @@ final class SecretPolicy {
       if (!NAME.matcher(m.group(1)).matches()) {
         throw new InvalidConfigException(
             field,
-            "\"" + m.group() + "\": a secret name uses only letters, digits and _, e.g."
+            "\""
+                + m.group()
+                + "\": a secret name uses only letters, digits and _, e.g."
                 + " ${secret:JENKINS_TOKEN}");
       }
     }
@@ -115,8 +117,8 @@ final class SecretPolicy {
   }
 
   /**
-   * The allowed prefixes. Each must end its host with ":" (any port) or its authority with "/"
-   * (a path), so that "https://jenkins.example.com" cannot also allow
+   * The allowed prefixes. Each must end its host with ":" (any port) or its authority with "/" (a
+   * path), so that "https://jenkins.example.com" cannot also allow
    * "https://jenkins.example.com.attacker.net".
    */
   List<String> allowedPrefixes() {

@@ -18,16 +18,16 @@ import java.util.regex.Pattern;
 
 /**
  * {@code {{name}}} placeholders in urls, header values and bodies, replaced by plain string
- * replacement. Values from the call context are percent-encoded inside URLs; {@code
- * {{location}}} and {@code {{response:/pointer}}} (URLs the backend gave) are inserted as they
- * are.
+ * replacement. Values from the call context are percent-encoded inside URLs; {@code {{location}}}
+ * and {@code {{response:/pointer}}} (URLs the backend gave) are inserted as they are.
  */
 final class Templates {
 
   static final String LOCATION = "location";
   static final String RESPONSE_PREFIX = "response:";
   static final List<String> CONTEXT_NAMES =
-      List.of("rollout.name", "rollout.namespace", "podTemplateHash", "stepIndex", "idempotencyKey");
+      List.of(
+          "rollout.name", "rollout.namespace", "podTemplateHash", "stepIndex", "idempotencyKey");
 
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([^{}]*?)\\s*}}");
 
@@ -92,7 +92,11 @@ final class Templates {
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(
           field,
-          "{{" + name + "}}: \"" + pointer + "\" is not a JSON pointer; write e.g. {{response:/id}}");
+          "{{"
+              + name
+              + "}}: \""
+              + pointer
+              + "\" is not a JSON pointer; write e.g. {{response:/id}}");
     }
   }
 
@@ -122,9 +126,9 @@ final class Templates {
   }
 
   /**
-   * Replaces every placeholder with {@code values.apply(name)}. Names were checked when the
-   * config was read; {@code values} may throw {@link StepOutcome} for one that has no value
-   * in this call (a {@code {{location}}} the backend did not send).
+   * Replaces every placeholder with {@code values.apply(name)}. Names were checked when the config
+   * was read; {@code values} may throw {@link StepOutcome} for one that has no value in this call
+   * (a {@code {{location}}} the backend did not send).
    */
   static String render(String template, Function<String, String> values) {
     if (template == null) {

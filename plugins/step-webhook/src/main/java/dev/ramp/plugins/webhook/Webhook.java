@@ -10,26 +10,22 @@ import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A webhook step's config, validated: every field checked, defaults filled in. Strings still
- * hold their {@code {{placeholders}}} and {@code ${secret:NAME}} references; those are filled
- * in per request.
+ * A webhook step's config, validated: every field checked, defaults filled in. Strings still hold
+ * their {@code {{placeholders}}} and {@code ${secret:NAME}} references; those are filled in per
+ * request.
  *
  * @param result for a step without polling: how to read the trigger's response; may be null
  * @param poll how to wait for the outcome; null when the trigger's answer is the outcome
  * @param cancel the request sent on abort and terminate; null when none is configured
  */
-record Webhook(
-    Request trigger,
-    Duration timeout,
-    ResultRule result,
-    Poll poll,
-    Request cancel) {
+record Webhook(Request trigger, Duration timeout, ResultRule result, Poll poll, Request cancel) {
 
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
   static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(10);
@@ -87,7 +83,13 @@ record Webhook(
 
     Request trigger =
         request(
-            "", c.url(), c.method(), c.headers(), c.body(), c.expectedStatus(), Map.of(),
+            "",
+            c.url(),
+            c.method(),
+            c.headers(),
+            c.body(),
+            c.expectedStatus(),
+            Map.of(),
             Templates.Scope.CONTEXT);
     Duration timeout =
         Durations.parse(
@@ -96,8 +98,7 @@ record Webhook(
     ResultRule result = null;
     Poll poll = null;
     if (c.poll() == null) {
-      result =
-          ResultRule.from("", c.resultPointer(), c.successValues(), c.failureValues(), false);
+      result = ResultRule.from("", c.resultPointer(), c.successValues(), c.failureValues(), false);
     } else {
       for (String field : List.of("resultPointer", "successValues", "failureValues")) {
         if (call.config().hasNonNull(field)) {
@@ -113,8 +114,14 @@ record Webhook(
       WebhookConfig.Cancel k = c.cancel();
       cancel =
           request(
-              "cancel.", k.url(), k.method(), k.headers(), k.body(), k.expectedStatus(),
-              trigger.headers(), Templates.Scope.LOCATION);
+              "cancel.",
+              k.url(),
+              k.method(),
+              k.headers(),
+              k.body(),
+              k.expectedStatus(),
+              trigger.headers(),
+              Templates.Scope.LOCATION);
     }
     return new Webhook(trigger, timeout, result, poll, cancel);
   }
@@ -130,10 +137,11 @@ record Webhook(
       Templates.Scope scope) {
     checkUrlTemplate(prefix + "url", url, scope);
 
-    String verb = method == null ? "POST" : method.trim().toUpperCase(java.util.Locale.ROOT);
+    String verb = method == null ? "POST" : method.trim().toUpperCase(Locale.ROOT);
     if (!METHODS.contains(verb)) {
       throw new InvalidConfigException(
-          prefix + "method", "\"" + method + "\" is not one of " + METHODS.stream().sorted().toList());
+          prefix + "method",
+          "\"" + method + "\" is not one of " + METHODS.stream().sorted().toList());
     }
 
     Map<String, String> checkedHeaders =
@@ -147,7 +155,8 @@ record Webhook(
       }
       Templates.check(prefix + "body", checkedBody, scope);
       SecretPolicy.refuseReference(
-          prefix + "body", checkedBody.isTextual() ? checkedBody.textValue() : checkedBody.toString());
+          prefix + "body",
+          checkedBody.isTextual() ? checkedBody.textValue() : checkedBody.toString());
     }
 
     ExpectedStatus expected = new ExpectedStatus(List.of());
@@ -161,8 +170,7 @@ record Webhook(
         int status = expectedStatus.get(i);
         if (status < 100 || status > 599) {
           throw new InvalidConfigException(
-              prefix + "expectedStatus[" + i + "]",
-              status + " is not an HTTP status; use 100-599");
+              prefix + "expectedStatus[" + i + "]", status + " is not an HTTP status; use 100-599");
         }
       }
       expected = new ExpectedStatus(List.copyOf(expectedStatus));
@@ -178,17 +186,26 @@ record Webhook(
             : checkHeaders("poll.headers", p.headers(), Templates.Scope.CONTEXT);
     Duration interval =
         Durations.parse(
-            "poll.interval", p.interval(), DEFAULT_POLL_INTERVAL, Duration.ofSeconds(1),
+            "poll.interval",
+            p.interval(),
+            DEFAULT_POLL_INTERVAL,
+            Duration.ofSeconds(1),
             Duration.ofHours(1));
     Duration timeout =
         Durations.parse(
-            "poll.timeout", p.timeout(), DEFAULT_POLL_TIMEOUT, Duration.ofSeconds(1),
+            "poll.timeout",
+            p.timeout(),
+            DEFAULT_POLL_TIMEOUT,
+            Duration.ofSeconds(1),
             Duration.ofDays(7));
     if (timeout.compareTo(interval) < 0) {
       throw new InvalidConfigException(
           "poll.timeout",
-          "\"" + Durations.format(timeout) + "\" is shorter than poll.interval \""
-              + Durations.format(interval) + "\"");
+          "\""
+              + Durations.format(timeout)
+              + "\" is shorter than poll.interval \""
+              + Durations.format(interval)
+              + "\"");
     }
     ResultRule rule =
         ResultRule.from("poll.", p.resultPointer(), p.successValues(), p.failureValues(), true);
@@ -199,7 +216,9 @@ record Webhook(
       } catch (IllegalArgumentException e) {
         throw new InvalidConfigException(
             "poll.followPointer",
-            "\"" + p.followPointer() + "\" is not a JSON pointer; it starts with /, e.g."
+            "\""
+                + p.followPointer()
+                + "\" is not a JSON pointer; it starts with /, e.g."
                 + " \"/executable/url\"");
       }
     } else if (p.followSuffix() != null) {
@@ -256,8 +275,7 @@ record Webhook(
   }
 
   /**
-   * Parses a rendered URL; null when it is not a usable http(s) URL. {@link #urlProblem} says
-   * why.
+   * Parses a rendered URL; null when it is not a usable http(s) URL. {@link #urlProblem} says why.
    */
   static URI parseUrl(String url) {
     return urlProblem(url) == null ? URI.create(url) : null;

@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * A webhook step's {@code config} as written in the Rollout, bound by Jackson after {@link
- * ConfigShape} has checked field names and JSON types. {@link Webhook#from} validates the
- * values. Absent fields are {@code null}; see the README for the meaning of each.
+ * ConfigShape} has checked field names and JSON types. {@link Webhook#from} validates the values.
+ * Absent fields are {@code null}; see the README for the meaning of each.
  */
 record WebhookConfig(
     String url,

@@ -18,27 +18,27 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.pf4j.Extension;
 
 /**
- * A canary step that calls an HTTP endpoint: a Jenkins job trigger, a change-management gate,
- * a chat-ops approval. It sends the configured request once, then either takes the answer as
- * the outcome or polls a URL until a JSON value says success or failure. Abort and terminate
- * send the configured cancel request.
+ * A canary step that calls an HTTP endpoint: a Jenkins job trigger, a change-management gate, a
+ * chat-ops approval. It sends the configured request once, then either takes the answer as the
+ * outcome or polls a URL until a JSON value says success or failure. Abort and terminate send the
+ * configured cancel request.
  *
  * <p>Outcomes: FAILED only when the endpoint answered "no" (an unexpected 4xx status, a failure
- * value, a value it does not know, a poll timeout); ERROR, retried by the controller with
- * backoff, when it did not answer usefully (connection failure, timeout, 5xx, 429, 408). Those
- * are results, not {@link dev.ramp.plugin.api.BackendUnavailableException}: each rollout calls
- * its own endpoint, and one team's Jenkins being down must not open the circuit breaker that
- * every rollout using this plugin goes through.
+ * value, a value it does not know, a poll timeout); ERROR, retried by the controller with backoff,
+ * when it did not answer usefully (connection failure, timeout, 5xx, 429, 408). Those are results,
+ * not {@link dev.ramp.plugin.api.BackendUnavailableException}: each rollout calls its own endpoint,
+ * and one team's Jenkins being down must not open the circuit breaker that every rollout using this
+ * plugin goes through.
  *
- * <p>Every request carries the call's idempotency key as {@code Idempotency-Key} (cancel: the
- * key plus {@code :abort} or {@code :terminate}), so a retried call that the endpoint already
- * saw is recognised. The plugin keeps nothing between calls: what polling needs is in the
- * result's state.
+ * <p>Every request carries the call's idempotency key as {@code Idempotency-Key} (cancel: the key
+ * plus {@code :abort} or {@code :terminate}), so a retried call that the endpoint already saw is
+ * recognised. The plugin keeps nothing between calls: what polling needs is in the result's state.
  */
 @Extension
 public final class WebhookStepPlugin implements StepPlugin {
@@ -98,14 +98,14 @@ public final class WebhookStepPlugin implements StepPlugin {
     if (!trigger.expected().accepts(response.status())) {
       return unexpectedStatus(what, trigger, response);
     }
-    String location = response.location().map(l -> url.resolve(l.trim()).toString()).orElse(null);
+    String location = response.location().map(l -> resolve(url, l)).orElse(null);
 
     if (hook.poll() == null) {
       ObjectNode done = state(PHASE_DONE, startedAt, location);
       if (hook.result() == null) {
         return StepResult.successful(what + " answered HTTP " + response.status()).withState(done);
       }
-      ResultRule.Reading reading = hook.result().read(response.body());
+      ResultRule.Reading reading = hook.result().read(response);
       String answered = what + " answered HTTP " + response.status() + " and " + reading.shown();
       return switch (reading.verdict()) {
         case SUCCESS -> StepResult.successful(answered).withState(done);
@@ -154,6 +154,9 @@ public final class WebhookStepPlugin implements StepPlugin {
     int polls = state.path("polls").asInt(0) + 1;
     ObjectNode next = ((ObjectNode) state.deepCopy()).put("polls", polls);
     Duration elapsed = Duration.between(startedAt, clock.instant());
+    if (elapsed.isNegative()) {
+      elapsed = Duration.ZERO; // another process's clock wrote startedAt
+    }
     boolean timedOut = elapsed.compareTo(poll.timeout()) >= 0;
     String timeoutMessage =
         "timed out after "
@@ -168,7 +171,7 @@ public final class WebhookStepPlugin implements StepPlugin {
 
     Webhook.Request request =
         new Webhook.Request(
-            "poll.", "GET", "", poll.headers(), null, new Webhook.ExpectedStatus(java.util.List.of()));
+            "poll.", "GET", "", poll.headers(), null, new Webhook.ExpectedStatus(List.of()));
     HttpCalls.Response response;
     try {
       response =
@@ -193,7 +196,7 @@ public final class WebhookStepPlugin implements StepPlugin {
       }
       return StepResult.failed(what + " answered " + response.describe());
     }
-    ResultRule.Reading reading = poll.rule().read(response.body());
+    ResultRule.Reading reading = poll.rule().read(response);
     return switch (reading.verdict()) {
       case SUCCESS ->
           StepResult.successful(reading.shown() + " after " + polls + " polls")
@@ -208,7 +211,7 @@ public final class WebhookStepPlugin implements StepPlugin {
           timedOut
               ? StepResult.failed(timeoutMessage + reading.shown())
               : StepResult.running(
-                  follow(call.context(), poll, url, response.body(), next)
+                  follow(call.context(), poll, url, response, next)
                       + "waiting for "
                       + poll.rule().pointerText()
                       + " to be "
@@ -228,22 +231,22 @@ public final class WebhookStepPlugin implements StepPlugin {
   }
 
   /**
-   * Moves polling to the URL a poll response names at {@code poll.followPointer} (a Jenkins
-   * queue item names its build once it started, and forgets the item minutes later). Returns
-   * a message prefix saying so, or "" when there is nothing (new) to follow.
+   * Moves polling to the URL a poll response names at {@code poll.followPointer} (a Jenkins queue
+   * item names its build once it started, and forgets the item minutes later). Returns a message
+   * prefix saying so, or "" when there is nothing (new) to follow.
    */
   private static String follow(
-      PluginContext context, Webhook.Poll poll, URI current, String body, ObjectNode next) {
+      PluginContext context,
+      Webhook.Poll poll,
+      URI current,
+      HttpCalls.Response response,
+      ObjectNode next) {
     if (poll.followPointer() == null) {
       return "";
     }
-    JsonNode value;
-    try {
-      value = Json.MAPPER.readTree(body).at(poll.followPointer());
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      return "";
-    }
-    if (!value.isTextual() || value.textValue().isBlank()) {
+    JsonNode body = response.json();
+    JsonNode value = body == null ? null : body.at(poll.followPointer());
+    if (value == null || !value.isTextual() || value.textValue().isBlank()) {
       return "";
     }
     String suffix = Templates.render(poll.followSuffix(), urlValues(context, null, null));
@@ -289,7 +292,8 @@ public final class WebhookStepPlugin implements StepPlugin {
     try {
       URI url = renderUrl("cancel.url", cancel.url(), urlValues(context, location, null), false);
       String what = cancel.method() + " " + HttpCalls.display(url);
-      String key = context.idempotencyKey().isEmpty() ? "" : context.idempotencyKey() + ":" + operation;
+      String key =
+          context.idempotencyKey().isEmpty() ? "" : context.idempotencyKey() + ":" + operation;
       HttpCalls.Response response =
           send(cancel, url, textValues(context, location), key, hook.timeout());
       if (cancel.expected().accepts(response.status())) {
@@ -332,7 +336,9 @@ public final class WebhookStepPlugin implements StepPlugin {
       Duration timeout)
       throws HttpCalls.Unreachable {
     Map<String, String> headers = new LinkedHashMap<>();
-    request.headers().forEach((name, value) -> headers.put(name, Templates.render(value, textValues)));
+    request
+        .headers()
+        .forEach((name, value) -> headers.put(name, Templates.render(value, textValues)));
     SecretPolicy.Headers resolved = secrets.resolve(request.field() + "headers", headers);
     secrets.checkDestination(request.field() + "url", url, resolved.secrets());
     Map<String, String> finalHeaders = new LinkedHashMap<>(resolved.values());
@@ -365,7 +371,8 @@ public final class WebhookStepPlugin implements StepPlugin {
     }
     String message = "\"" + HttpCalls.abbreviate(rendered, 200) + "\" " + problem;
     if (fromResponse) {
-      throw new StepOutcome(StepResult.failed(field + " built from the trigger's response: " + message));
+      throw new StepOutcome(
+          StepResult.failed(field + " built from the trigger's response: " + message));
     }
     throw new InvalidConfigException(field, message);
   }
@@ -391,6 +398,18 @@ public final class WebhookStepPlugin implements StepPlugin {
     return name -> values.containsKey(name) ? values.get(name) : location(location);
   }
 
+  /**
+   * A Location header made absolute (it may be relative to the request's URL); one that does not
+   * parse is kept as sent, and a URL built from it is then reported as unusable.
+   */
+  private static String resolve(URI base, String location) {
+    try {
+      return base.resolve(new URI(location.trim())).toString();
+    } catch (URISyntaxException e) {
+      return location;
+    }
+  }
+
   private static String location(String location) {
     if (location == null) {
       throw new StepOutcome(
@@ -401,12 +420,7 @@ public final class WebhookStepPlugin implements StepPlugin {
   }
 
   private static String responseValue(String name, HttpCalls.Response response) {
-    JsonNode body;
-    try {
-      body = Json.MAPPER.readTree(response.body());
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      body = null;
-    }
+    JsonNode body = response.json();
     JsonNode value = body == null ? null : body.at(Templates.responsePointer("poll.url", name));
     if (value == null || value.isMissingNode() || value.isNull() || value.isContainerNode()) {
       throw new StepOutcome(

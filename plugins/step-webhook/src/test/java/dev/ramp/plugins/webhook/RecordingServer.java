@@ -18,8 +18,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * A real HTTP server on 127.0.0.1 that answers each path with the replies queued for it (the
- * last one repeats) and records every request it gets.
+ * A real HTTP server on 127.0.0.1 that answers each path with the replies queued for it (the last
+ * one repeats) and records every request it gets.
  */
 final class RecordingServer implements AutoCloseable {
 
@@ -56,13 +56,17 @@ final class RecordingServer implements AutoCloseable {
 
   /** Queues a reply for a path; {@code headers} are name, value pairs. */
   RecordingServer reply(String path, int status, String body, String... headers) {
-    replies.computeIfAbsent(path, p -> new ArrayDeque<>()).add(new Reply(status, body, headers, false));
+    replies
+        .computeIfAbsent(path, p -> new ArrayDeque<>())
+        .add(new Reply(status, body, headers, false));
     return this;
   }
 
   /** Answers a path only when the server closes: a backend that hangs. */
   RecordingServer hang(String path) {
-    replies.computeIfAbsent(path, p -> new ArrayDeque<>()).add(new Reply(0, "", new String[0], true));
+    replies
+        .computeIfAbsent(path, p -> new ArrayDeque<>())
+        .add(new Reply(0, "", new String[0], true));
     return this;
   }
 
@@ -94,7 +98,8 @@ final class RecordingServer implements AutoCloseable {
     synchronized (this) {
       reply =
           queue == null
-              ? new Reply(404, "no reply queued for " + exchange.getRequestURI(), new String[0], false)
+              ? new Reply(
+                  404, "no reply queued for " + exchange.getRequestURI(), new String[0], false)
               : queue.size() > 1 ? queue.poll() : queue.peek();
     }
     if (reply.hang()) {

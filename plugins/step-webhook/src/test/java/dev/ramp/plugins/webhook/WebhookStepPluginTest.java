@@ -58,11 +58,11 @@ class WebhookStepPluginTest {
     StepResult result =
         run(
             """
-            {"url": "BASE/job/deploy/build",
-             "headers": {"X-Team": "payments"},
-             "body": {"rollout": "{{rollout.namespace}}/{{rollout.name}}", "hash": "{{podTemplateHash}}",
-                      "params": ["{{stepIndex}}", 7]}}
-            """);
+{"url": "BASE/job/deploy/build",
+ "headers": {"X-Team": "payments"},
+ "body": {"rollout": "{{rollout.namespace}}/{{rollout.name}}", "hash": "{{podTemplateHash}}",
+          "params": ["{{stepIndex}}", 7]}}
+""");
 
     assertThat(result.phase()).isEqualTo(StepPhase.SUCCESSFUL);
     assertThat(result.message()).contains("POST", "/job/deploy/build", "HTTP 201");
@@ -86,11 +86,11 @@ class WebhookStepPluginTest {
 
     run(
         """
-        {"url": "BASE/hook?rollout={{rollout.name}}&step={{stepIndex}}&key={{idempotencyKey}}",
-         "method": "put",
-         "headers": {"Content-Type": "text/plain", "X-Rollout": "{{rollout.namespace}}/{{rollout.name}}"},
-         "body": "deploy {{rollout.name}} at {{podTemplateHash}}"}
-        """);
+{"url": "BASE/hook?rollout={{rollout.name}}&step={{stepIndex}}&key={{idempotencyKey}}",
+ "method": "put",
+ "headers": {"Content-Type": "text/plain", "X-Rollout": "{{rollout.namespace}}/{{rollout.name}}"},
+ "body": "deploy {{rollout.name}} at {{podTemplateHash}}"}
+""");
 
     RecordingServer.Recorded request = server.last();
     assertThat(request.method()).isEqualTo("PUT");
@@ -104,9 +104,13 @@ class WebhookStepPluginTest {
   void contextValuesArePercentEncodedInUrls() {
     server.reply("/hook", 200, "");
     PluginContext context =
-        new PluginContext("uid", "shop", "checkout", "h", 0, "sh", "Run", 1, "a b/c", "acme/webhook");
+        new PluginContext(
+            "uid", "shop", "checkout", "h", 0, "sh", "Run", 1, "a b/c", "acme/webhook");
 
-    plugin().run(new StepCall(context, rollout(), config("{\"url\": \"BASE/hook?k={{idempotencyKey}}\"}"), null));
+    plugin()
+        .run(
+            new StepCall(
+                context, rollout(), config("{\"url\": \"BASE/hook?k={{idempotencyKey}}\"}"), null));
 
     assertThat(server.last().uri().getRawQuery()).isEqualTo("k=a%20b%2Fc");
     assertThat(server.last().header("Idempotency-Key")).isEqualTo("a b/c");
@@ -238,17 +242,15 @@ class WebhookStepPluginTest {
     server.reply("/gate", 200, "{\"approved\": true, \"code\": 0}");
 
     assertThat(
-            run(
-                    """
-                    {"url": "BASE/gate", "resultPointer": "/approved", "successValues": [true]}
-                    """)
+            run("""
+                {"url": "BASE/gate", "resultPointer": "/approved", "successValues": [true]}
+                """)
                 .phase())
         .isEqualTo(StepPhase.SUCCESSFUL);
     assertThat(
-            run(
-                    """
-                    {"url": "BASE/gate", "resultPointer": "/code", "successValues": ["0"]}
-                    """)
+            run("""
+                {"url": "BASE/gate", "resultPointer": "/code", "successValues": ["0"]}
+                """)
                 .phase())
         .isEqualTo(StepPhase.SUCCESSFUL);
   }
@@ -257,12 +259,12 @@ class WebhookStepPluginTest {
 
   private static final String JENKINS =
       """
-      {"url": "BASE/job/deploy/buildWithParameters?ROLLOUT={{rollout.name}}",
-       "expectedStatus": [201],
-       "poll": {"url": "{{location}}api/json?tree=executable[result]", "interval": "15s", "timeout": "10m",
-                "resultPointer": "/executable/result",
-                "successValues": ["SUCCESS"], "failureValues": ["FAILURE", "ABORTED", "UNSTABLE"]}}
-      """;
+{"url": "BASE/job/deploy/buildWithParameters?ROLLOUT={{rollout.name}}",
+ "expectedStatus": [201],
+ "poll": {"url": "{{location}}api/json?tree=executable[result]", "interval": "15s", "timeout": "10m",
+          "resultPointer": "/executable/result",
+          "successValues": ["SUCCESS"], "failureValues": ["FAILURE", "ABORTED", "UNSTABLE"]}}
+""";
 
   @Test
   void pollsUntilTheResultIsASuccessValueCarryingStateBetweenCalls() {
@@ -313,7 +315,8 @@ class WebhookStepPluginTest {
             "GET /queue/item/7/api/json",
             "GET /queue/item/7/api/json",
             "GET /queue/item/7/api/json");
-    assertThat(server.requests()).allSatisfy(r -> assertThat(r.header("Idempotency-Key")).isEqualTo(KEY));
+    assertThat(server.requests())
+        .allSatisfy(r -> assertThat(r.header("Idempotency-Key")).isEqualTo(KEY));
     assertThat(server.requests().get(0).uri().getQuery()).isEqualTo("ROLLOUT=checkout");
   }
 
@@ -321,11 +324,11 @@ class WebhookStepPluginTest {
   void followsTheQueueItemToItsBuildAndPollsThatUntilItFinishes() {
     String config =
         """
-        {"url": "BASE/job/deploy/buildWithParameters", "expectedStatus": [201],
-         "poll": {"url": "{{location}}api/json?tree=executable[url]",
-                  "followPointer": "/executable/url", "followSuffix": "api/json?tree=result,building",
-                  "resultPointer": "/result", "successValues": ["SUCCESS"], "failureValues": ["FAILURE"]}}
-        """;
+{"url": "BASE/job/deploy/buildWithParameters", "expectedStatus": [201],
+ "poll": {"url": "{{location}}api/json?tree=executable[url]",
+          "followPointer": "/executable/url", "followSuffix": "api/json?tree=result,building",
+          "resultPointer": "/result", "successValues": ["SUCCESS"], "failureValues": ["FAILURE"]}}
+""";
     server
         .reply("/job/deploy/buildWithParameters", 201, "", "Location", "/queue/item/11/")
         .reply("/queue/item/11/api/json", 200, "{\"executable\": null}")
@@ -368,7 +371,9 @@ class WebhookStepPluginTest {
         {"url": "BASE/job", "poll": {"url": "{{location}}", "followPointer": "/next",
          "resultPointer": "/result", "successValues": ["SUCCESS"]}}
         """;
-    server.reply("/job", 201, "", "Location", "/item/").reply("/item/", 200, "{\"next\": \"ftp://files/x\"}");
+    server
+        .reply("/job", 201, "", "Location", "/item/")
+        .reply("/item/", 200, "{\"next\": \"ftp://files/x\"}");
 
     StepResult triggered = run(config);
     StepResult result = run(config, triggered.state());
@@ -411,7 +416,10 @@ class WebhookStepPluginTest {
   @Test
   void pollUrlFromTheTriggerResponseBody() {
     server
-        .reply("/changes", 202, "{\"id\": 4711, \"links\": {\"self\": \"" + server.url("/changes/4711") + "\"}}")
+        .reply(
+            "/changes",
+            202,
+            "{\"id\": 4711, \"links\": {\"self\": \"" + server.url("/changes/4711") + "\"}}")
         .reply("/changes/4711", 200, "{\"status\": \"approved\"}");
     String config =
         """
@@ -483,11 +491,11 @@ class WebhookStepPluginTest {
 
   private static final String WITH_CANCEL =
       """
-      {"url": "BASE/job/deploy/buildWithParameters", "headers": {"X-Token": "t"},
-       "poll": {"url": "{{location}}api/json", "resultPointer": "/executable/result", "successValues": ["SUCCESS"]},
-       "cancel": {"url": "BASE/job/stop-deploy/buildWithParameters?ITEM={{location}}",
-                  "body": {"rollout": "{{rollout.name}}"}}}
-      """;
+{"url": "BASE/job/deploy/buildWithParameters", "headers": {"X-Token": "t"},
+ "poll": {"url": "{{location}}api/json", "resultPointer": "/executable/result", "successValues": ["SUCCESS"]},
+ "cancel": {"url": "BASE/job/stop-deploy/buildWithParameters?ITEM={{location}}",
+            "body": {"rollout": "{{rollout.name}}"}}}
+""";
 
   @Test
   void abortSendsTheCancelRequestWithItsOwnIdempotencyKey() {
@@ -560,7 +568,8 @@ class WebhookStepPluginTest {
   @Test
   void secretIsResolvedFromTheEnvironmentAndSentToAnAllowedPrefix() {
     env.put("RAMP_WEBHOOK_SECRET_JENKINS_TOKEN", "s3cr3t");
-    env.put("RAMP_WEBHOOK_ALLOWED_URL_PREFIXES", "https://jenkins.example.com/job/, http://127.0.0.1:");
+    env.put(
+        "RAMP_WEBHOOK_ALLOWED_URL_PREFIXES", "https://jenkins.example.com/job/, http://127.0.0.1:");
     server.reply("/job/deploy/build", 201, "");
 
     StepResult result = run(WITH_SECRET.formatted(server.url("/job/deploy/build")));
@@ -616,9 +625,9 @@ class WebhookStepPluginTest {
     server.reply("/job/deploy", 201, "", "Location", "http://localhost:1/elsewhere/");
     String config =
         """
-        {"url": "BASE/job/deploy", "headers": {"Authorization": "Bearer ${secret:JENKINS_TOKEN}"},
-         "poll": {"url": "{{location}}api/json", "resultPointer": "/result", "successValues": ["SUCCESS"]}}
-        """;
+{"url": "BASE/job/deploy", "headers": {"Authorization": "Bearer ${secret:JENKINS_TOKEN}"},
+ "poll": {"url": "{{location}}api/json", "resultPointer": "/result", "successValues": ["SUCCESS"]}}
+""";
 
     StepResult triggered = run(config);
 
