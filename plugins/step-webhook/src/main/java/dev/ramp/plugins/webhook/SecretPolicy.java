@@ -91,6 +91,22 @@ final class SecretPolicy {
     return new Headers(values, List.copyOf(used));
   }
 
+  /**
+   * Masks every configured secret's value in a text: a backend that echoes the request (an
+   * error page quoting the Authorization header) must not put a token into a Rollout's status.
+   */
+  String redact(String text) {
+    String out = text;
+    for (Map.Entry<String, String> e : env.entrySet()) {
+      if (e.getKey().startsWith(SECRET_ENV_PREFIX) && !e.getValue().isEmpty()) {
+        out =
+            out.replace(
+                e.getValue(), "${secret:" + e.getKey().substring(SECRET_ENV_PREFIX.length()) + "}");
+      }
+    }
+    return out;
+  }
+
   /** Refuses to send secrets to a URL the operator has not allowed. */
   void checkDestination(String field, URI url, List<String> secrets) {
     if (secrets.isEmpty()) {

@@ -65,20 +65,28 @@ public final class WebhookStepPlugin implements StepPlugin {
   public StepResult run(StepCall call) {
     Webhook hook = Webhook.from(call);
     try {
-      return call.firstCall() ? trigger(call, hook) : poll(call, hook);
+      return redacted(call.firstCall() ? trigger(call, hook) : poll(call, hook));
     } catch (StepOutcome outcome) {
-      return outcome.result();
+      return redacted(outcome.result());
     }
   }
 
   @Override
   public StepResult terminate(StepCall call) {
-    return cancel(call, "terminate");
+    return redacted(cancel(call, "terminate"));
   }
 
   @Override
   public StepResult abort(StepCall call) {
-    return cancel(call, "abort");
+    return redacted(cancel(call, "abort"));
+  }
+
+  /** Messages quote response bodies; one that echoes a secret must not show it. */
+  private StepResult redacted(StepResult result) {
+    String message = secrets.redact(result.message());
+    return message.equals(result.message())
+        ? result
+        : new StepResult(result.phase(), message, result.requeueAfter(), result.state());
   }
 
   private StepResult trigger(StepCall call, Webhook hook) {

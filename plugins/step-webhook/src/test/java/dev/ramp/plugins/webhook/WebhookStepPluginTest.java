@@ -580,6 +580,20 @@ class WebhookStepPluginTest {
   }
 
   @Test
+  void secretEchoedByTheBackendIsMaskedInTheMessage() {
+    env.put("RAMP_WEBHOOK_SECRET_JENKINS_TOKEN", "s3cr3t");
+    env.put("RAMP_WEBHOOK_ALLOWED_URL_PREFIXES", "http://127.0.0.1:");
+    server.reply("/job", 401, "bad credentials: Bearer s3cr3t");
+
+    StepResult result = run(WITH_SECRET.formatted(server.url("/job")));
+
+    assertThat(result.phase()).isEqualTo(StepPhase.FAILED);
+    assertThat(result.message())
+        .contains("bad credentials: Bearer ${secret:JENKINS_TOKEN}")
+        .doesNotContain("s3cr3t");
+  }
+
+  @Test
   void secretIsNotSentToAUrlOutsideTheAllowedPrefixes() {
     env.put("RAMP_WEBHOOK_SECRET_JENKINS_TOKEN", "s3cr3t");
     env.put("RAMP_WEBHOOK_ALLOWED_URL_PREFIXES", "https://jenkins.example.com/job/");
