@@ -8,6 +8,7 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
@@ -194,6 +195,9 @@ public final class PluginLauncher {
           NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
               .eventLoopGroup(eventLoop())
               .channelType(EpollDomainSocketChannel.class)
+              // gRPC sets SO_KEEPALIVE, which Unix sockets lack: unset it, or every connect
+              // logs a warning.
+              .withOption(ChannelOption.SO_KEEPALIVE, null)
               .usePlaintext()
               .build();
       awaitServing(spec, process, channel, stdout, stderr, deadline);
