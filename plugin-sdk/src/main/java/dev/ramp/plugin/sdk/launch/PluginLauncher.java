@@ -133,7 +133,8 @@ public final class PluginLauncher {
     Path socketDir = createSocketDir(name);
     Process process;
     try {
-      ProcessBuilder builder = new ProcessBuilder(command);
+      // Its own session, so that children it leaves behind can be found and stopped.
+      ProcessBuilder builder = new ProcessBuilder(ProcessTree.inOwnSession(command));
       Map<String, String> env = builder.environment();
       env.clear();
       env.put("PATH", SAFE_PATH);
@@ -158,7 +159,14 @@ public final class PluginLauncher {
               + " (a script needs a #! line).",
           e);
     }
-    process.onExit().thenRun(() -> PluginProcess.deleteRecursively(socketDir));
+    long pid = process.pid();
+    process
+        .onExit()
+        .thenRun(
+            () -> {
+              PluginProcess.deleteRecursively(socketDir);
+              ProcessTree.reapLeftovers(pid, termGrace);
+            });
 
     String prefix = "[" + name + "] ";
     CompletableFuture<Handshake> handshake = new CompletableFuture<>();

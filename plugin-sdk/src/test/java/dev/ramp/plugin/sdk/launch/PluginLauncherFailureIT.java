@@ -67,6 +67,18 @@ class PluginLauncherFailureIT {
   }
 
   @Test
+  void childrenOfAPluginThatExitsEarlyAreStoppedToo() throws IOException {
+    Path pidFile = dir.resolve("child.pid");
+    Path script = script("sleep 1000 &\necho $! > '" + pidFile + "'\nexit 3");
+
+    PluginLaunchException e = failLaunching(spec(script, Duration.ofSeconds(10)));
+
+    assertThat(e.reason()).isEqualTo(Reason.EXITED_EARLY);
+    long child = Long.parseLong(Files.readString(pidFile).strip());
+    await().until(() -> ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true));
+  }
+
+  @Test
   void aPluginThatWantsAnotherCookieExplainsItselfInTheMessage() throws IOException {
     // What an Argo Rollouts or other go-plugin binary does when its own cookie is missing.
     Path script =
