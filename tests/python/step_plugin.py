@@ -26,7 +26,7 @@ plugin itself keeps nothing between calls.
 As a metric provider, Run measures at once: the measurement's value is config "value"
 (a string, default "1") and its phase config "result" (SUCCESSFUL, FAILED or INCONCLUSIVE).
 
-Stubs are generated at start from the .proto files into a private temporary directory:
+Stubs are generated at start from the .proto files into the private socket directory:
   proto root = $RAMP_PROTO_DIR, else the first argument, else ../../proto next to this file.
 """
 
@@ -260,7 +260,9 @@ def main():
     proto_root = (os.environ.get("RAMP_PROTO_DIR")
                   or (sys.argv[1] if len(sys.argv) > 1 else None)
                   or os.path.join(HERE, "..", "..", "proto"))
-    gen_dir = tempfile.mkdtemp(prefix="ramp-py-")
+    # Inside the private socket directory, which the host removes after we exit, so the
+    # stubs do not outlive a plugin that is killed.
+    gen_dir = tempfile.mkdtemp(prefix="stubs-", dir=socket_dir)
     try:
         generate_stubs(os.path.abspath(proto_root), gen_dir)
         serve(socket_dir)
