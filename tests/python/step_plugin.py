@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""A Ramp step plugin in Python, written from proto/ alone.
+"""A Ramp step plugin (and metric provider) in Python, written from proto/ alone.
 
 It is the example for plugin authors who do not write Java, and the plugin the launcher
 and the conformance test kit are tested with. It needs Debian's python3-grpcio,
@@ -8,7 +8,8 @@ python3-protobuf and python3-grpc-tools (or the same from pip).
 The contract, in the order this file follows it:
   1. refuse to run without RAMP_PLUGIN_COOKIE=ramp-plugin-5e7a1c (one line on stderr, exit 1);
   2. listen on a Unix socket in $PLUGIN_UNIX_SOCKET_DIR;
-  3. serve grpc.health.v1.Health ("plugin" is SERVING), ramp.plugin.v1.Info and StepPlugin;
+  3. serve grpc.health.v1.Health ("plugin" is SERVING), ramp.plugin.v1.Info, StepPlugin and
+     MetricProviderPlugin;
   4. print the handshake line 1|1|unix|<socket>|grpc on stdout;
   5. exit when stdin closes.
 
@@ -22,7 +23,10 @@ The step it implements is useful for tests. Its config (all fields optional):
 The state counts the calls ({"calls": n}) and travels through the controller, so the
 plugin itself keeps nothing between calls.
 
-Stubs are generated at start from the .proto files into a private temporary directory:
+As a metric provider, Run measures at once: the measurement's value is config "value"
+(a string, default "1") and its phase config "result" (SUCCESSFUL, FAILED or INCONCLUSIVE).
+
+Stubs are generated at start from the .proto files into the private socket directory:
   proto root = $RAMP_PROTO_DIR, else the first argument, else ../../proto next to this file.
 """
 
@@ -98,10 +102,29 @@ def parse_config(config_json):
             "message": message, "fail": fail}
 
 
+def parse_metric_config(config_json):
+    try:
+        config = json.loads(config_json or "{}")
+    except ValueError as e:
+        raise BadConfig("config is not valid JSON: %s" % e)
+    if not isinstance(config, dict):
+        raise BadConfig("config must be a JSON object, got %s" % type(config).__name__)
+    value = config.get("value", "1")
+    if not isinstance(value, str):
+        raise BadConfig("config.value must be a string, got %r" % (value,))
+    result = config.get("result", "SUCCESSFUL")
+    if result not in ("SUCCESSFUL", "FAILED", "INCONCLUSIVE"):
+        raise BadConfig('config.result must be "SUCCESSFUL", "FAILED" or "INCONCLUSIVE", got %r'
+                        % (result,))
+    return {"value": value, "result": result}
+
+
 def serve(socket_dir):
     import health_pb2
     import health_pb2_grpc
     from ramp.plugin.v1 import common_pb2, common_pb2_grpc, step_pb2, step_pb2_grpc
+    from ramp.plugin.v1 import metric_provider_pb2 as metric_pb2
+    from ramp.plugin.v1 import metric_provider_pb2_grpc as metric_pb2_grpc
 
     def parse_state(request, context):
         if len(request.state_json) > MAX_STATE_BYTES:
@@ -136,7 +159,8 @@ def serve(socket_dir):
         def GetInfo(self, request, context):
             return common_pb2.PluginInfo(
                 name=PLUGIN_NAME, version=PLUGIN_VERSION,
-                kinds=[common_pb2.PLUGIN_KIND_STEP], contract_version=CONTRACT_VERSION,
+                kinds=[common_pb2.PLUGIN_KIND_STEP, common_pb2.PLUGIN_KIND_METRIC_PROVIDER],
+                contract_version=CONTRACT_VERSION,
                 runtime="python-grpcio/" + grpc.__version__)
 
     class Step(step_pb2_grpc.StepPluginServicer):
@@ -174,10 +198,40 @@ def serve(socket_dir):
             return step_pb2.StepResult(phase=step_pb2.STEP_PHASE_SUCCESSFUL,
                                        message="aborted", state_json=request.state_json)
 
+    class Metric(metric_pb2_grpc.MetricProviderPluginServicer):
+        def Init(self, request, context):
+            return common_pb2.InitResponse()
+
+        def Run(self, request, context):
+            try:
+                config = parse_metric_config(request.config_json)
+            except BadConfig as e:
+                context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(e))
+            measurement = metric_pb2.Measurement(
+                phase=metric_pb2.MeasurementPhase.Value("MEASUREMENT_PHASE_" + config["result"]),
+                value=config["value"])
+            measurement.started_at.GetCurrentTime()
+            measurement.finished_at.GetCurrentTime()
+            return measurement
+
+        def Resume(self, request, context):
+            # Run never leaves a measurement running, so there is nothing to resume.
+            return request.measurement
+
+        def Terminate(self, request, context):
+            return request.measurement
+
+        def GarbageCollect(self, request, context):
+            return metric_pb2.GarbageCollectResponse()
+
+        def GetMetadata(self, request, context):
+            return metric_pb2.MetadataResponse(metadata={"provider": "python-example"})
+
     server = grpc.server(concurrent.futures.ThreadPoolExecutor(max_workers=4))
     health_pb2_grpc.add_HealthServicer_to_server(Health(), server)
     common_pb2_grpc.add_InfoServicer_to_server(Info(), server)
     step_pb2_grpc.add_StepPluginServicer_to_server(Step(), server)
+    metric_pb2_grpc.add_MetricProviderPluginServicer_to_server(Metric(), server)
     socket_path = os.path.join(socket_dir, "plugin.sock")
     server.add_insecure_port("unix:" + socket_path)
     server.start()
@@ -206,7 +260,9 @@ def main():
     proto_root = (os.environ.get("RAMP_PROTO_DIR")
                   or (sys.argv[1] if len(sys.argv) > 1 else None)
                   or os.path.join(HERE, "..", "..", "proto"))
-    gen_dir = tempfile.mkdtemp(prefix="ramp-py-")
+    # Inside the private socket directory, which the host removes after we exit, so the
+    # stubs do not outlive a plugin that is killed.
+    gen_dir = tempfile.mkdtemp(prefix="stubs-", dir=socket_dir)
     try:
         generate_stubs(os.path.abspath(proto_root), gen_dir)
         serve(socket_dir)

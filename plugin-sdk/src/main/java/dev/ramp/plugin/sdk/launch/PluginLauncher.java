@@ -8,6 +8,7 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
@@ -42,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>verifies the file's SHA-256 before anything runs;
  *   <li>runs a JAR with the SDK runner in a lean JVM, anything else as an executable, with a clean
- *       environment: the contract's variables, a fixed {@code PATH} and the entry's env;
+ *       environment: the contract's variables, a fixed {@code PATH} (the entry's env may set
+ *       another) and the entry's env, in a session of its own so that no child outlives it;
  *   <li>gives it a private 0700 socket directory under {@code /tmp};
  *   <li>reads its handshake line from stdout and drains stdout and stderr into the log;
  *   <li>connects a gRPC channel over the Unix socket and waits for health SERVING.
@@ -80,7 +82,7 @@ public final class PluginLauncher {
   private static final Duration DEFAULT_STDIN_GRACE = Duration.ofSeconds(5);
   private static final Duration DEFAULT_TERM_GRACE = Duration.ofSeconds(2);
   private static final Duration HEALTH_CALL_TIMEOUT = Duration.ofSeconds(1);
-  private static final Duration STDERR_SETTLE = Duration.ofMillis(500);
+  private static final Duration OUTPUT_SETTLE = Duration.ofMillis(500);
 
   private final Consumer<String> logSink;
   private final Duration stdinGrace;
@@ -132,7 +134,8 @@ public final class PluginLauncher {
     Path socketDir = createSocketDir(name);
     Process process;
     try {
-      ProcessBuilder builder = new ProcessBuilder(command);
+      // Its own session, so that children it leaves behind can be found and stopped.
+      ProcessBuilder builder = new ProcessBuilder(ProcessTree.inOwnSession(command));
       Map<String, String> env = builder.environment();
       env.clear();
       env.put("PATH", SAFE_PATH);
@@ -141,7 +144,6 @@ public final class PluginLauncher {
       env.put(SOCKET_DIR_KEY, socketDir.toString());
       env.put(PROTOCOL_VERSIONS_KEY, Integer.toString(Handshake.CONTRACT_VERSION));
       env.put(NAME_KEY, name);
-      builder.directory(socketDir.toFile());
       process = builder.start();
     } catch (IOException | RuntimeException e) {
       PluginProcess.deleteRecursively(socketDir);
@@ -157,7 +159,14 @@ public final class PluginLauncher {
               + " (a script needs a #! line).",
           e);
     }
-    process.onExit().thenRun(() -> PluginProcess.deleteRecursively(socketDir));
+    long pid = process.pid();
+    process
+        .onExit()
+        .thenRun(
+            () -> {
+              PluginProcess.deleteRecursively(socketDir);
+              ProcessTree.reapLeftovers(pid, termGrace);
+            });
 
     String prefix = "[" + name + "] ";
     CompletableFuture<Handshake> handshake = new CompletableFuture<>();
@@ -194,6 +203,9 @@ public final class PluginLauncher {
           NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
               .eventLoopGroup(eventLoop())
               .channelType(EpollDomainSocketChannel.class)
+              // gRPC sets SO_KEEPALIVE, which Unix sockets lack: unset it, or every connect
+              // logs a warning.
+              .withOption(ChannelOption.SO_KEEPALIVE, null)
               .usePlaintext()
               .build();
       awaitServing(spec, process, channel, stdout, stderr, deadline);
@@ -251,6 +263,7 @@ public final class PluginLauncher {
       Thread.currentThread().interrupt();
     }
     // A line printed just before exiting may still be in the pipe.
+    stdout.awaitEnd(OUTPUT_SETTLE);
     if (handshake.isDone() && !handshake.isCompletedExceptionally()) {
       throw exitedEarly(
           name, process, stdout, stderr, "after its handshake, before it was healthy");
@@ -352,8 +365,8 @@ public final class PluginLauncher {
   private static PluginLaunchException exitedEarly(
       String name, Process process, OutputDrain stdout, OutputDrain stderr, String when) {
     // Let the drains log what the process wrote last before reporting.
-    stdout.awaitEnd(STDERR_SETTLE);
-    stderr.awaitEnd(STDERR_SETTLE);
+    stdout.awaitEnd(OUTPUT_SETTLE);
+    stderr.awaitEnd(OUTPUT_SETTLE);
     String code = process.isAlive() ? "?" : Integer.toString(process.exitValue());
     return new PluginLaunchException(
         Reason.EXITED_EARLY,

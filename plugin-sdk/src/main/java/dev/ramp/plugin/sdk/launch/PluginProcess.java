@@ -82,7 +82,7 @@ public final class PluginProcess implements AutoCloseable {
 
   /** Kills the process and its descendants with SIGKILL now, without any grace. */
   public void kill() {
-    Set<ProcessHandle> tree = tree(process.toHandle());
+    Set<ProcessHandle> tree = ProcessTree.of(process.toHandle());
     tree.forEach(ProcessHandle::destroyForcibly);
   }
 
@@ -108,7 +108,7 @@ public final class PluginProcess implements AutoCloseable {
    */
   static void stop(Process process, Duration stdinGrace, Duration termGrace) {
     ProcessHandle root = process.toHandle();
-    Set<ProcessHandle> tree = tree(root);
+    Set<ProcessHandle> tree = ProcessTree.of(root);
     try {
       process.getOutputStream().close();
     } catch (IOException e) {
@@ -117,7 +117,7 @@ public final class PluginProcess implements AutoCloseable {
     if (!stdinGrace.isZero()) {
       awaitExit(root, stdinGrace);
     }
-    tree.addAll(tree(root));
+    tree.addAll(ProcessTree.of(root));
     Set<ProcessHandle> alive = new LinkedHashSet<>();
     for (ProcessHandle handle : tree) {
       if (handle.isAlive()) {
@@ -140,15 +140,6 @@ public final class PluginProcess implements AutoCloseable {
     for (ProcessHandle handle : alive) {
       awaitExit(handle, REAP_TIMEOUT);
     }
-  }
-
-  private static Set<ProcessHandle> tree(ProcessHandle root) {
-    Set<ProcessHandle> tree = new LinkedHashSet<>();
-    tree.add(root);
-    try (Stream<ProcessHandle> descendants = root.descendants()) {
-      descendants.forEach(tree::add);
-    }
-    return tree;
   }
 
   private static void awaitExit(ProcessHandle handle, Duration max) {

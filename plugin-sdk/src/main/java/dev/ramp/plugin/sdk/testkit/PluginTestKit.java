@@ -141,7 +141,7 @@ public final class PluginTestKit {
       if (toCheck.isEmpty()) {
         session.skip("kind checks", "no kinds declared in Info or asked for");
       }
-      if (plugin.isAlive() && session.healthy()) {
+      if (!session.exitedSoon() && session.healthy()) {
         session.pass(STILL_HEALTHY, "");
       } else {
         session.fail(STILL_HEALTHY, session.afterwards());

@@ -12,7 +12,9 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.AbstractStub;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** What the checks of one {@link PluginTestKit#verify} run share: the plugin and the report. */
 final class Session {
@@ -23,6 +25,8 @@ final class Session {
           + "\"metadata\":{\"name\":\"ramp-testkit\",\"namespace\":\"default\","
           + "\"uid\":\"00000000-0000-4000-8000-000000000001\",\"generation\":1},"
           + "\"spec\":{\"replicas\":1},\"status\":{}}";
+
+  private static final Duration EXIT_SETTLE = Duration.ofMillis(500);
 
   final PluginProcess plugin;
   final String configuredName;
@@ -90,7 +94,7 @@ final class Session {
     switch (code) {
       case DEADLINE_EXCEEDED -> fail(name, "no answer within " + seconds() + "; " + afterwards());
       case UNAVAILABLE -> {
-        if (plugin.isAlive() && healthy()) {
+        if (!exitedSoon() && healthy()) {
           pass(name, "answered " + answer.describe() + " (a backend the plugin needs is down?)");
         } else {
           fail(name, "transport failure " + answer.describe() + "; " + afterwards());
@@ -109,11 +113,28 @@ final class Session {
 
   /** What became of the plugin after a call went wrong. */
   String afterwards() {
-    if (!plugin.isAlive()) {
-      return "the plugin process exited"
-          + plugin.onExit().thenApply(code -> " with code " + code).getNow("");
+    if (exitedSoon()) {
+      return "the plugin process exited with code " + plugin.onExit().join();
     }
     return "the plugin is still running, health " + healthStatus();
+  }
+
+  /**
+   * Whether the plugin has exited, allowing a moment for an exit that is under way: a crash fails
+   * the call (its socket closes) just before the process is reaped.
+   */
+  boolean exitedSoon() {
+    try {
+      plugin.onExit().get(EXIT_SETTLE.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (ExecutionException e) {
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return !plugin.isAlive();
+    }
   }
 
   String seconds() {

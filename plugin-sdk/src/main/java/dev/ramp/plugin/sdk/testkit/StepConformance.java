@@ -152,7 +152,7 @@ final class StepConformance {
     Answer<StepResult> answer = call("Run", big.toString());
     switch (answer.code()) {
       case OK, INVALID_ARGUMENT, FAILED_PRECONDITION, RESOURCE_EXHAUSTED, OUT_OF_RANGE -> {
-        if (session.plugin.isAlive()) {
+        if (!session.exitedSoon()) {
           session.pass(
               name, "a " + big.toString().length() + "-byte state answered " + answer.describe());
         } else {

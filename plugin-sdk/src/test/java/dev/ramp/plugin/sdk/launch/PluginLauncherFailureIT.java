@@ -67,6 +67,18 @@ class PluginLauncherFailureIT {
   }
 
   @Test
+  void childrenOfAPluginThatExitsEarlyAreStoppedToo() throws IOException {
+    Path pidFile = dir.resolve("child.pid");
+    Path script = script("sleep 1000 &\necho $! > '" + pidFile + "'\nexit 3");
+
+    PluginLaunchException e = failLaunching(spec(script, Duration.ofSeconds(10)));
+
+    assertThat(e.reason()).isEqualTo(Reason.EXITED_EARLY);
+    long child = Long.parseLong(Files.readString(pidFile).strip());
+    await().until(() -> ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true));
+  }
+
+  @Test
   void aPluginThatWantsAnotherCookieExplainsItselfInTheMessage() throws IOException {
     // What an Argo Rollouts or other go-plugin binary does when its own cookie is missing.
     Path script =
@@ -272,11 +284,18 @@ class PluginLauncherFailureIT {
   }
 
   @Test
-  void aJarRunsInALeanJvmOfTheHostsJdkWithTheRunner() throws IOException {
-    // The "runner" here is a jar whose main class does not exist: the JVM starts with our
-    // options, fails, and its error shows that the runner and the plugin were passed.
-    Path jar = Files.writeString(dir.resolve("gate.jar"), "not really a jar");
-    Path runner = Files.writeString(dir.resolve("runner.jar"), "not a jar either");
+  void aJarRunsInALeanJvmOfTheHostsJdkWithTheRunner() throws Exception {
+    // A stand-in runner built here: it reports how it was started on stderr and exits 7.
+    Path runner =
+        FakeRunner.build(
+            dir,
+            "java.util.List<String> jvm ="
+                + " java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();"
+                + " System.err.println(\"jvm=\" + String.join(\" \", jvm));"
+                + " System.err.println(\"args=\" + String.join(\" \", args));"
+                + " System.err.println(\"java=\" + System.getProperty(\"java.home\"));"
+                + " System.exit(7);");
+    Path jar = Files.writeString(dir.resolve("gate.jar"), "the plugin jar");
 
     PluginLaunchException e =
         failLaunching(
@@ -284,14 +303,28 @@ class PluginLauncherFailureIT {
                 NAME,
                 jar,
                 null,
-                List.of(),
+                List.of("--verbose"),
                 Map.of(),
-                List.of("-Dacme=1"),
-                Duration.ofSeconds(20),
+                List.of("-Dacme=1", "-Xmx96m"),
+                Duration.ofSeconds(30),
                 runner));
 
     assertThat(e.reason()).isEqualTo(Reason.EXITED_EARLY);
-    assertThat(e).hasMessageContaining("runner.jar");
+    assertThat(e).hasMessageContaining("exited with code 7");
+    String jvm = logged("jvm=");
+    assertThat(jvm)
+        .isEqualTo(String.join(" ", PluginLauncher.LEAN_JVM_OPTIONS) + " -Dacme=1 -Xmx96m");
+    assertThat(logged("args=")).isEqualTo(jar.toAbsolutePath() + " --verbose");
+    assertThat(logged("java=")).isEqualTo(System.getProperty("java.home"));
+  }
+
+  private String logged(String key) {
+    String prefix = "[" + NAME + "] " + key;
+    return log.stream()
+        .filter(line -> line.startsWith(prefix))
+        .map(line -> line.substring(prefix.length()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no line " + key + " in " + log));
   }
 
   private PluginLaunchException failLaunching(LaunchSpec spec) {

@@ -103,6 +103,48 @@ class PluginLauncherIT {
   }
 
   @Test
+  void childrenOfAPluginThatCrashesAreStopped() throws IOException {
+    Path python = PythonPlugin.assumeAvailable();
+    Path pidFile = dir.resolve("child.pid");
+    Path wrapper = dir.resolve("wrapper.sh");
+    Files.writeString(
+        wrapper,
+        "#!/bin/sh\nsleep 1000 &\necho $! > '"
+            + pidFile
+            + "'\nexec /usr/bin/python3 '"
+            + python
+            + "'\n");
+    Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwx------"));
+    PluginProcess plugin = launcher.launch(spec(wrapper));
+    long child = Long.parseLong(Files.readString(pidFile).strip());
+
+    Answer crash =
+        Answer.of(
+            () ->
+                StepPluginGrpc.newBlockingStub(plugin.channel())
+                    .withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .run(StepRequest.newBuilder().setConfigJson("{\"fail\": \"CRASH\"}").build()));
+
+    assertThat(crash.failed()).isTrue();
+    await().until(() -> plugin.onExit().isDone());
+    assertThat(plugin.onExit().join()).isEqualTo(2);
+    await().until(() -> ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true));
+    plugin.close();
+  }
+
+  /** Whether a call failed, without caring how. */
+  private record Answer(boolean failed) {
+    static Answer of(Runnable call) {
+      try {
+        call.run();
+        return new Answer(false);
+      } catch (io.grpc.StatusRuntimeException e) {
+        return new Answer(true);
+      }
+    }
+  }
+
+  @Test
   void killEndsThePluginAtOnceAndReleasesItsSocketDirectory() {
     PluginProcess plugin = launcher.launch(spec(PythonPlugin.assumeAvailable()));
     Path socketDir = socketDirFromLog();

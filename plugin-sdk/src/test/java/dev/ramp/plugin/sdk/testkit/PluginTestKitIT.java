@@ -58,6 +58,12 @@ class PluginTestKitIT {
             "step: config that is not an object is INVALID_ARGUMENT",
             "step: config of wrong types is INVALID_ARGUMENT",
             "step: oversized state is refused or handled",
+            "metricProvider: Init answers",
+            "metricProvider: Run answers",
+            "metricProvider: Resume answers",
+            "metricProvider: Terminate answers",
+            "metricProvider: GarbageCollect answers",
+            "metricProvider: GetMetadata answers",
             "still healthy at the end",
             "graceful stop");
     assertThat(report.checks()).extracting(Check::outcome).containsOnly(Outcome.PASSED);
@@ -78,7 +84,8 @@ class PluginTestKitIT {
 
     assertThat(report.passed()).isFalse();
     assertThat(report.check("Info answers").orElseThrow().message())
-        .contains("declares kinds [STEP] but the test asked for [TRAFFIC_ROUTER]");
+        .contains("declares kinds [STEP, METRIC_PROVIDER] but the test asked for [TRAFFIC_ROUTER]");
+    assertThat(report.checks()).noneMatch(check -> check.name().startsWith("step:"));
     assertThat(report.check("trafficRouter: Init answers").orElseThrow())
         .satisfies(check -> assertThat(check.outcome()).isEqualTo(Outcome.FAILED))
         .satisfies(check -> assertThat(check.message()).contains("UNIMPLEMENTED"));
@@ -86,6 +93,48 @@ class PluginTestKitIT {
     assertThatThrownBy(report::assertPassed)
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("✗ Info answers");
+  }
+
+  @Test
+  void anUnexpectedErrorStatusFailsTheCheckWithWhatWasSeen() throws IOException {
+    Path python = PythonPlugin.assumeAvailable();
+
+    ConformanceReport report =
+        kit.verify(
+            spec(python, Duration.ofSeconds(30)),
+            Set.of(Kind.STEP),
+            JSON.readTree("{\"fail\": \"INTERNAL\"}"));
+
+    assertThat(report.passed()).isFalse();
+    Check run = report.check("step: Run answers a phase").orElseThrow();
+    assertThat(run.outcome()).isEqualTo(Outcome.FAILED);
+    assertThat(run.message())
+        .contains("answered INTERNAL: configured to fail with INTERNAL")
+        .contains("health SERVING");
+    assertThat(report.check("step: state round-trips").orElseThrow().outcome())
+        .isEqualTo(Outcome.SKIPPED);
+    assertThat(report.check("still healthy at the end").orElseThrow().outcome())
+        .isEqualTo(Outcome.PASSED);
+  }
+
+  @Test
+  void aPluginThatCrashesDuringTheChecksEndsTheRunWithFailures() throws IOException {
+    Path python = PythonPlugin.assumeAvailable();
+
+    ConformanceReport report =
+        kit.verify(
+            spec(python, Duration.ofSeconds(30)),
+            Set.of(Kind.STEP),
+            JSON.readTree("{\"fail\": \"CRASH\"}"));
+
+    assertThat(report.passed()).isFalse();
+    assertThat(report.check("step: Run answers a phase").orElseThrow().message())
+        .contains("UNAVAILABLE")
+        .contains("the plugin process exited with code 2");
+    assertThat(report.check("still healthy at the end").orElseThrow().outcome())
+        .isEqualTo(Outcome.FAILED);
+    assertThat(report.check("graceful stop").orElseThrow().message())
+        .contains("already exited during the checks, with code 2");
   }
 
   @Test
