@@ -72,6 +72,11 @@ public final class PluginLauncher {
           "-XX:+UseSerialGC",
           "-Xss256k",
           "-Xmx64m",
+          // A small initial heap, code cache and no perf-data file: measured 69 -> 64 MiB RSS
+          // (tests/PluginStartBenchmark).
+          "-Xms8m",
+          "-XX:ReservedCodeCacheSize=16m",
+          "-XX:-UsePerfData",
           "-XX:+UseCompressedOops",
           "-Xshare:auto",
           // JVM warnings would otherwise go to stdout, where the handshake is read.
