@@ -207,6 +207,23 @@ public final class PluginHost implements AutoCloseable {
     return slot == null || slot.refusal != null ? null : slot.active;
   }
 
+  /** The pid of the plugin's current process, or -1 when none runs (for tests and logs). */
+  long pid(PluginKind kind, String name) {
+    PluginSupervisor supervisor = serving(kind, name);
+    return supervisor == null ? -1 : supervisor.pid();
+  }
+
+  /** Calls currently inside the plugin's bulkhead. */
+  int callsInFlight(PluginKind kind, String name) {
+    PluginSupervisor supervisor = serving(kind, name);
+    if (supervisor == null) {
+      return 0;
+    }
+    var bulkhead = supervisor.bulkhead();
+    return bulkhead.getBulkheadConfig().getMaxConcurrentCalls()
+        - bulkhead.getMetrics().getAvailableConcurrentCalls();
+  }
+
   private State stateOf(Key key) {
     Slot slot = slots.get(key);
     if (slot == null) {

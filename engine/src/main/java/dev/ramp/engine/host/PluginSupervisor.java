@@ -349,6 +349,11 @@ final class PluginSupervisor {
     }
   }
 
+  /** The pid of the current process, or -1. */
+  synchronized long pid() {
+    return connection == null ? -1 : connection.process().pid();
+  }
+
   /** The generation of the current process; for tests that drive health checks by hand. */
   synchronized long generation() {
     return generation;
