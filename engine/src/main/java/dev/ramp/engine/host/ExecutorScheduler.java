@@ -65,7 +65,7 @@ final class ExecutorScheduler implements Scheduler, AutoCloseable {
     timer.shutdownNow();
     workers.shutdown();
     try {
-      workers.awaitTermination(10, TimeUnit.SECONDS);
+      workers.awaitTermination(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

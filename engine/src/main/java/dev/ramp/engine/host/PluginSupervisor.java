@@ -354,11 +354,6 @@ final class PluginSupervisor {
     return connection == null ? -1 : connection.process().pid();
   }
 
-  /** The generation of the current process; for tests that drive health checks by hand. */
-  synchronized long generation() {
-    return generation;
-  }
-
   /**
    * Stops supervising and closes the process once the calls in flight have finished (at most
    * one call deadline later).

@@ -191,6 +191,22 @@ class PluginConfigSnapshotTest {
   }
 
   @Test
+  void theShippedExampleConfigParses() throws Exception {
+    Path file = Path.of("..", "config", "ramp-config.yaml");
+    org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isRegularFile(file));
+    var yaml = new com.fasterxml.jackson.databind.ObjectMapper(
+        new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+    @SuppressWarnings("unchecked")
+    Map<String, String> data =
+        (Map<String, String>) yaml.readValue(file.toFile(), Map.class).get("data");
+
+    PluginConfigSnapshot snapshot = PluginConfigSnapshot.parse(data, 10);
+
+    assertThat(snapshot.refused()).isEmpty();
+    assertThat(snapshot.entries()).isNotEmpty();
+  }
+
+  @Test
   void anAbsentOrEmptyConfigIsEmpty() {
     assertThat(PluginConfigSnapshot.parse(null, 10)).isEqualTo(PluginConfigSnapshot.empty());
     assertThat(PluginConfigSnapshot.parse(Map.of("stepPlugins", ""), 10).entries()).isEmpty();
