@@ -246,12 +246,20 @@ public final class PluginHost implements AutoCloseable {
       desired.put(new Key(entry.kind(), entry.name()), entry);
     }
     Map<Key, String> refused = new HashMap<>();
+    java.util.Set<PluginKind> unreadable = java.util.EnumSet.noneOf(PluginKind.class);
     for (PluginConfigSnapshot.Refused r : snapshot.refused()) {
       refused.put(new Key(r.kind(), r.name()), r.reason());
+      if (r.name().equals(r.kind().configKey())) {
+        unreadable.add(r.kind());
+      }
       LOG.error("{} plugin {} refused: {}", r.kind().label(), r.name(), r.reason());
     }
     for (Map.Entry<Key, Slot> e : new ArrayList<>(slots.entrySet())) {
       Key key = e.getKey();
+      // A key whose YAML does not parse says nothing about its plugins: keep them as they run.
+      if (unreadable.contains(key.kind()) && !refused.containsKey(key)) {
+        continue;
+      }
       if (!desired.containsKey(key) && !refused.containsKey(key)) {
         LOG.info("{} plugin {} removed from ramp-config", key.kind().label(), key.name());
         slots.remove(key);

@@ -38,6 +38,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -468,6 +469,27 @@ class PluginHostTest {
     assertThat(host.stepClient().availability("acme/a").state()).isEqualTo(State.UNKNOWN);
     assertThat(second.closed).isTrue();
     assertThat(registry.scrape()).doesNotContain("ramp_plugin_state{plugin=\"acme/a\"");
+  }
+
+  @Test
+  void aKeyWhoseYamlBreaksKeepsItsPluginsRunning() throws Exception {
+    host.apply(PluginConfigSnapshot.parse(Map.of(
+        "stepPlugins", "- {name: acme/a, location: /bin/a}",
+        "metricProviderPlugins", "- {name: acme/m, location: /bin/m}"), 10));
+    scheduler.runDue();
+
+    host.apply(PluginConfigSnapshot.parse(Map.of(
+        "stepPlugins", "- {name: acme/a, location: [unclosed",
+        "metricProviderPlugins", ""), 10));
+    scheduler.runDue();
+
+    assertThat(host.stepClient().availability("acme/a").isReady()).isTrue();
+    assertThat(host.availability(PluginKind.STEP, "stepPlugins").reason())
+        .startsWith("stepPlugins is not valid YAML");
+    assertThat(host.metricProviderClient().availability("acme/m").state())
+        .isEqualTo(State.UNKNOWN);
+    assertThat(plugins.startedOf("acme/a")).hasSize(1)
+        .allSatisfy(p -> assertThat(p.closed).isFalse());
   }
 
   @Test
