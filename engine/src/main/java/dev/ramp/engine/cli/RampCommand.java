@@ -1,0 +1,58 @@
+package dev.ramp.engine.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "ramp",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionCommand.Provider.class,
+    description = "Progressive delivery for Kubernetes: canary rollouts with out-of-process plugins.",
+    subcommands = {
+      VersionCommand.class,
+      PluginCommand.class,
+      CommandLine.HelpCommand.class
+    })
+final class RampCommand implements Runnable {
+
+  @Option(
+      names = "--verbose",
+      scope = CommandLine.ScopeType.INHERIT,
+      description = "Print stack traces of errors.")
+  boolean verbose;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** The command line with Ramp's error handling: one clear line, a stack trace on request. */
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new RampCommand());
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          PrintWriter err = commandLine.getErr();
+          boolean verbose = parseResult.hasMatchedOption("--verbose");
+          err.println("error: " + CliErrors.describe(e));
+          if (verbose) {
+            e.printStackTrace(err);
+          }
+          err.flush();
+          return CliErrors.exitCode(e);
+        });
+    // Usage errors exit 3, so that 1 and 2 keep their meaning for `ramp status` in pipelines.
+    cli.setParameterExceptionHandler(
+        (ex, args) -> {
+          CommandLine failed = ex.getCommandLine();
+          failed.getErr().println("error: " + ex.getMessage());
+          CommandLine.UnmatchedArgumentException.printSuggestions(ex, failed.getErr());
+          failed.getErr().println("See '" + failed.getCommandSpec().qualifiedName() + " --help'.");
+          return CliErrors.INPUT_ERROR;
+        });
+    return cli;
+  }
+}

@@ -1,0 +1,41 @@
+package dev.ramp.engine.sandbox;
+
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.util.Map;
+
+/**
+ * Serves the discovery documents (whatever the query string, as kubectl adds {@code ?timeout=})
+ * and hands every other request to the CRUD dispatcher.
+ */
+final class DiscoveryDispatcher extends Dispatcher {
+
+  private final Map<String, String> documents = Discovery.documents();
+  private final Dispatcher crud;
+
+  DiscoveryDispatcher(Dispatcher crud) {
+    this.crud = crud;
+  }
+
+  @Override
+  public MockResponse dispatch(RecordedRequest request) {
+    if ("GET".equals(request.getMethod())) {
+      String path = request.getPath();
+      int query = path.indexOf('?');
+      String document = documents.get(query < 0 ? path : path.substring(0, query));
+      if (document != null) {
+        return new MockResponse()
+            .setResponseCode(200)
+            .addHeader("Content-Type", "application/json")
+            .setBody(document);
+      }
+    }
+    return crud.dispatch(request);
+  }
+
+  @Override
+  public void shutdown() {
+    crud.shutdown();
+  }
+}

@@ -1,0 +1,124 @@
+package dev.ramp.engine.sandbox;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+
+/**
+ * An in-process Kubernetes API for `ramp demo`, `ramp run` and tests: fabric8's mock server in
+ * CRUD mode on 127.0.0.1, with Ramp's CRDs registered (so status is a subresource, as on a real
+ * server) and the discovery documents kubectl needs. The controller talks to it with the same
+ * client code it uses against a real cluster.
+ */
+public final class EmbeddedCluster implements AutoCloseable {
+
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+
+  private EmbeddedCluster(KubernetesMockServer server, KubernetesClient client) {
+    this.server = server;
+    this.client = client;
+  }
+
+  /**
+   * Starts a server on a free loopback port.
+   *
+   * @param crds the custom resource definitions to register, e.g. Ramp's from {@code config/crd}
+   * @param namespaces namespaces to create
+   */
+  public static EmbeddedCluster start(List<CustomResourceDefinition> crds, List<String> namespaces) {
+    KubernetesMockServer server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new DiscoveryDispatcher(new KubernetesCrudDispatcher()),
+            false);
+    server.init(InetAddress.getLoopbackAddress(), 0);
+    KubernetesClient client = server.createClient();
+    for (CustomResourceDefinition crd : crds) {
+      client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+    }
+    for (String namespace : namespaces) {
+      client
+          .namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+          .create();
+    }
+    return new EmbeddedCluster(server, client);
+  }
+
+  /** A client of this server (closed with it). */
+  public KubernetesClient client() {
+    return client;
+  }
+
+  /** A new client from a plain fabric8 {@link Config}, as the controller builds one. */
+  public KubernetesClient newClient() {
+    return new KubernetesClientBuilder().withConfig(config()).build();
+  }
+
+  /** The client configuration: plain HTTP on loopback, no credentials. */
+  public Config config() {
+    Config config = Config.empty();
+    config.setMasterUrl(url());
+    config.setTrustCerts(true);
+    config.setNamespace("default");
+    return config;
+  }
+
+  /** The API server's URL, e.g. {@code http://127.0.0.1:40123}. */
+  public String url() {
+    return "http://" + server.getHostName() + ":" + server.getPort();
+  }
+
+  /** Writes a kubeconfig for kubectl and `ramp` to use, and returns its path. */
+  public Path writeKubeconfig(Path file) {
+    String yaml =
+        String.join(
+            "\n",
+            "apiVersion: v1",
+            "kind: Config",
+            "clusters:",
+            "- name: ramp-embedded",
+            "  cluster:",
+            "    server: " + url(),
+            "contexts:",
+            "- name: ramp-embedded",
+            "  context:",
+            "    cluster: ramp-embedded",
+            "    namespace: default",
+            "    user: ramp-embedded",
+            "current-context: ramp-embedded",
+            "users:",
+            "- name: ramp-embedded",
+            "  user: {}",
+            "");
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      Files.writeString(file, yaml);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write kubeconfig " + file + ": " + e.getMessage(), e);
+    }
+    return file;
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    server.destroy();
+  }
+}

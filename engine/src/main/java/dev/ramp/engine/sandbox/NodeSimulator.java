@@ -1,0 +1,133 @@
+package dev.ramp.engine.sandbox;
+
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stands in for the kubelets of the embedded cluster: a ReplicaSet's pods become ready a little
+ * after it is scaled up, and go away at once when it is scaled down. It writes only ReplicaSet
+ * status, which is all the controller reads.
+ */
+public final class NodeSimulator implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NodeSimulator.class);
+
+  private final KubernetesClient client;
+  private final Duration readyAfter;
+  private final ScheduledExecutorService scheduler;
+  private SharedIndexInformer<ReplicaSet> informer;
+
+  /**
+   * @param readyAfter how long a new pod takes to become ready
+   */
+  public NodeSimulator(KubernetesClient client, Duration readyAfter) {
+    this.client = client;
+    this.readyAfter = readyAfter;
+    this.scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "ramp-node-simulator");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** Starts watching ReplicaSets in every namespace. */
+  public NodeSimulator start() {
+    informer =
+        client
+            .apps()
+            .replicaSets()
+            .inAnyNamespace()
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(ReplicaSet rs) {
+                    schedule(rs);
+                  }
+
+                  @Override
+                  public void onUpdate(ReplicaSet old, ReplicaSet rs) {
+                    schedule(rs);
+                  }
+
+                  @Override
+                  public void onDelete(ReplicaSet rs, boolean unknownFinalState) {}
+                });
+    return this;
+  }
+
+  private void schedule(ReplicaSet rs) {
+    int desired = desired(rs);
+    int ready = ready(rs);
+    if (ready == desired && observed(rs)) {
+      return;
+    }
+    // Scale-downs happen at once; new pods take readyAfter.
+    long delay = desired > ready ? readyAfter.toMillis() : 0;
+    String namespace = rs.getMetadata().getNamespace();
+    String name = rs.getMetadata().getName();
+    scheduler.schedule(() -> converge(namespace, name), delay, TimeUnit.MILLISECONDS);
+  }
+
+  private void converge(String namespace, String name) {
+    try {
+      client
+          .apps()
+          .replicaSets()
+          .inNamespace(namespace)
+          .withName(name)
+          .editStatus(
+              rs -> {
+                int desired = desired(rs);
+                ReplicaSetStatus status =
+                    rs.getStatus() == null ? new ReplicaSetStatus() : rs.getStatus();
+                status.setReplicas(desired);
+                status.setFullyLabeledReplicas(desired);
+                status.setReadyReplicas(desired);
+                status.setAvailableReplicas(desired);
+                status.setObservedGeneration(rs.getMetadata().getGeneration());
+                rs.setStatus(status);
+                return rs;
+              });
+    } catch (KubernetesClientException e) {
+      // Deleted or changed meanwhile: the informer brings the next version.
+      LOG.debug("node simulator: {} / {}: {}", namespace, name, e.getMessage());
+    }
+  }
+
+  private static int desired(ReplicaSet rs) {
+    return Objects.requireNonNullElse(rs.getSpec().getReplicas(), 1);
+  }
+
+  private static int ready(ReplicaSet rs) {
+    return rs.getStatus() == null
+        ? 0
+        : Objects.requireNonNullElse(rs.getStatus().getReadyReplicas(), 0);
+  }
+
+  private static boolean observed(ReplicaSet rs) {
+    return rs.getStatus() != null
+        && Objects.equals(rs.getStatus().getObservedGeneration(), rs.getMetadata().getGeneration())
+        && Objects.equals(rs.getStatus().getReplicas(), desired(rs));
+  }
+
+  @Override
+  public void close() {
+    if (informer != null) {
+      informer.close();
+    }
+    scheduler.shutdownNow();
+  }
+}

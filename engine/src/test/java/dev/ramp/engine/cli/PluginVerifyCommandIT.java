@@ -1,0 +1,66 @@
+package dev.ramp.engine.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `ramp plugin verify` on real child processes: a good plugin and three broken ones. */
+class PluginVerifyCommandIT {
+
+  @TempDir Path dir;
+
+  private Path script(String name, String body) throws Exception {
+    Path file = dir.resolve(name);
+    Files.writeString(file, "#!/bin/sh\n" + body + "\n");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
+    return file;
+  }
+
+  @Test
+  void passesThePythonPlugin() {
+    Path plugin = PluginRunCommandIT.PYTHON_PLUGIN;
+    assumeTrue(Files.isExecutable(plugin), "tests/python/step_plugin.py missing");
+    CliHarness.Result result =
+        CliHarness.run(
+            "plugin", "verify", plugin.toString(), "--kind", "step", "--config",
+            "{\"runningCalls\":0,\"message\":\"ok\"}");
+    assertThat(result.out()).contains("PASSED").contains("✓ step: state round-trips");
+    assertThat(result.exitCode()).isZero();
+  }
+
+  @Test
+  void failsAPluginThatPrintsGarbage() throws Exception {
+    Path plugin = script("garbage.sh", "echo 'hello there'\necho '1|2|3'\nexec sleep 60");
+    CliHarness.Result result =
+        CliHarness.run("plugin", "verify", plugin.toString(), "--start-timeout", "2s");
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.out()).contains("FAILED").contains("✗ launch and handshake");
+  }
+
+  @Test
+  void failsAPluginThatCrashesAtStart() throws Exception {
+    Path plugin = script("crash.sh", "echo 'cannot open config' >&2\nexit 3");
+    CliHarness.Result result =
+        CliHarness.run("plugin", "verify", plugin.toString(), "--start-timeout", "5s");
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.out()).contains("EXITED_EARLY").contains("code 3");
+  }
+
+  @Test
+  void failsAPluginThatHandshakesButNeverAnswers() throws Exception {
+    // Prints a well-formed handshake for a socket nobody listens on.
+    Path plugin =
+        script(
+            "silent.sh",
+            "echo \"1|1|unix|$PLUGIN_UNIX_SOCKET_DIR/plugin.sock|grpc\"\nexec sleep 60");
+    CliHarness.Result result =
+        CliHarness.run("plugin", "verify", plugin.toString(), "--start-timeout", "2s");
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.out()).contains("FAILED").contains("health SERVING");
+  }
+}
