@@ -57,14 +57,24 @@ class PluginHostJarIT {
             Map.of(
                 "stepPlugins",
                 "- name: ramp-tests/echo\n"
-                    + "  location: file://" + TestPlugins.echoJar() + "\n"
-                    + "  sha256: " + sha256 + "\n"
+                    + "  location: file://"
+                    + TestPlugins.echoJar()
+                    + "\n"
+                    + "  sha256: "
+                    + sha256
+                    + "\n"
                     + "  jvmOptions: ['-Xmx48m']\n"
                     + "- name: ramp-tests/python\n"
-                    + "  location: " + TestPlugins.pythonPlugin() + "\n"
+                    + "  location: "
+                    + TestPlugins.pythonPlugin()
+                    + "\n"
                     + "- name: ramp-tests/tampered\n"
-                    + "  location: " + TestPlugins.echoJar() + "\n"
-                    + "  sha256: " + "1".repeat(64) + "\n"),
+                    + "  location: "
+                    + TestPlugins.echoJar()
+                    + "\n"
+                    + "  sha256: "
+                    + "1".repeat(64)
+                    + "\n"),
             10));
 
     await()
@@ -94,14 +104,13 @@ class PluginHostJarIT {
     assertThat(done.state().get("lastKey").asText()).isEqualTo("key-7");
 
     StepResult invalid =
-        host.stepClient().call("ramp-tests/echo", StepOperation.RUN, call("{\"runningCalls\":-1}", ""));
+        host.stepClient()
+            .call("ramp-tests/echo", StepOperation.RUN, call("{\"runningCalls\":-1}", ""));
     assertThat(invalid.phase()).isEqualTo(StepPhase.ERROR);
     assertThat(invalid.message()).startsWith("invalid config: ").contains("INVALID_ARGUMENT");
 
     assertThat(
-            host.stepClient()
-                .call("ramp-tests/python", StepOperation.RUN, call("{}", ""))
-                .phase())
+            host.stepClient().call("ramp-tests/python", StepOperation.RUN, call("{}", "")).phase())
         .isEqualTo(StepPhase.SUCCESSFUL);
   }
 }

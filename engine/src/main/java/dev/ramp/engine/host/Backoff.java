@@ -3,8 +3,8 @@ package dev.ramp.engine.host;
 import java.time.Duration;
 
 /**
- * Capped exponential restart backoff: {@code initial * 2^(failures-1)}, at most {@code max}.
- * Policy only; the count of failures lives in the supervisor.
+ * Capped exponential restart backoff: {@code initial * 2^(failures-1)}, at most {@code max}. Policy
+ * only; the count of failures lives in the supervisor.
  */
 record Backoff(Duration initial, Duration max) {
 

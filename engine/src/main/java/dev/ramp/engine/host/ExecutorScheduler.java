@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The production scheduler: one timer thread hands due tasks to a cached pool, because a task
- * may block for a launch's start timeout or a health check's deadline.
+ * The production scheduler: one timer thread hands due tasks to a cached pool, because a task may
+ * block for a launch's start timeout or a health check's deadline.
  */
 final class ExecutorScheduler implements Scheduler, AutoCloseable {
 

@@ -143,11 +143,11 @@ final class GrpcMetricProviderClient implements MetricProviderClient {
             .setPhase(
                 switch (m.phase()) {
                   case RUNNING -> dev.ramp.plugin.v1.MeasurementPhase.MEASUREMENT_PHASE_RUNNING;
-                  case SUCCESSFUL -> dev.ramp.plugin.v1.MeasurementPhase
-                      .MEASUREMENT_PHASE_SUCCESSFUL;
+                  case SUCCESSFUL ->
+                      dev.ramp.plugin.v1.MeasurementPhase.MEASUREMENT_PHASE_SUCCESSFUL;
                   case FAILED -> dev.ramp.plugin.v1.MeasurementPhase.MEASUREMENT_PHASE_FAILED;
-                  case INCONCLUSIVE -> dev.ramp.plugin.v1.MeasurementPhase
-                      .MEASUREMENT_PHASE_INCONCLUSIVE;
+                  case INCONCLUSIVE ->
+                      dev.ramp.plugin.v1.MeasurementPhase.MEASUREMENT_PHASE_INCONCLUSIVE;
                   case ERROR -> dev.ramp.plugin.v1.MeasurementPhase.MEASUREMENT_PHASE_ERROR;
                 })
             .setValue(m.value())

@@ -37,12 +37,14 @@ final class GrpcPluginProbe implements PluginProbe {
     InitRequest request = InitRequest.newBuilder().setPluginName(entry.name()).build();
     switch (entry.kind()) {
       case STEP -> {}
-      case TRAFFIC_ROUTER -> TrafficRouterPluginGrpc.newBlockingStub(channel)
-          .withDeadlineAfter(deadline, TimeUnit.MILLISECONDS)
-          .init(request);
-      case METRIC_PROVIDER -> MetricProviderPluginGrpc.newBlockingStub(channel)
-          .withDeadlineAfter(deadline, TimeUnit.MILLISECONDS)
-          .init(request);
+      case TRAFFIC_ROUTER ->
+          TrafficRouterPluginGrpc.newBlockingStub(channel)
+              .withDeadlineAfter(deadline, TimeUnit.MILLISECONDS)
+              .init(request);
+      case METRIC_PROVIDER ->
+          MetricProviderPluginGrpc.newBlockingStub(channel)
+              .withDeadlineAfter(deadline, TimeUnit.MILLISECONDS)
+              .init(request);
     }
   }
 }

@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Step calls over gRPC. Never retried here: Run, Terminate and Abort are delivered at least
- * once by the controller's requeue, with the same idempotency key.
+ * Step calls over gRPC. Never retried here: Run, Terminate and Abort are delivered at least once by
+ * the controller's requeue, with the same idempotency key.
  */
 final class GrpcStepClient implements StepPluginClient {
 
@@ -86,14 +86,18 @@ final class GrpcStepClient implements StepPluginClient {
         };
     if (phase == null) {
       return StepResult.error(
-          "plugin returned no phase" + (reply.getMessage().isEmpty() ? "" : ": "
-              + reply.getMessage()) + who);
+          "plugin returned no phase"
+              + (reply.getMessage().isEmpty() ? "" : ": " + reply.getMessage())
+              + who);
     }
     int stateBytes = reply.getStateJson().getBytes(StandardCharsets.UTF_8).length;
     if (stateBytes > MAX_STATE_BYTES) {
       return StepResult.error(
-          "plugin returned a state of " + stateBytes + " bytes, above the limit of "
-              + MAX_STATE_BYTES + who);
+          "plugin returned a state of "
+              + stateBytes
+              + " bytes, above the limit of "
+              + MAX_STATE_BYTES
+              + who);
     }
     JsonNode state;
     try {
@@ -102,7 +106,8 @@ final class GrpcStepClient implements StepPluginClient {
       return StepResult.error("plugin returned a state that is " + e.getMessage() + who);
     }
     Duration requeue =
-        Duration.ofSeconds(reply.getRequeueAfter().getSeconds(), reply.getRequeueAfter().getNanos());
+        Duration.ofSeconds(
+            reply.getRequeueAfter().getSeconds(), reply.getRequeueAfter().getNanos());
     return new StepResult(phase, reply.getMessage(), requeue, state);
   }
 }

@@ -126,11 +126,13 @@ final class GrpcTrafficRouterClient implements TrafficRouterClient {
           case WEIGHT_VERIFICATION_VERIFIED -> Verification.VERIFIED;
           case WEIGHT_VERIFICATION_NOT_VERIFIED -> Verification.NOT_VERIFIED;
           case WEIGHT_VERIFICATION_NOT_IMPLEMENTED -> Verification.NOT_IMPLEMENTED;
-          default -> throw new PluginCallException(
-              PluginCallException.Reason.BAD_RESULT,
-              "",
-              "plugin returned no verification (traffic-router plugin " + plugin
-                  + ", VerifyWeight)");
+          default ->
+              throw new PluginCallException(
+                  PluginCallException.Reason.BAD_RESULT,
+                  "",
+                  "plugin returned no verification (traffic-router plugin "
+                      + plugin
+                      + ", VerifyWeight)");
         };
     return new WeightCheck(verification, reply.getMessage());
   }

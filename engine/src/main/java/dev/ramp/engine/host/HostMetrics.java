@@ -61,9 +61,8 @@ final class HostMetrics {
   }
 
   /**
-   * Publishes the plugin's state as one gauge per state, 1 for the current one. The supplier
-   * stays the same for the plugin's whole life in the configuration, across restarts and
-   * replacements.
+   * Publishes the plugin's state as one gauge per state, 1 for the current one. The supplier stays
+   * the same for the plugin's whole life in the configuration, across restarts and replacements.
    */
   void trackState(String plugin, Supplier<PluginAvailability.State> state) {
     stateGauges.computeIfAbsent(

@@ -31,7 +31,11 @@ final class LauncherStarter implements PluginStarter {
   public StartedPlugin start(PluginEntry entry) {
     if (entry.isJar() && runnerJar == null) {
       throw new LaunchFailure(
-          "plugin " + entry.name() + " is a JAR (" + entry.location() + ") but no plugin runner"
+          "plugin "
+              + entry.name()
+              + " is a JAR ("
+              + entry.location()
+              + ") but no plugin runner"
               + " is installed: put ramp-plugin-runner.jar next to the engine's jar or set"
               + " -Dramp.runner.jar",
           true);
@@ -63,7 +67,8 @@ final class LauncherStarter implements PluginStarter {
   /** Failures that the same file and config will hit again: retrying cannot help. */
   static boolean permanent(PluginLaunchException.Reason reason) {
     return switch (reason) {
-      case NOT_FOUND, NOT_EXECUTABLE, CHECKSUM_MISMATCH, UNSUPPORTED_PROTOCOL, BAD_HANDSHAKE -> true;
+      case NOT_FOUND, NOT_EXECUTABLE, CHECKSUM_MISMATCH, UNSUPPORTED_PROTOCOL, BAD_HANDSHAKE ->
+          true;
       default -> false;
     };
   }

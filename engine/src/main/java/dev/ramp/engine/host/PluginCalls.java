@@ -14,9 +14,9 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The one path of every plugin call: the plugin must be ready, its circuit closed and its
- * bulkhead not full; the call gets the entry's deadline; the outcome is counted; a gRPC error
- * becomes a {@link PluginCallException} that names the plugin, the method and the status code.
+ * The one path of every plugin call: the plugin must be ready, its circuit closed and its bulkhead
+ * not full; the call gets the entry's deadline; the outcome is counted; a gRPC error becomes a
+ * {@link PluginCallException} that names the plugin, the method and the status code.
  */
 final class PluginCalls {
 
@@ -80,8 +80,11 @@ final class PluginCalls {
           "",
           why.state() == PluginAvailability.State.UNKNOWN
               ? "no " + who + " is configured in ramp-config"
-              : who + " is " + why.state().name().toLowerCase(Locale.ROOT).replace('_', ' ')
-                  + ": " + why.reason());
+              : who
+                  + " is "
+                  + why.state().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                  + ": "
+                  + why.reason());
     }
     try {
       CircuitBreaker breaker = supervisor.breaker();
@@ -90,7 +93,9 @@ final class PluginCalls {
         throw new PluginCallException(
             Reason.CIRCUIT_OPEN,
             "",
-            "circuit open for " + who + " after repeated transport failures; calls resume when"
+            "circuit open for "
+                + who
+                + " after repeated transport failures; calls resume when"
                 + " it answers its health check");
       }
       Bulkhead bulkhead = supervisor.bulkhead();
@@ -133,24 +138,29 @@ final class PluginCalls {
     String description = s.getDescription() == null ? "" : s.getDescription();
     String where = " (" + who + ", " + method + ", " + s.getCode() + ")";
     return switch (s.getCode()) {
-      case DEADLINE_EXCEEDED -> new PluginCallException(
-          Reason.DEADLINE_EXCEEDED,
-          s.getCode().name(),
-          "no answer within the call deadline of " + PluginSupervisor.format(deadline) + where);
-      case UNAVAILABLE -> new PluginCallException(
-          Reason.UNAVAILABLE, s.getCode().name(), "unavailable: " + description + where);
-      case INVALID_ARGUMENT -> new PluginCallException(
-          Reason.INVALID_CONFIG, s.getCode().name(), "invalid config: " + description + where);
-      case FAILED_PRECONDITION -> new PluginCallException(
-          Reason.FAILED_PRECONDITION, s.getCode().name(), description + where);
-      case UNIMPLEMENTED -> new PluginCallException(
-          Reason.UNIMPLEMENTED,
-          s.getCode().name(),
-          "the plugin does not implement " + method + where);
-      case INTERNAL, UNKNOWN -> new PluginCallException(
-          Reason.INTERNAL, s.getCode().name(), "plugin error: " + description + where);
-      default -> new PluginCallException(
-          Reason.OTHER, s.getCode().name(), description + where);
+      case DEADLINE_EXCEEDED ->
+          new PluginCallException(
+              Reason.DEADLINE_EXCEEDED,
+              s.getCode().name(),
+              "no answer within the call deadline of " + PluginSupervisor.format(deadline) + where);
+      case UNAVAILABLE ->
+          new PluginCallException(
+              Reason.UNAVAILABLE, s.getCode().name(), "unavailable: " + description + where);
+      case INVALID_ARGUMENT ->
+          new PluginCallException(
+              Reason.INVALID_CONFIG, s.getCode().name(), "invalid config: " + description + where);
+      case FAILED_PRECONDITION ->
+          new PluginCallException(
+              Reason.FAILED_PRECONDITION, s.getCode().name(), description + where);
+      case UNIMPLEMENTED ->
+          new PluginCallException(
+              Reason.UNIMPLEMENTED,
+              s.getCode().name(),
+              "the plugin does not implement " + method + where);
+      case INTERNAL, UNKNOWN ->
+          new PluginCallException(
+              Reason.INTERNAL, s.getCode().name(), "plugin error: " + description + where);
+      default -> new PluginCallException(Reason.OTHER, s.getCode().name(), description + where);
     };
   }
 }

@@ -26,11 +26,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the configured plugins as supervised child processes and gives the rest of the engine
- * small clients to call them. {@link #apply} takes each new configuration snapshot: new and
- * changed entries start (a changed one's new process is up and healthy before the old one is
- * closed, and calls in flight on the old one finish), removed ones stop, disabled ones are
- * marked, and refused ones report their reason. Nothing here ever stops the controller.
+ * Runs the configured plugins as supervised child processes and gives the rest of the engine small
+ * clients to call them. {@link #apply} takes each new configuration snapshot: new and changed
+ * entries start (a changed one's new process is up and healthy before the old one is closed, and
+ * calls in flight on the old one finish), removed ones stop, disabled ones are marked, and refused
+ * ones report their reason. Nothing here ever stops the controller.
  */
 public final class PluginHost implements AutoCloseable {
 
@@ -64,9 +64,9 @@ public final class PluginHost implements AutoCloseable {
     }
 
     /**
-     * Health every 5 s (2 s deadline, 2 failures restart), backoff 1 s doubling to 60 s; the
-     * runner from the system property {@code ramp.runner.jar}, else {@code
-     * ramp-plugin-runner.jar} next to the engine's jar.
+     * Health every 5 s (2 s deadline, 2 failures restart), backoff 1 s doubling to 60 s; the runner
+     * from the system property {@code ramp.runner.jar}, else {@code ramp-plugin-runner.jar} next to
+     * the engine's jar.
      */
     public static Settings defaults() {
       return new Settings(
@@ -362,8 +362,8 @@ public final class PluginHost implements AutoCloseable {
   }
 
   /**
-   * Stops every plugin (calls in flight finish first, up to their deadline) and waits until
-   * their processes are gone.
+   * Stops every plugin (calls in flight finish first, up to their deadline) and waits until their
+   * processes are gone.
    */
   @Override
   public void close() {

@@ -24,11 +24,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps one configured plugin running: STARTING → READY → (exit or failed health checks)
- * BACKING_OFF → STARTING …; DISABLED and REFUSED are final for this entry. Also owns the
- * plugin's circuit breaker and bulkhead, since both live exactly as long as the entry.
+ * BACKING_OFF → STARTING …; DISABLED and REFUSED are final for this entry. Also owns the plugin's
+ * circuit breaker and bulkhead, since both live exactly as long as the entry.
  *
- * <p>Every process gets a generation number; events of an older process (a late exit, a late
- * health answer) are ignored, so a restart is never doubled.
+ * <p>Every process gets a generation number; events of an older process (a late exit, a late health
+ * answer) are ignored, so a restart is never doubled.
  */
 final class PluginSupervisor {
 
@@ -40,10 +40,14 @@ final class PluginSupervisor {
 
   /** How the host supervises: health-check cadence and restart backoff. */
   record Policy(
-      Duration healthInterval, Duration healthTimeout, int healthFailureThreshold, Backoff backoff) {
+      Duration healthInterval,
+      Duration healthTimeout,
+      int healthFailureThreshold,
+      Backoff backoff) {
     Policy {
       if (healthInterval.isZero() || healthInterval.isNegative()) {
-        throw new IllegalArgumentException("healthInterval must be positive, got " + healthInterval);
+        throw new IllegalArgumentException(
+            "healthInterval must be positive, got " + healthInterval);
       }
       if (healthTimeout.isZero() || healthTimeout.isNegative()) {
         throw new IllegalArgumentException("healthTimeout must be positive, got " + healthTimeout);
@@ -78,8 +82,8 @@ final class PluginSupervisor {
   private boolean settled;
 
   /**
-   * @param onSettled called once, when the first launch attempt has an outcome (ready, backing
-   *     off, refused, disabled): the host then swaps this supervisor in for the one it replaces
+   * @param onSettled called once, when the first launch attempt has an outcome (ready, backing off,
+   *     refused, disabled): the host then swaps this supervisor in for the one it replaces
    */
   PluginSupervisor(
       PluginEntry entry,
@@ -139,9 +143,7 @@ final class PluginSupervisor {
   }
 
   synchronized PluginAvailability availability() {
-    return state == State.READY
-        ? PluginAvailability.ready()
-        : PluginAvailability.of(state, reason);
+    return state == State.READY ? PluginAvailability.ready() : PluginAvailability.of(state, reason);
   }
 
   synchronized State state() {
@@ -355,8 +357,8 @@ final class PluginSupervisor {
   }
 
   /**
-   * Stops supervising and closes the process once the calls in flight have finished (at most
-   * one call deadline later).
+   * Stops supervising and closes the process once the calls in flight have finished (at most one
+   * call deadline later).
    *
    * @return completes when the process is gone
    */

@@ -3,8 +3,8 @@ package dev.ramp.engine.host;
 import java.time.Duration;
 
 /**
- * Runs supervision work (launches, health checks, restarts after backoff) later or now. A seam
- * so that unit tests drive backoff by hand instead of sleeping.
+ * Runs supervision work (launches, health checks, restarts after backoff) later or now. A seam so
+ * that unit tests drive backoff by hand instead of sleeping.
  */
 interface Scheduler {
 

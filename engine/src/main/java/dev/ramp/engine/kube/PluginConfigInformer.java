@@ -12,10 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches the ConfigMap {@code ramp-config} in the controller's namespace and hands every
- * version of it, parsed and validated, to the plugin host ({@code PluginHost::apply}). A
- * deleted ConfigMap is an empty configuration. The only place where the plugin configuration
- * meets fabric8.
+ * Watches the ConfigMap {@code ramp-config} in the controller's namespace and hands every version
+ * of it, parsed and validated, to the plugin host ({@code PluginHost::apply}). A deleted ConfigMap
+ * is an empty configuration. The only place where the plugin configuration meets fabric8.
  */
 public final class PluginConfigInformer implements AutoCloseable {
 

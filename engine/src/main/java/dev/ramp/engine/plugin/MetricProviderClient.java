@@ -5,13 +5,13 @@ import dev.ramp.plugin.api.MetricCall;
 import java.util.Map;
 
 /**
- * The controller's view of metric-provider plugins. The plugin host implements it; analysis
- * and its unit tests see only this, never gRPC or processes.
+ * The controller's view of metric-provider plugins. The plugin host implements it; analysis and its
+ * unit tests see only this, never gRPC or processes.
  *
- * <p>{@code run}, {@code resume} and {@code terminate} never throw for plugin trouble: a
- * transport failure, a deadline, an open circuit or a full bulkhead comes back as a
- * measurement with phase {@link Measurement.Phase#ERROR} and a message saying what happened.
- * {@code garbageCollect} and {@code metadata} throw {@link PluginCallException}.
+ * <p>{@code run}, {@code resume} and {@code terminate} never throw for plugin trouble: a transport
+ * failure, a deadline, an open circuit or a full bulkhead comes back as a measurement with phase
+ * {@link Measurement.Phase#ERROR} and a message saying what happened. {@code garbageCollect} and
+ * {@code metadata} throw {@link PluginCallException}.
  */
 public interface MetricProviderClient {
 

@@ -1,9 +1,9 @@
 package dev.ramp.engine.plugin;
 
 /**
- * A plugin call that did not produce a result: the plugin is not ready, its circuit is open,
- * it is busy, the transport failed, or the plugin answered with an error status. Thrown by the
- * router and metric clients; the step client turns it into an ERROR result instead.
+ * A plugin call that did not produce a result: the plugin is not ready, its circuit is open, it is
+ * busy, the transport failed, or the plugin answered with an error status. Thrown by the router and
+ * metric clients; the step client turns it into an ERROR result instead.
  *
  * <p>None of these is a FAILED verdict: the caller retries with backoff (except for {@link
  * Reason#INVALID_CONFIG}, which a person has to fix).

@@ -8,12 +8,12 @@ import dev.ramp.plugin.api.TrafficRouting.WeightDestination;
 import java.util.List;
 
 /**
- * The controller's view of traffic-router plugins. The plugin host implements it; the
- * controller and its unit tests see only this, never gRPC or processes.
+ * The controller's view of traffic-router plugins. The plugin host implements it; the controller
+ * and its unit tests see only this, never gRPC or processes.
  *
- * <p>Every call states a desired end state and may be repeated. A call that produces no
- * result throws {@link PluginCallException} saying why; the caller retries with backoff. The
- * {@code String} results are the plugin's message (may be empty).
+ * <p>Every call states a desired end state and may be repeated. A call that produces no result
+ * throws {@link PluginCallException} saying why; the caller retries with backoff. The {@code
+ * String} results are the plugin's message (may be empty).
  */
 public interface TrafficRouterClient {
 

@@ -12,8 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A starter and probe without processes: each start returns a fake process whose channel goes
- * to the in-process server named after the plugin; tests script launch failures and health.
+ * A starter and probe without processes: each start returns a fake process whose channel goes to
+ * the in-process server named after the plugin; tests script launch failures and health.
  */
 final class FakePlugins implements PluginStarter, PluginProbe {
 

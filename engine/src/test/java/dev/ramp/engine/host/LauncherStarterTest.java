@@ -35,8 +35,15 @@ class LauncherStarterTest {
   void aJarWithoutARunnerIsRefusedSayingWhereTheRunnerGoes() {
     PluginEntry jar =
         new PluginEntry(
-            PluginKind.STEP, "acme/hook", Path.of("/opt/hook.jar"), null, List.of(), null, false,
-            PluginLimits.defaults(), List.of());
+            PluginKind.STEP,
+            "acme/hook",
+            Path.of("/opt/hook.jar"),
+            null,
+            List.of(),
+            null,
+            false,
+            PluginLimits.defaults(),
+            List.of());
     assertThatThrownBy(() -> new LauncherStarter(null).start(jar))
         .isInstanceOfSatisfying(
             PluginStarter.LaunchFailure.class, e -> assertThat(e.permanent()).isTrue())

@@ -59,12 +59,7 @@ class PluginHostTest {
   private final List<Server> servers = new ArrayList<>();
   private final PluginHost host =
       new PluginHost(
-          plugins,
-          plugins,
-          scheduler,
-          scheduler,
-          PluginHost.Settings.defaults(),
-          registry);
+          plugins, plugins, scheduler, scheduler, PluginHost.Settings.defaults(), registry);
 
   @AfterEach
   void tearDown() throws InterruptedException {
@@ -103,8 +98,15 @@ class PluginHostTest {
 
   static PluginEntry entry(PluginKind kind, String name, PluginLimits limits) {
     return new PluginEntry(
-        kind, name, Path.of("/bin/" + name.replace('/', '-')), null, List.of(), null, false,
-        limits, List.of());
+        kind,
+        name,
+        Path.of("/bin/" + name.replace('/', '-')),
+        null,
+        List.of(),
+        null,
+        false,
+        limits,
+        List.of());
   }
 
   static PluginEntry entry(String name) {
@@ -130,15 +132,18 @@ class PluginHostTest {
   @Test
   void startsConfiguredPluginsAndCallsThem() throws Exception {
     List<StepRequest> seen = new ArrayList<>();
-    serve("acme/a", step(r -> {
-      seen.add(r);
-      return dev.ramp.plugin.v1.StepResult.newBuilder()
-          .setPhase(dev.ramp.plugin.v1.StepPhase.STEP_PHASE_RUNNING)
-          .setMessage("waiting")
-          .setRequeueAfter(com.google.protobuf.Duration.newBuilder().setSeconds(7))
-          .setStateJson("{\"job\":42}")
-          .build();
-    }));
+    serve(
+        "acme/a",
+        step(
+            r -> {
+              seen.add(r);
+              return dev.ramp.plugin.v1.StepResult.newBuilder()
+                  .setPhase(dev.ramp.plugin.v1.StepPhase.STEP_PHASE_RUNNING)
+                  .setMessage("waiting")
+                  .setRequeueAfter(com.google.protobuf.Duration.newBuilder().setSeconds(7))
+                  .setStateJson("{\"job\":42}")
+                  .build();
+            }));
     host.apply(snapshot(entry("acme/a")));
     assertThat(host.stepClient().availability("acme/a").state()).isEqualTo(State.STARTING);
     scheduler.runDue();
@@ -189,13 +194,20 @@ class PluginHostTest {
   @Test
   void resultsOutsideTheContractBecomeErrors() throws Exception {
     serve("acme/nophase", step(r -> dev.ramp.plugin.v1.StepResult.newBuilder().build()));
-    serve("acme/big", step(r -> dev.ramp.plugin.v1.StepResult.newBuilder()
-        .setPhase(dev.ramp.plugin.v1.StepPhase.STEP_PHASE_SUCCESSFUL)
-        .setStateJson("\"" + "x".repeat(70_000) + "\"")
-        .build()));
-    serve("acme/strict", step(r -> {
-      throw Status.INVALID_ARGUMENT.withDescription("url is required").asRuntimeException();
-    }));
+    serve(
+        "acme/big",
+        step(
+            r ->
+                dev.ramp.plugin.v1.StepResult.newBuilder()
+                    .setPhase(dev.ramp.plugin.v1.StepPhase.STEP_PHASE_SUCCESSFUL)
+                    .setStateJson("\"" + "x".repeat(70_000) + "\"")
+                    .build()));
+    serve(
+        "acme/strict",
+        step(
+            r -> {
+              throw Status.INVALID_ARGUMENT.withDescription("url is required").asRuntimeException();
+            }));
     host.apply(snapshot(entry("acme/nophase"), entry("acme/big"), entry("acme/strict")));
     scheduler.runDue();
 
@@ -208,7 +220,8 @@ class PluginHostTest {
     StepResult strict = run("acme/strict");
     assertThat(strict.phase()).isEqualTo(StepPhase.ERROR);
     assertThat(strict.message())
-        .isEqualTo("invalid config: url is required (step plugin acme/strict, Run, INVALID_ARGUMENT)");
+        .isEqualTo(
+            "invalid config: url is required (step plugin acme/strict, Run, INVALID_ARGUMENT)");
     // Terminate is not served by the fake: UNIMPLEMENTED, still only an ERROR.
     StepResult terminate =
         host.stepClient().call("acme/strict", StepOperation.TERMINATE, stepCall("{}"));
@@ -220,19 +233,24 @@ class PluginHostTest {
   void aFullBulkheadRejectsAtOnceAndOtherPluginsGoOn() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch entered = new CountDownLatch(1);
-    serve("acme/slow", step(r -> {
-      entered.countDown();
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return successful("slow done");
-    }));
+    serve(
+        "acme/slow",
+        step(
+            r -> {
+              entered.countDown();
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return successful("slow done");
+            }));
     serve("acme/fast", step(r -> successful("fast")));
     host.apply(
         snapshot(
-            entry(PluginKind.STEP, "acme/slow",
+            entry(
+                PluginKind.STEP,
+                "acme/slow",
                 new PluginLimits(Duration.ofSeconds(30), 1, Duration.ofSeconds(20))),
             entry("acme/fast")));
     scheduler.runDue();
@@ -253,35 +271,45 @@ class PluginHostTest {
   @Test
   void aCallPastItsDeadlineIsAnErrorNamingTheDeadline() throws Exception {
     CountDownLatch never = new CountDownLatch(1);
-    serve("acme/hung", step(r -> {
-      try {
-        never.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return successful("late");
-    }));
+    serve(
+        "acme/hung",
+        step(
+            r -> {
+              try {
+                never.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return successful("late");
+            }));
     host.apply(
-        snapshot(entry(PluginKind.STEP, "acme/hung",
-            new PluginLimits(Duration.ofMillis(200), 4, Duration.ofSeconds(20)))));
+        snapshot(
+            entry(
+                PluginKind.STEP,
+                "acme/hung",
+                new PluginLimits(Duration.ofMillis(200), 4, Duration.ofSeconds(20)))));
     scheduler.runDue();
 
     StepResult result = run("acme/hung");
 
     assertThat(result.phase()).isEqualTo(StepPhase.ERROR);
     assertThat(result.message())
-        .isEqualTo("no answer within the call deadline of 200ms (step plugin acme/hung, Run,"
-            + " DEADLINE_EXCEEDED)");
+        .isEqualTo(
+            "no answer within the call deadline of 200ms (step plugin acme/hung, Run,"
+                + " DEADLINE_EXCEEDED)");
     never.countDown();
   }
 
   @Test
   void transportFailuresOpenTheCircuitUntilAHealthCheckPasses() throws Exception {
     AtomicInteger calls = new AtomicInteger();
-    serve("acme/flaky", step(r -> {
-      calls.incrementAndGet();
-      throw Status.UNAVAILABLE.withDescription("jenkins down").asRuntimeException();
-    }));
+    serve(
+        "acme/flaky",
+        step(
+            r -> {
+              calls.incrementAndGet();
+              throw Status.UNAVAILABLE.withDescription("jenkins down").asRuntimeException();
+            }));
     host.apply(snapshot(entry("acme/flaky")));
     scheduler.runDue();
 
@@ -301,9 +329,12 @@ class PluginHostTest {
 
   @Test
   void invalidConfigNeverOpensTheCircuit() throws Exception {
-    serve("acme/strict", step(r -> {
-      throw Status.INVALID_ARGUMENT.withDescription("bad").asRuntimeException();
-    }));
+    serve(
+        "acme/strict",
+        step(
+            r -> {
+              throw Status.INVALID_ARGUMENT.withDescription("bad").asRuntimeException();
+            }));
     host.apply(snapshot(entry("acme/strict")));
     scheduler.runDue();
     for (int i = 0; i < 20; i++) {
@@ -314,29 +345,33 @@ class PluginHostTest {
   @Test
   void routerCallsAreRetriedOnceOnUnavailable() throws Exception {
     AtomicInteger calls = new AtomicInteger();
-    serve("acme/mesh", new TrafficRouterPluginGrpc.TrafficRouterPluginImplBase() {
-      @Override
-      public void init(dev.ramp.plugin.v1.InitRequest request,
-          StreamObserver<dev.ramp.plugin.v1.InitResponse> out) {
-        out.onNext(dev.ramp.plugin.v1.InitResponse.getDefaultInstance());
-        out.onCompleted();
-      }
+    serve(
+        "acme/mesh",
+        new TrafficRouterPluginGrpc.TrafficRouterPluginImplBase() {
+          @Override
+          public void init(
+              dev.ramp.plugin.v1.InitRequest request,
+              StreamObserver<dev.ramp.plugin.v1.InitResponse> out) {
+            out.onNext(dev.ramp.plugin.v1.InitResponse.getDefaultInstance());
+            out.onCompleted();
+          }
 
-      @Override
-      public void setWeight(SetWeightRequest request, StreamObserver<RouterResponse> out) {
-        if (calls.incrementAndGet() % 2 == 1) {
-          out.onError(Status.UNAVAILABLE.withDescription("blip").asRuntimeException());
-          return;
-        }
-        out.onNext(RouterResponse.newBuilder()
-            .setMessage("weight " + request.getDesiredWeight()).build());
-        out.onCompleted();
-      }
-    });
+          @Override
+          public void setWeight(SetWeightRequest request, StreamObserver<RouterResponse> out) {
+            if (calls.incrementAndGet() % 2 == 1) {
+              out.onError(Status.UNAVAILABLE.withDescription("blip").asRuntimeException());
+              return;
+            }
+            out.onNext(
+                RouterResponse.newBuilder()
+                    .setMessage("weight " + request.getDesiredWeight())
+                    .build());
+            out.onCompleted();
+          }
+        });
     host.apply(snapshot(entry(PluginKind.TRAFFIC_ROUTER, "acme/mesh", PluginLimits.defaults())));
     scheduler.runDue();
-    RouterCall call =
-        new RouterCall(PluginContext.none("acme/mesh", "SetWeight"), null, null);
+    RouterCall call = new RouterCall(PluginContext.none("acme/mesh", "SetWeight"), null, null);
 
     assertThat(host.trafficRouterClient().setWeight("acme/mesh", call, 20, List.of()))
         .isEqualTo("weight 20");
@@ -352,36 +387,43 @@ class PluginHostTest {
 
   @Test
   void metricMeasurementsMapAndFailuresAreErrorMeasurements() throws Exception {
-    serve("acme/prom", new MetricProviderPluginGrpc.MetricProviderPluginImplBase() {
-      @Override
-      public void init(dev.ramp.plugin.v1.InitRequest request,
-          StreamObserver<dev.ramp.plugin.v1.InitResponse> out) {
-        out.onNext(dev.ramp.plugin.v1.InitResponse.getDefaultInstance());
-        out.onCompleted();
-      }
+    serve(
+        "acme/prom",
+        new MetricProviderPluginGrpc.MetricProviderPluginImplBase() {
+          @Override
+          public void init(
+              dev.ramp.plugin.v1.InitRequest request,
+              StreamObserver<dev.ramp.plugin.v1.InitResponse> out) {
+            out.onNext(dev.ramp.plugin.v1.InitResponse.getDefaultInstance());
+            out.onCompleted();
+          }
 
-      @Override
-      public void run(MetricRequest request, StreamObserver<dev.ramp.plugin.v1.Measurement> out) {
-        if (request.getConfigJson().contains("broken")) {
-          out.onError(Status.INTERNAL.withDescription("nil pointer").asRuntimeException());
-          return;
-        }
-        out.onNext(dev.ramp.plugin.v1.Measurement.newBuilder()
-            .setPhase(MeasurementPhase.MEASUREMENT_PHASE_SUCCESSFUL)
-            .setValue("0.99")
-            .putMetadata("query", "up")
-            .setStartedAt(com.google.protobuf.Timestamp.newBuilder().setSeconds(100))
-            .build());
-        out.onCompleted();
-      }
-    });
+          @Override
+          public void run(
+              MetricRequest request, StreamObserver<dev.ramp.plugin.v1.Measurement> out) {
+            if (request.getConfigJson().contains("broken")) {
+              out.onError(Status.INTERNAL.withDescription("nil pointer").asRuntimeException());
+              return;
+            }
+            out.onNext(
+                dev.ramp.plugin.v1.Measurement.newBuilder()
+                    .setPhase(MeasurementPhase.MEASUREMENT_PHASE_SUCCESSFUL)
+                    .setValue("0.99")
+                    .putMetadata("query", "up")
+                    .setStartedAt(com.google.protobuf.Timestamp.newBuilder().setSeconds(100))
+                    .build());
+            out.onCompleted();
+          }
+        });
     host.apply(snapshot(entry(PluginKind.METRIC_PROVIDER, "acme/prom", PluginLimits.defaults())));
     scheduler.runDue();
 
     Measurement ok =
         host.metricProviderClient()
-            .run("acme/prom", new MetricCall(PluginContext.none("acme/prom", "Run"), null, null,
-                Json.parse("{}")));
+            .run(
+                "acme/prom",
+                new MetricCall(
+                    PluginContext.none("acme/prom", "Run"), null, null, Json.parse("{}")));
     assertThat(ok.phase()).isEqualTo(Measurement.Phase.SUCCESSFUL);
     assertThat(ok.value()).isEqualTo("0.99");
     assertThat(ok.metadata()).containsEntry("query", "up");
@@ -390,8 +432,13 @@ class PluginHostTest {
 
     Measurement broken =
         host.metricProviderClient()
-            .run("acme/prom", new MetricCall(PluginContext.none("acme/prom", "Run"), null, null,
-                Json.parse("{\"q\":\"broken\"}")));
+            .run(
+                "acme/prom",
+                new MetricCall(
+                    PluginContext.none("acme/prom", "Run"),
+                    null,
+                    null,
+                    Json.parse("{\"q\":\"broken\"}")));
     assertThat(broken.phase()).isEqualTo(Measurement.Phase.ERROR);
     assertThat(broken.message())
         .isEqualTo("plugin error: nil pointer (metric-provider plugin acme/prom, Run, INTERNAL)");
@@ -402,17 +449,20 @@ class PluginHostTest {
       throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch entered = new CountDownLatch(1);
-    serve("acme/a", step(r -> {
-      if (r.getConfigJson().contains("block")) {
-        entered.countDown();
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      return successful("ok");
-    }));
+    serve(
+        "acme/a",
+        step(
+            r -> {
+              if (r.getConfigJson().contains("block")) {
+                entered.countDown();
+                try {
+                  release.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+              return successful("ok");
+            }));
     host.apply(snapshot(entry("acme/a")));
     scheduler.runDue();
     FakePlugins.FakeProcess old = plugins.last();
@@ -422,8 +472,16 @@ class PluginHostTest {
     assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
 
     PluginEntry changed =
-        new PluginEntry(PluginKind.STEP, "acme/a", Path.of("/bin/acme-a"), null,
-            List.of("--v2"), null, false, PluginLimits.defaults(), List.of());
+        new PluginEntry(
+            PluginKind.STEP,
+            "acme/a",
+            Path.of("/bin/acme-a"),
+            null,
+            List.of("--v2"),
+            null,
+            false,
+            PluginLimits.defaults(),
+            List.of());
     host.apply(snapshot(changed));
     // The new process is not up yet: the old one still serves.
     assertThat(host.stepClient().availability("acme/a").isReady()).isTrue();
@@ -438,10 +496,13 @@ class PluginHostTest {
 
     release.countDown();
     assertThat(inFlight.get(10, TimeUnit.SECONDS).message()).isEqualTo("ok");
-    await().atMost(Duration.ofSeconds(10)).until(() -> {
-      scheduler.runDue();
-      return old.closed;
-    });
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              scheduler.runDue();
+              return old.closed;
+            });
     assertThat(plugins.last().closed).isFalse();
     assertThat(run("acme/a").message()).isEqualTo("ok");
   }
@@ -473,22 +534,28 @@ class PluginHostTest {
 
   @Test
   void aKeyWhoseYamlBreaksKeepsItsPluginsRunning() throws Exception {
-    host.apply(PluginConfigSnapshot.parse(Map.of(
-        "stepPlugins", "- {name: acme/a, location: /bin/a}",
-        "metricProviderPlugins", "- {name: acme/m, location: /bin/m}"), 10));
+    host.apply(
+        PluginConfigSnapshot.parse(
+            Map.of(
+                "stepPlugins", "- {name: acme/a, location: /bin/a}",
+                "metricProviderPlugins", "- {name: acme/m, location: /bin/m}"),
+            10));
     scheduler.runDue();
 
-    host.apply(PluginConfigSnapshot.parse(Map.of(
-        "stepPlugins", "- {name: acme/a, location: [unclosed",
-        "metricProviderPlugins", ""), 10));
+    host.apply(
+        PluginConfigSnapshot.parse(
+            Map.of(
+                "stepPlugins", "- {name: acme/a, location: [unclosed",
+                "metricProviderPlugins", ""),
+            10));
     scheduler.runDue();
 
     assertThat(host.stepClient().availability("acme/a").isReady()).isTrue();
     assertThat(host.availability(PluginKind.STEP, "stepPlugins").reason())
         .startsWith("stepPlugins is not valid YAML");
-    assertThat(host.metricProviderClient().availability("acme/m").state())
-        .isEqualTo(State.UNKNOWN);
-    assertThat(plugins.startedOf("acme/a")).hasSize(1)
+    assertThat(host.metricProviderClient().availability("acme/m").state()).isEqualTo(State.UNKNOWN);
+    assertThat(plugins.startedOf("acme/a"))
+        .hasSize(1)
         .allSatisfy(p -> assertThat(p.closed).isFalse());
   }
 
@@ -506,10 +573,13 @@ class PluginHostTest {
     host.apply(snapshot(entry("acme/a"), entry("acme/b")));
     scheduler.runDue();
     CompletableFuture<Void> closing = CompletableFuture.runAsync(host::close);
-    await().atMost(Duration.ofSeconds(10)).until(() -> {
-      scheduler.runDue();
-      return closing.isDone();
-    });
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              scheduler.runDue();
+              return closing.isDone();
+            });
     assertThat(plugins.started).allSatisfy(p -> assertThat(p.closed).isTrue());
     host.apply(snapshot(entry("acme/c")));
     assertThat(plugins.started).hasSize(2);

@@ -31,13 +31,26 @@ class PluginSupervisorTest {
 
   static PluginEntry entry(PluginKind kind, String name) {
     return new PluginEntry(
-        kind, name, Path.of("/bin/" + name.replace('/', '-')), null, List.of(), null, false,
-        PluginLimits.defaults(), List.of());
+        kind,
+        name,
+        Path.of("/bin/" + name.replace('/', '-')),
+        null,
+        List.of(),
+        null,
+        false,
+        PluginLimits.defaults(),
+        List.of());
   }
 
   private PluginSupervisor supervisor(PluginEntry entry) {
     return new PluginSupervisor(
-        entry, plugins, plugins, scheduler, scheduler, policy, new HostMetrics(registry),
+        entry,
+        plugins,
+        plugins,
+        scheduler,
+        scheduler,
+        policy,
+        new HostMetrics(registry),
         settled::add);
   }
 
@@ -103,9 +116,14 @@ class PluginSupervisorTest {
 
     assertThat(delays)
         .containsExactly(
-            Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4),
-            Duration.ofSeconds(8), Duration.ofSeconds(16), Duration.ofSeconds(32),
-            Duration.ofSeconds(60), Duration.ofSeconds(60));
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(4),
+            Duration.ofSeconds(8),
+            Duration.ofSeconds(16),
+            Duration.ofSeconds(32),
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(60));
     assertThat(restarts("acme/a")).isEqualTo(8);
     assertThat(plugins.started).hasSize(9);
   }
@@ -208,11 +226,13 @@ class PluginSupervisorTest {
     for (int i = 0; i < 10; i++) {
       breaker.tryAcquirePermission();
       breaker.onError(
-          1, TimeUnit.MILLISECONDS, Status.INVALID_ARGUMENT.withDescription("bad").asRuntimeException());
+          1,
+          TimeUnit.MILLISECONDS,
+          Status.INVALID_ARGUMENT.withDescription("bad").asRuntimeException());
     }
     assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
-    for (Status.Code code : List.of(Status.Code.UNAVAILABLE, Status.Code.DEADLINE_EXCEEDED,
-        Status.Code.INTERNAL)) {
+    for (Status.Code code :
+        List.of(Status.Code.UNAVAILABLE, Status.Code.DEADLINE_EXCEEDED, Status.Code.INTERNAL)) {
       assertThat(PluginSupervisor.isTransportFailure(Status.fromCode(code).asRuntimeException()))
           .isTrue();
     }
@@ -259,8 +279,10 @@ class PluginSupervisorTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () ->
                 new PluginSupervisor.Policy(
-                    Duration.ZERO, Duration.ofSeconds(1), 1, new Backoff(
-                        Duration.ofSeconds(1), Duration.ofSeconds(1))))
+                    Duration.ZERO,
+                    Duration.ofSeconds(1),
+                    1,
+                    new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(1))))
         .hasMessageContaining("healthInterval must be positive, got PT0S");
   }
 }

@@ -67,23 +67,36 @@ class PluginConfigInformerIT {
   void everyEditOfTheConfigMapReachesTheSink() {
     List<PluginConfigSnapshot> seen = new CopyOnWriteArrayList<>();
     write(Map.of("stepPlugins", "- {name: acme/a, location: /bin/a}"));
-    client.configMaps().inNamespace(NAMESPACE).resource(
-        new ConfigMapBuilder().withNewMetadata().withName("other").withNamespace(NAMESPACE)
-            .endMetadata().withData(Map.of("stepPlugins", "- {name: acme/z, location: /bin/z}"))
-            .build()).create();
+    client
+        .configMaps()
+        .inNamespace(NAMESPACE)
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("other")
+                .withNamespace(NAMESPACE)
+                .endMetadata()
+                .withData(Map.of("stepPlugins", "- {name: acme/z, location: /bin/z}"))
+                .build())
+        .create();
     PluginConfigInformer informer = new PluginConfigInformer(client, NAMESPACE, 10, seen::add);
     closing.add(informer);
     informer.start();
 
     await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 1);
-    assertThat(seen.get(0).entries()).singleElement()
+    assertThat(seen.get(0).entries())
+        .singleElement()
         .satisfies(e -> assertThat(e.name()).isEqualTo("acme/a"));
 
-    write(Map.of("stepPlugins", "- {name: acme/a, location: /bin/a, disabled: true}\n"
-        + "- {name: acme/b, location: 'ftp://x/b'}"));
+    write(
+        Map.of(
+            "stepPlugins",
+            "- {name: acme/a, location: /bin/a, disabled: true}\n"
+                + "- {name: acme/b, location: 'ftp://x/b'}"));
     await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 2);
     assertThat(seen.get(1).entries().get(0).disabled()).isTrue();
-    assertThat(seen.get(1).refused()).singleElement()
+    assertThat(seen.get(1).refused())
+        .singleElement()
         .satisfies(r -> assertThat(r.reason()).contains("ftp"));
 
     client.configMaps().inNamespace(NAMESPACE).withName("ramp-config").delete();
@@ -115,7 +128,8 @@ class PluginConfigInformerIT {
     // On-call switches it off.
     write(Map.of("stepPlugins", entry + "  disabled: true\n"));
     awaitState(host, State.DISABLED);
-    await().atMost(Duration.ofSeconds(30))
+    await()
+        .atMost(Duration.ofSeconds(30))
         .until(() -> ProcessHandle.of(firstPid).map(p -> !p.isAlive()).orElse(true));
     assertThat(run(host).message()).contains("acme/py is disabled");
 
@@ -127,26 +141,32 @@ class PluginConfigInformerIT {
 
     // Changed: the new process is up before the old one goes.
     write(Map.of("stepPlugins", entry + "  env: {GREETING: hello}\n"));
-    await().atMost(Duration.ofSeconds(60)).until(() -> {
-      long pid = pid(host);
-      return pid > 0 && pid != secondPid;
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              long pid = pid(host);
+              return pid > 0 && pid != secondPid;
+            });
     assertThat(host.availability(PluginKind.STEP, "acme/py")).isEqualTo(PluginAvailability.ready());
     assertThat(run(host).phase()).isEqualTo(StepPhase.SUCCESSFUL);
-    await().atMost(Duration.ofSeconds(30))
+    await()
+        .atMost(Duration.ofSeconds(30))
         .until(() -> ProcessHandle.of(secondPid).map(p -> !p.isAlive()).orElse(true));
     long thirdPid = pid(host);
 
     // Removed.
     write(Map.of("trafficRouterPlugins", ""));
     awaitState(host, State.UNKNOWN);
-    await().atMost(Duration.ofSeconds(30))
+    await()
+        .atMost(Duration.ofSeconds(30))
         .until(() -> ProcessHandle.of(thirdPid).map(p -> !p.isAlive()).orElse(true));
   }
 
   private static long pid(PluginHost host) {
     // The host exposes no pids publicly; the plugin is our only child with this script.
-    return ProcessHandle.current().children()
+    return ProcessHandle.current()
+        .children()
         .filter(ProcessHandle::isAlive)
         .filter(p -> p.info().commandLine().orElse("").contains("step_plugin.py"))
         .mapToLong(ProcessHandle::pid)
@@ -155,12 +175,18 @@ class PluginConfigInformerIT {
   }
 
   private static void awaitState(PluginHost host, State state) {
-    await().atMost(Duration.ofSeconds(60)).pollInterval(100, TimeUnit.MILLISECONDS)
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(100, TimeUnit.MILLISECONDS)
         .until(() -> host.availability(PluginKind.STEP, "acme/py").state() == state);
   }
 
   private static StepResult run(PluginHost host) {
-    return host.stepClient().call("acme/py", StepOperation.RUN, new StepCall(
-        PluginContext.none("acme/py", "Run"), Json.parse("{}"), Json.parse("{}"), null));
+    return host.stepClient()
+        .call(
+            "acme/py",
+            StepOperation.RUN,
+            new StepCall(
+                PluginContext.none("acme/py", "Run"), Json.parse("{}"), Json.parse("{}"), null));
   }
 }

@@ -32,13 +32,23 @@ public record PluginConfigSnapshot(List<PluginEntry> entries, List<Refused> refu
   /** The environment variables the host sets itself; an entry's {@code env} may not. */
   public static final Set<String> CONTRACT_VARIABLES =
       Set.of(
-          "RAMP_PLUGIN_COOKIE", "PLUGIN_UNIX_SOCKET_DIR", "PLUGIN_PROTOCOL_VERSIONS",
+          "RAMP_PLUGIN_COOKIE",
+          "PLUGIN_UNIX_SOCKET_DIR",
+          "PLUGIN_PROTOCOL_VERSIONS",
           "RAMP_PLUGIN_NAME");
 
   private static final List<String> FIELDS =
       List.of(
-          "name", "location", "sha256", "args", "env", "disabled", "callDeadline",
-          "maxConcurrentCalls", "startTimeout", "jvmOptions");
+          "name",
+          "location",
+          "sha256",
+          "args",
+          "env",
+          "disabled",
+          "callDeadline",
+          "maxConcurrentCalls",
+          "startTimeout",
+          "jvmOptions");
   private static final Pattern NAME =
       Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?/[a-z0-9]([a-z0-9._-]*[a-z0-9])?");
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
@@ -65,8 +75,8 @@ public record PluginConfigSnapshot(List<PluginEntry> entries, List<Refused> refu
   }
 
   /**
-   * Parses the ConfigMap's data. Keys other than the three plugin keys are ignored (they hold
-   * other settings).
+   * Parses the ConfigMap's data. Keys other than the three plugin keys are ignored (they hold other
+   * settings).
    *
    * @param reconcileWorkers the controller's reconcile pool size: a plugin's {@code
    *     maxConcurrentCalls} must stay below it so one plugin can never take every worker
@@ -104,7 +114,8 @@ public record PluginConfigSnapshot(List<PluginEntry> entries, List<Refused> refu
             new Refused(
                 kind,
                 kind.configKey(),
-                kind.configKey() + " must be a YAML list of plugin entries, got a "
+                kind.configKey()
+                    + " must be a YAML list of plugin entries, got a "
                     + list.getNodeType().toString().toLowerCase(Locale.ROOT)));
         continue;
       }
@@ -117,8 +128,12 @@ public record PluginConfigSnapshot(List<PluginEntry> entries, List<Refused> refu
           PluginEntry entry = entry(kind, label, node, reconcileWorkers);
           if (!seen.add(entry.name())) {
             throw new IllegalArgumentException(
-                label + ": the name " + entry.name() + " appears more than once in "
-                    + kind.configKey() + "; give each entry its own name");
+                label
+                    + ": the name "
+                    + entry.name()
+                    + " appears more than once in "
+                    + kind.configKey()
+                    + "; give each entry its own name");
           }
           entries.add(entry);
         } catch (IllegalArgumentException e) {
@@ -143,7 +158,10 @@ public record PluginConfigSnapshot(List<PluginEntry> entries, List<Refused> refu
     String name = text(node, "name", label, true);
     if (!NAME.matcher(name).matches()) {
       throw new IllegalArgumentException(
-          label + ": name '" + name + "' must look like org/name (lower case letters, digits, "
+          label
+              + ": name '"
+              + name
+              + "' must look like org/name (lower case letters, digits, "
               + "'-', and '.' or '_' in the second part)");
     }
     String where = kind.label() + " plugin " + name;
@@ -163,7 +181,9 @@ public record PluginConfigSnapshot(List<PluginEntry> entries, List<Refused> refu
     if (node.has("disabled")) {
       if (!node.get("disabled").isBoolean()) {
         throw new IllegalArgumentException(
-            where + ": disabled must be true or false, got '" + node.get("disabled").asText()
+            where
+                + ": disabled must be true or false, got '"
+                + node.get("disabled").asText()
                 + "'");
       }
       disabled = node.get("disabled").asBoolean();
@@ -184,8 +204,14 @@ public record PluginConfigSnapshot(List<PluginEntry> entries, List<Refused> refu
     // Below the reconcile pool: a plugin that hangs can hold its bulkhead, never every worker.
     if (maxConcurrent < 1 || maxConcurrent >= workers) {
       throw new IllegalArgumentException(
-          where + ": maxConcurrentCalls " + maxConcurrent + " must be between 1 and "
-              + (workers - 1) + " (below the " + workers + " reconcile workers)");
+          where
+              + ": maxConcurrentCalls "
+              + maxConcurrent
+              + " must be between 1 and "
+              + (workers - 1)
+              + " (below the "
+              + workers
+              + " reconcile workers)");
     }
     return new PluginEntry(
         kind,
@@ -216,10 +242,15 @@ public record PluginConfigSnapshot(List<PluginEntry> entries, List<Refused> refu
     }
     if (!uri.getScheme().equals("file")) {
       throw new IllegalArgumentException(
-          where + ": location '" + value + "' uses the scheme '" + uri.getScheme()
+          where
+              + ": location '"
+              + value
+              + "' uses the scheme '"
+              + uri.getScheme()
               + "'; supported are file:// URLs and absolute paths");
     }
-    if (uri.getPath() == null || !uri.getPath().startsWith("/")
+    if (uri.getPath() == null
+        || !uri.getPath().startsWith("/")
         || (uri.getAuthority() != null && !uri.getAuthority().isEmpty())) {
       throw new IllegalArgumentException(
           where + ": location '" + value + "' must be file:///absolute/path (three slashes)");
@@ -299,7 +330,11 @@ public record PluginConfigSnapshot(List<PluginEntry> entries, List<Refused> refu
     Matcher m = DURATION.matcher(value.asText().trim());
     if (!value.isTextual() || !m.matches()) {
       throw new IllegalArgumentException(
-          where + ": " + field + " '" + value.asText()
+          where
+              + ": "
+              + field
+              + " '"
+              + value.asText()
               + "' must be a duration like 500ms, 30s, 2m or 1h");
     }
     long amount = Long.parseLong(m.group(1));

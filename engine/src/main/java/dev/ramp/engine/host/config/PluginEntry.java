@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One validated plugin entry of {@code ramp-config}. Immutable; two entries are equal exactly
- * when the host has nothing to restart.
+ * One validated plugin entry of {@code ramp-config}. Immutable; two entries are equal exactly when
+ * the host has nothing to restart.
  *
  * @param name {@code org/name}
  * @param location the plugin JAR or executable (from a {@code file://} URL or an absolute path)

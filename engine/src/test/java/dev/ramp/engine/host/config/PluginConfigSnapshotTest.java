@@ -96,7 +96,8 @@ class PluginConfigSnapshotTest {
               location: /bin/also-good
             """);
 
-    assertThat(snapshot.entries()).extracting(PluginEntry::name)
+    assertThat(snapshot.entries())
+        .extracting(PluginEntry::name)
         .containsExactly("acme/good", "acme/also-good");
     assertThat(snapshot.refused()).hasSize(1);
     PluginConfigSnapshot.Refused refused = snapshot.refused().get(0);
@@ -116,35 +117,36 @@ class PluginConfigSnapshotTest {
             10);
 
     assertThat(snapshot.entries()).extracting(PluginEntry::name).containsExactly("acme/prom");
-    assertThat(snapshot.refused()).singleElement()
+    assertThat(snapshot.refused())
+        .singleElement()
         .satisfies(r -> assertThat(r.reason()).startsWith("stepPlugins is not valid YAML"));
   }
 
   @Test
   void aKeyThatIsNotAListIsRefused() {
     PluginConfigSnapshot snapshot = parse("stepPlugins", "name: acme/x\nlocation: /bin/x\n");
-    assertThat(snapshot.refused()).singleElement()
+    assertThat(snapshot.refused())
+        .singleElement()
         .satisfies(r -> assertThat(r.reason()).contains("must be a YAML list", "object"));
   }
 
   @Test
   void otherSchemesThanFileAreRefusedNamingTheSupportedOnes() {
     assertThat(refusal("- {name: acme/x, location: 'https://example.com/x.jar'}"))
-        .contains("'https://example.com/x.jar'", "scheme 'https'", "file:// URLs and absolute paths");
+        .contains(
+            "'https://example.com/x.jar'", "scheme 'https'", "file:// URLs and absolute paths");
   }
 
   @Test
   void relativeLocationsAndFileUrlsWithAHostAreRefused() {
     assertThat(refusal("- {name: acme/x, location: plugins/x}"))
         .contains("'plugins/x'", "file:// URL or an absolute path");
-    assertThat(refusal("- {name: acme/x, location: 'file://opt/x'}"))
-        .contains("three slashes");
+    assertThat(refusal("- {name: acme/x, location: 'file://opt/x'}")).contains("three slashes");
   }
 
   @Test
   void refusesBadNamesChecksumsAndFields() {
-    assertThat(refusal("- {name: Jenkins, location: /bin/x}"))
-        .contains("'Jenkins'", "org/name");
+    assertThat(refusal("- {name: Jenkins, location: /bin/x}")).contains("'Jenkins'", "org/name");
     assertThat(refusal("- {location: /bin/x}")).contains("name is required");
     assertThat(refusal("- {name: acme/x}")).contains("acme/x", "location is required");
     assertThat(refusal("- {name: acme/x, location: /bin/x, sha256: abc}"))
@@ -173,20 +175,26 @@ class PluginConfigSnapshotTest {
         .contains("maxConcurrentCalls 10 must be between 1 and 9", "10 reconcile workers");
     assertThat(refusal("- {name: acme/x, location: /bin/x, maxConcurrentCalls: 0}"))
         .contains("maxConcurrentCalls 0");
-    assertThat(parse("stepPlugins", "- {name: acme/x, location: /bin/x, maxConcurrentCalls: 9}")
-            .entries())
+    assertThat(
+            parse("stepPlugins", "- {name: acme/x, location: /bin/x, maxConcurrentCalls: 9}")
+                .entries())
         .hasSize(1);
     assertThatThrownBy(() -> PluginConfigSnapshot.parse(Map.of(), 1))
-        .hasMessageContaining("reconcileWorkers must be at least 2").hasMessageContaining("got 1");
+        .hasMessageContaining("reconcileWorkers must be at least 2")
+        .hasMessageContaining("got 1");
   }
 
   @Test
   void aDuplicateNameIsRefusedAndTheFirstKept() {
     PluginConfigSnapshot snapshot =
-        parse("stepPlugins", "- {name: acme/x, location: /bin/x}\n- {name: acme/x, location: /bin/y}");
-    assertThat(snapshot.entries()).singleElement()
+        parse(
+            "stepPlugins",
+            "- {name: acme/x, location: /bin/x}\n- {name: acme/x, location: /bin/y}");
+    assertThat(snapshot.entries())
+        .singleElement()
         .satisfies(e -> assertThat(e.location()).isEqualTo(Path.of("/bin/x")));
-    assertThat(snapshot.refused()).singleElement()
+    assertThat(snapshot.refused())
+        .singleElement()
         .satisfies(r -> assertThat(r.reason()).contains("acme/x appears more than once"));
   }
 
@@ -194,8 +202,9 @@ class PluginConfigSnapshotTest {
   void theShippedExampleConfigParses() throws Exception {
     Path file = Path.of("..", "config", "ramp-config.yaml");
     org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isRegularFile(file));
-    var yaml = new com.fasterxml.jackson.databind.ObjectMapper(
-        new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+    var yaml =
+        new com.fasterxml.jackson.databind.ObjectMapper(
+            new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
     @SuppressWarnings("unchecked")
     Map<String, String> data =
         (Map<String, String>) yaml.readValue(file.toFile(), Map.class).get("data");
