@@ -2,6 +2,7 @@ package dev.ramp.engine.host;
 
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -46,18 +47,27 @@ final class ExecutorScheduler implements Scheduler, AutoCloseable {
             LOG.error("plugin host task failed", e);
           }
         };
-    if (delay.isZero() || delay.isNegative()) {
-      workers.execute(guarded);
+    try {
+      if (delay.isZero() || delay.isNegative()) {
+        workers.execute(guarded);
+        return () -> {};
+      }
+      ScheduledFuture<?> future =
+          timer.schedule(() -> run(guarded), delay.toMillis(), TimeUnit.MILLISECONDS);
+      return () -> future.cancel(false);
+    } catch (RejectedExecutionException e) {
+      // The host is closed: nothing is supervised any more.
+      LOG.debug("plugin host closed; task dropped");
       return () -> {};
     }
-    ScheduledFuture<?> future =
-        timer.schedule(() -> workers.execute(guarded), delay.toMillis(), TimeUnit.MILLISECONDS);
-    return () -> future.cancel(false);
   }
 
-  /** Runs a task that must not be lost at shutdown (closing processes). */
-  void execute(Runnable task) {
-    workers.execute(task);
+  private void run(Runnable task) {
+    try {
+      workers.execute(task);
+    } catch (RejectedExecutionException e) {
+      LOG.debug("plugin host closed; task dropped");
+    }
   }
 
   @Override
