@@ -1,0 +1,364 @@
+package dev.ramp.engine.host.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The plugin configuration read from the ConfigMap {@code ramp-config}: the valid entries and,
+ * apart, the refused ones with their reason. A bad entry never stops the others.
+ */
+public record PluginConfigSnapshot(List<PluginEntry> entries, List<Refused> refused) {
+
+  /** The ConfigMap's name, in the controller's namespace. */
+  public static final String CONFIG_MAP_NAME = "ramp-config";
+
+  /** The environment variables the host sets itself; an entry's {@code env} may not. */
+  public static final Set<String> CONTRACT_VARIABLES =
+      Set.of(
+          "RAMP_PLUGIN_COOKIE",
+          "PLUGIN_UNIX_SOCKET_DIR",
+          "PLUGIN_PROTOCOL_VERSIONS",
+          "RAMP_PLUGIN_NAME");
+
+  private static final List<String> FIELDS =
+      List.of(
+          "name",
+          "location",
+          "sha256",
+          "args",
+          "env",
+          "disabled",
+          "callDeadline",
+          "maxConcurrentCalls",
+          "startTimeout",
+          "jvmOptions");
+  private static final Pattern NAME =
+      Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?/[a-z0-9]([a-z0-9._-]*[a-z0-9])?");
+  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  /**
+   * An entry the host will not run.
+   *
+   * @param name the entry's name, or {@code <key>[<index>]} when it has no usable name
+   * @param reason what is wrong, naming the value, and what to do
+   */
+  public record Refused(PluginKind kind, String name, String reason) {}
+
+  public PluginConfigSnapshot {
+    entries = List.copyOf(entries);
+    refused = List.copyOf(refused);
+  }
+
+  /** No plugins at all (the ConfigMap is absent or deleted). */
+  public static PluginConfigSnapshot empty() {
+    return new PluginConfigSnapshot(List.of(), List.of());
+  }
+
+  /**
+   * Parses the ConfigMap's data. Keys other than the three plugin keys are ignored (they hold other
+   * settings).
+   *
+   * @param reconcileWorkers the controller's reconcile pool size: a plugin's {@code
+   *     maxConcurrentCalls} must stay below it so one plugin can never take every worker
+   */
+  public static PluginConfigSnapshot parse(Map<String, String> data, int reconcileWorkers) {
+    if (reconcileWorkers < 2) {
+      throw new IllegalArgumentException(
+          "reconcileWorkers must be at least 2 so a plugin's bulkhead fits below it, got "
+              + reconcileWorkers);
+    }
+    List<PluginEntry> entries = new ArrayList<>();
+    List<Refused> refused = new ArrayList<>();
+    Map<String, String> source = data == null ? Map.of() : data;
+    for (PluginKind kind : PluginKind.values()) {
+      String text = source.get(kind.configKey());
+      if (text == null || text.isBlank()) {
+        continue;
+      }
+      JsonNode list;
+      try {
+        list = YAML.readTree(text);
+      } catch (JsonProcessingException e) {
+        refused.add(
+            new Refused(
+                kind,
+                kind.configKey(),
+                kind.configKey() + " is not valid YAML: " + e.getOriginalMessage()));
+        continue;
+      }
+      if (list == null || list.isNull() || list.isMissingNode()) {
+        continue;
+      }
+      if (!list.isArray()) {
+        refused.add(
+            new Refused(
+                kind,
+                kind.configKey(),
+                kind.configKey()
+                    + " must be a YAML list of plugin entries, got a "
+                    + list.getNodeType().toString().toLowerCase(Locale.ROOT)));
+        continue;
+      }
+      Set<String> seen = new HashSet<>();
+      for (int i = 0; i < list.size(); i++) {
+        JsonNode node = list.get(i);
+        String label = kind.configKey() + "[" + i + "]";
+        String name = node.path("name").isTextual() ? node.path("name").asText() : label;
+        try {
+          PluginEntry entry = entry(kind, label, node, reconcileWorkers);
+          if (!seen.add(entry.name())) {
+            throw new IllegalArgumentException(
+                label
+                    + ": the name "
+                    + entry.name()
+                    + " appears more than once in "
+                    + kind.configKey()
+                    + "; give each entry its own name");
+          }
+          entries.add(entry);
+        } catch (IllegalArgumentException e) {
+          refused.add(new Refused(kind, name, e.getMessage()));
+        }
+      }
+    }
+    return new PluginConfigSnapshot(entries, refused);
+  }
+
+  private static PluginEntry entry(PluginKind kind, String label, JsonNode node, int workers) {
+    if (!node.isObject()) {
+      throw new IllegalArgumentException(label + " must be a mapping with name and location");
+    }
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String field = it.next();
+      if (!FIELDS.contains(field)) {
+        throw new IllegalArgumentException(
+            label + ": unknown field '" + field + "'; the fields are " + String.join(", ", FIELDS));
+      }
+    }
+    String name = text(node, "name", label, true);
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          label
+              + ": name '"
+              + name
+              + "' must look like org/name (lower case letters, digits, "
+              + "'-', and '.' or '_' in the second part)");
+    }
+    String where = kind.label() + " plugin " + name;
+    Path location = location(text(node, "location", where, true), where);
+    String sha256 = text(node, "sha256", where, false);
+    if (sha256 != null) {
+      sha256 = sha256.toLowerCase(Locale.ROOT);
+      if (!SHA256.matcher(sha256).matches()) {
+        throw new IllegalArgumentException(
+            where + ": sha256 '" + sha256 + "' must be 64 hex digits (sha256sum's output)");
+      }
+    }
+    List<String> args = strings(node, "args", where);
+    List<String> jvmOptions = strings(node, "jvmOptions", where);
+    Map<String, String> env = env(node, where);
+    boolean disabled = false;
+    if (node.has("disabled")) {
+      if (!node.get("disabled").isBoolean()) {
+        throw new IllegalArgumentException(
+            where
+                + ": disabled must be true or false, got '"
+                + node.get("disabled").asText()
+                + "'");
+      }
+      disabled = node.get("disabled").asBoolean();
+    }
+    Duration callDeadline =
+        duration(node, "callDeadline", where, PluginLimits.DEFAULT_CALL_DEADLINE);
+    Duration startTimeout =
+        duration(node, "startTimeout", where, PluginLimits.DEFAULT_START_TIMEOUT);
+    int maxConcurrent = PluginLimits.DEFAULT_MAX_CONCURRENT_CALLS;
+    if (node.has("maxConcurrentCalls")) {
+      JsonNode value = node.get("maxConcurrentCalls");
+      if (!value.canConvertToInt() || !value.isIntegralNumber()) {
+        throw new IllegalArgumentException(
+            where + ": maxConcurrentCalls must be a whole number, got '" + value.asText() + "'");
+      }
+      maxConcurrent = value.asInt();
+    }
+    // Below the reconcile pool: a plugin that hangs can hold its bulkhead, never every worker.
+    if (maxConcurrent < 1 || maxConcurrent >= workers) {
+      throw new IllegalArgumentException(
+          where
+              + ": maxConcurrentCalls "
+              + maxConcurrent
+              + " must be between 1 and "
+              + (workers - 1)
+              + " (below the "
+              + workers
+              + " reconcile workers)");
+    }
+    return new PluginEntry(
+        kind,
+        name,
+        location,
+        sha256,
+        args,
+        env,
+        disabled,
+        new PluginLimits(callDeadline, maxConcurrent, startTimeout),
+        jvmOptions);
+  }
+
+  private static Path location(String value, String where) {
+    if (value.startsWith("/")) {
+      return Path.of(value).normalize();
+    }
+    URI uri;
+    try {
+      uri = new URI(value);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(
+          where + ": location '" + value + "' is not a URL: " + e.getReason());
+    }
+    if (uri.getScheme() == null) {
+      throw new IllegalArgumentException(
+          where + ": location '" + value + "' must be a file:// URL or an absolute path");
+    }
+    if (!uri.getScheme().equals("file")) {
+      throw new IllegalArgumentException(
+          where
+              + ": location '"
+              + value
+              + "' uses the scheme '"
+              + uri.getScheme()
+              + "'; supported are file:// URLs and absolute paths");
+    }
+    if (uri.getPath() == null
+        || !uri.getPath().startsWith("/")
+        || (uri.getAuthority() != null && !uri.getAuthority().isEmpty())) {
+      throw new IllegalArgumentException(
+          where + ": location '" + value + "' must be file:///absolute/path (three slashes)");
+    }
+    return Path.of(uri.getPath()).normalize();
+  }
+
+  private static String text(JsonNode node, String field, String where, boolean required) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      if (required) {
+        throw new IllegalArgumentException(where + ": " + field + " is required");
+      }
+      return null;
+    }
+    if (!value.isTextual() || value.asText().isBlank()) {
+      throw new IllegalArgumentException(
+          where + ": " + field + " must be a non-empty string, got '" + value + "'");
+    }
+    return value.asText().trim();
+  }
+
+  private static List<String> strings(JsonNode node, String field, String where) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return List.of();
+    }
+    if (!value.isArray()) {
+      throw new IllegalArgumentException(
+          where + ": " + field + " must be a list of strings, got '" + value + "'");
+    }
+    List<String> result = new ArrayList<>();
+    for (JsonNode item : value) {
+      if (!item.isValueNode() || item.isNull()) {
+        throw new IllegalArgumentException(
+            where + ": " + field + " must be a list of strings, got the item '" + item + "'");
+      }
+      result.add(item.asText());
+    }
+    return result;
+  }
+
+  private static Map<String, String> env(JsonNode node, String where) {
+    JsonNode value = node.get("env");
+    if (value == null || value.isNull()) {
+      return Map.of();
+    }
+    if (!value.isObject()) {
+      throw new IllegalArgumentException(
+          where + ": env must be a mapping of variable names to values, got '" + value + "'");
+    }
+    Map<String, String> result = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (!ENV_NAME.matcher(e.getKey()).matches()) {
+        throw new IllegalArgumentException(
+            where + ": env variable name '" + e.getKey() + "' is not a valid variable name");
+      }
+      if (CONTRACT_VARIABLES.contains(e.getKey())) {
+        throw new IllegalArgumentException(
+            where + ": env may not set " + e.getKey() + "; the host sets it for every plugin");
+      }
+      if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+        throw new IllegalArgumentException(
+            where + ": env " + e.getKey() + " must be a string, got '" + e.getValue() + "'");
+      }
+      result.put(e.getKey(), e.getValue().asText());
+    }
+    return result;
+  }
+
+  private static Duration duration(JsonNode node, String field, String where, Duration dflt) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return dflt;
+    }
+    Matcher m = DURATION.matcher(value.asText().trim());
+    if (!value.isTextual() || !m.matches()) {
+      throw new IllegalArgumentException(
+          where
+              + ": "
+              + field
+              + " '"
+              + value.asText()
+              + "' must be a duration like 500ms, 30s, 2m or 1h");
+    }
+    long amount = Long.parseLong(m.group(1));
+    Duration d =
+        switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(amount);
+          case "s" -> Duration.ofSeconds(amount);
+          case "m" -> Duration.ofMinutes(amount);
+          default -> Duration.ofHours(amount);
+        };
+    if (d.isZero()) {
+      throw new IllegalArgumentException(
+          where + ": " + field + " '" + value.asText() + "' must be more than zero");
+    }
+    return d;
+  }
+
+  /** The refused entry of that kind and name, if any. */
+  public Refused refusedOf(PluginKind kind, String name) {
+    for (Refused r : refused) {
+      if (r.kind() == kind && Objects.equals(r.name(), name)) {
+        return r;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,44 @@
+package dev.ramp.engine.plugin;
+
+import dev.ramp.plugin.api.RouterCall;
+import dev.ramp.plugin.api.TrafficRouting.HeaderRoute;
+import dev.ramp.plugin.api.TrafficRouting.MirrorRoute;
+import dev.ramp.plugin.api.TrafficRouting.Verification;
+import dev.ramp.plugin.api.TrafficRouting.WeightDestination;
+import java.util.List;
+
+/**
+ * The controller's view of traffic-router plugins. The plugin host implements it; the controller
+ * and its unit tests see only this, never gRPC or processes.
+ *
+ * <p>Every call states a desired end state and may be repeated. A call that produces no result
+ * throws {@link PluginCallException} saying why; the caller retries with backoff. The {@code
+ * String} results are the plugin's message (may be empty).
+ */
+public interface TrafficRouterClient {
+
+  /** What {@code VerifyWeight} found, with the plugin's message. */
+  record WeightCheck(Verification verification, String message) {}
+
+  /** Whether the named plugin can be called now, and if not, why. */
+  PluginAvailability availability(String pluginName);
+
+  String updateHash(
+      String pluginName,
+      RouterCall call,
+      String canaryHash,
+      String stableHash,
+      List<WeightDestination> additional);
+
+  String setWeight(
+      String pluginName, RouterCall call, int weight, List<WeightDestination> additional);
+
+  String setHeaderRoute(String pluginName, RouterCall call, HeaderRoute route);
+
+  String setMirrorRoute(String pluginName, RouterCall call, MirrorRoute route);
+
+  WeightCheck verifyWeight(
+      String pluginName, RouterCall call, int weight, List<WeightDestination> additional);
+
+  String removeManagedRoutes(String pluginName, RouterCall call);
+}
