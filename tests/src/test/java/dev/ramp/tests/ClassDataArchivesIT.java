@@ -30,9 +30,11 @@ class ClassDataArchivesIT {
     ClassDataArchives archives = new ClassDataArchives(dir, launcher, Runnable::run);
     LaunchSpec spec = TestPlugins.echoSpec("ramp-tests/echo");
 
-    // The first start has no archive yet: it starts plainly and trains one (synchronously here).
-    LaunchSpec first = archives.prepare(spec);
-    assertThat(first).isSameAs(spec);
+    // The first start has no archive yet: it starts plainly, then trains one (synchronously here).
+    assertThat(archives.prepare(spec)).isSameAs(spec);
+    try (PluginProcess plugin = archives.launch(spec)) {
+      assertThat(answersInfo(plugin)).isEqualTo("ramp-tests/echo");
+    }
     Path archive = archives.archiveOf(spec).orElseThrow();
     assertThat(archive).isRegularFile();
 

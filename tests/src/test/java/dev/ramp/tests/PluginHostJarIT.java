@@ -19,18 +19,28 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The plugin host runs a plugin JAR under the SDK's runner and the Python plugin alike. */
 class PluginHostJarIT {
 
-  private final PluginHost host =
-      new PluginHost(
-          PluginHost.Settings.defaults()
-              .withRunnerJar(TestPlugins.runnerJar())
-              .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(2)),
-          new SimpleMeterRegistry());
+  @TempDir Path cache;
+  private PluginHost host;
+
+  @BeforeEach
+  void start() {
+    host =
+        new PluginHost(
+            PluginHost.Settings.defaults()
+                .withRunnerJar(TestPlugins.runnerJar())
+                .withCacheDir(cache)
+                .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(2)),
+            new SimpleMeterRegistry());
+  }
 
   @AfterEach
   void close() {
@@ -72,9 +82,9 @@ class PluginHostJarIT {
                     + "  location: "
                     + TestPlugins.echoJar()
                     + "\n"
-                    + "  sha256: "
+                    + "  sha256: '"
                     + "1".repeat(64)
-                    + "\n"),
+                    + "'\n"),
             10));
 
     await()

@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * the JDK, the runner JAR, the plugin JAR's sha256 and the JVM options.
  *
  * <p>A JVM writes a dynamic archive only at a clean exit, so an archive is made by a short
- * training start (start, one Info call, graceful stop) in the background; the start that asked
- * goes ahead without one, and later starts use it. An archive is checked against the digest
+ * training start (start, one Info call, graceful stop) in the background after the first plain
+ * start succeeded; later starts use it. An archive is checked against the digest
  * recorded beside it before every use — a truncated archive crashes the JVM rather than being
  * ignored — and a start that still fails with it makes the caller {@link #discard} it and start
  * plainly.
@@ -64,9 +64,8 @@ public final class ClassDataArchives {
   }
 
   /**
-   * The spec to start: with its archive when a good one exists. Otherwise the spec unchanged,
-   * and (once per key) a training start is scheduled to make the archive for later starts.
-   * Specs that are not JARs are returned unchanged.
+   * The spec to start: with its archive when a good one exists, else the spec unchanged. Specs
+   * that are not JARs are returned unchanged.
    */
   public LaunchSpec prepare(LaunchSpec spec) {
     if (!spec.isJar() || spec.runnerJar() == null) {
@@ -76,16 +75,6 @@ public final class ClassDataArchives {
     Path archive = archivePath(key);
     if (isUsable(key, archive)) {
       return withOptions(spec, List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto"));
-    }
-    if (!failed.contains(key) && training.add(key)) {
-      trainer.execute(
-          () -> {
-            try {
-              train(spec, key);
-            } finally {
-              training.remove(key);
-            }
-          });
     }
     return spec;
   }
@@ -97,7 +86,10 @@ public final class ClassDataArchives {
   public PluginProcess launch(LaunchSpec spec) {
     LaunchSpec prepared = prepare(spec);
     if (prepared == spec) {
-      return launcher.launch(spec);
+      PluginProcess process = launcher.launch(spec);
+      // Only a plugin that starts is worth an archive (not one with a wrong checksum, say).
+      scheduleTraining(spec);
+      return process;
     }
     try {
       return launcher.launch(prepared);
@@ -108,6 +100,23 @@ public final class ClassDataArchives {
           e.getMessage());
       discard(spec);
       return launcher.launch(spec);
+    }
+  }
+
+  private void scheduleTraining(LaunchSpec spec) {
+    if (!spec.isJar() || spec.runnerJar() == null) {
+      return;
+    }
+    String key = key(spec);
+    if (!failed.contains(key) && training.add(key)) {
+      trainer.execute(
+          () -> {
+            try {
+              train(spec, key);
+            } finally {
+              training.remove(key);
+            }
+          });
     }
   }
 
@@ -145,7 +154,10 @@ public final class ClassDataArchives {
       Files.createDirectories(dir);
       deleteQuietly(partial);
       LaunchSpec trainingSpec =
-          withOptions(spec, List.of("-XX:ArchiveClassesAtExit=" + partial));
+          withOptions(
+              spec,
+              // The dump warns about every class it skips (lambda forms, JFR events): noise.
+              List.of("-XX:ArchiveClassesAtExit=" + partial, "-Xlog:cds*=error:stderr"));
       try (PluginProcess process = launcher.launch(trainingSpec)) {
         // Load the classes of a real call, not only of the start.
         InfoGrpc.newBlockingStub(process.channel())

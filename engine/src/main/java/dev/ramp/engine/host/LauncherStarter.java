@@ -1,5 +1,8 @@
 package dev.ramp.engine.host;
 
+import dev.ramp.engine.artifact.PluginArtifactException;
+import dev.ramp.engine.artifact.PluginArtifacts;
+import dev.ramp.engine.cds.ClassDataArchives;
 import dev.ramp.engine.host.config.PluginEntry;
 import dev.ramp.plugin.sdk.launch.LaunchSpec;
 import dev.ramp.plugin.sdk.launch.PluginLaunchException;
@@ -7,24 +10,44 @@ import dev.ramp.plugin.sdk.launch.PluginLauncher;
 import dev.ramp.plugin.sdk.launch.PluginProcess;
 import io.grpc.ManagedChannel;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 
 /**
  * Starts plugins with the SDK's launcher, which verifies the checksum, cleans the environment,
  * makes the socket directory, reads the handshake, drains the output and waits for health.
+ * Remote locations are downloaded into the cache first; JAR plugins start with their
+ * class-data archive once one has been trained.
  */
 final class LauncherStarter implements PluginStarter {
 
+  private static final Duration DOWNLOAD_TIMEOUT = Duration.ofSeconds(60);
+
   private final PluginLauncher launcher;
   private final Path runnerJar;
+  private final PluginArtifacts artifacts;
+  private final ClassDataArchives archives;
 
-  LauncherStarter(Path runnerJar) {
-    this(new PluginLauncher(), runnerJar);
+  LauncherStarter(Path runnerJar, Path cacheDir) {
+    this(new PluginLauncher(), runnerJar, cacheDir);
   }
 
-  LauncherStarter(PluginLauncher launcher, Path runnerJar) {
+  LauncherStarter(PluginLauncher launcher, Path runnerJar, Path cacheDir) {
     this.launcher = launcher;
     this.runnerJar = runnerJar;
+    this.artifacts = new PluginArtifacts(cacheDir.resolve("plugins"), DOWNLOAD_TIMEOUT);
+    // Archives are trained one at a time in the background, never on a start's path.
+    this.archives =
+        new ClassDataArchives(
+            cacheDir.resolve("cds"),
+            launcher,
+            Executors.newSingleThreadExecutor(
+                r -> {
+                  Thread t = new Thread(r, "ramp-cds-training");
+                  t.setDaemon(true);
+                  return t;
+                }));
   }
 
   @Override
@@ -40,12 +63,22 @@ final class LauncherStarter implements PluginStarter {
               + " -Dramp.runner.jar",
           true);
     }
+    Path file;
+    if (entry.isRemote()) {
+      try {
+        file = artifacts.resolve(entry.name(), entry.location().toString(), entry.sha256());
+      } catch (PluginArtifactException e) {
+        throw new LaunchFailure(e.getMessage(), permanent(e.reason()));
+      }
+    } else {
+      file = Path.of(entry.location());
+    }
     LaunchSpec spec;
     try {
       spec =
           new LaunchSpec(
               entry.name(),
-              entry.location(),
+              file,
               entry.sha256(),
               entry.args(),
               entry.env(),
@@ -57,7 +90,7 @@ final class LauncherStarter implements PluginStarter {
     }
     PluginProcess process;
     try {
-      process = launcher.launch(spec);
+      process = spec.isJar() ? archives.launch(spec) : launcher.launch(spec);
     } catch (PluginLaunchException e) {
       throw new LaunchFailure(e.getMessage(), permanent(e.reason()));
     }
@@ -70,6 +103,15 @@ final class LauncherStarter implements PluginStarter {
       case NOT_FOUND, NOT_EXECUTABLE, CHECKSUM_MISMATCH, UNSUPPORTED_PROTOCOL, BAD_HANDSHAKE ->
           true;
       default -> false;
+    };
+  }
+
+  /** A download that the same location and checksum will fail again: retrying cannot help. */
+  static boolean permanent(PluginArtifactException.Reason reason) {
+    return switch (reason) {
+      case BAD_LOCATION, SHA256_REQUIRED, NOT_FOUND, CHECKSUM_MISMATCH, UNREADABLE -> true;
+      // The server or the network may come back: retried with backoff.
+      case UNREACHABLE, TIMEOUT, DOWNLOAD_FAILED -> false;
     };
   }
 

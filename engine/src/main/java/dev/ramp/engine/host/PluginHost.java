@@ -48,6 +48,7 @@ public final class PluginHost implements AutoCloseable {
    */
   public record Settings(
       Path runnerJar,
+      Path cacheDir,
       Duration healthInterval,
       Duration healthTimeout,
       int healthFailureThreshold,
@@ -71,6 +72,7 @@ public final class PluginHost implements AutoCloseable {
     public static Settings defaults() {
       return new Settings(
           defaultRunnerJar(),
+          defaultCacheDir(),
           Duration.ofSeconds(5),
           Duration.ofSeconds(2),
           2,
@@ -80,17 +82,35 @@ public final class PluginHost implements AutoCloseable {
 
     public Settings withBackoff(Duration initial, Duration max) {
       return new Settings(
-          runnerJar, healthInterval, healthTimeout, healthFailureThreshold, initial, max);
+          runnerJar, cacheDir, healthInterval, healthTimeout, healthFailureThreshold, initial, max);
     }
 
     public Settings withHealth(Duration interval, Duration timeout, int failureThreshold) {
       return new Settings(
-          runnerJar, interval, timeout, failureThreshold, backoffInitial, backoffMax);
+          runnerJar, cacheDir, interval, timeout, failureThreshold, backoffInitial, backoffMax);
+    }
+
+    /** Downloads and class-data archives go here. */
+    public Settings withCacheDir(Path dir) {
+      return new Settings(
+          runnerJar,
+          dir,
+          healthInterval,
+          healthTimeout,
+          healthFailureThreshold,
+          backoffInitial,
+          backoffMax);
     }
 
     public Settings withRunnerJar(Path jar) {
       return new Settings(
-          jar, healthInterval, healthTimeout, healthFailureThreshold, backoffInitial, backoffMax);
+          jar,
+          cacheDir,
+          healthInterval,
+          healthTimeout,
+          healthFailureThreshold,
+          backoffInitial,
+          backoffMax);
     }
 
     static Path defaultRunnerJar() {
@@ -106,6 +126,22 @@ public final class PluginHost implements AutoCloseable {
       } catch (Exception e) {
         return null;
       }
+    }
+
+    /**
+     * {@code RAMP_CACHE_DIR}, else {@code /var/cache/ramp} when writable (the Deployment mounts
+     * a volume there), else {@code ramp-cache} in the temp directory.
+     */
+    static Path defaultCacheDir() {
+      String env = System.getenv("RAMP_CACHE_DIR");
+      if (env != null && !env.isBlank()) {
+        return Path.of(env);
+      }
+      Path volume = Path.of("/var/cache/ramp");
+      if (Files.isDirectory(volume) && Files.isWritable(volume)) {
+        return volume;
+      }
+      return Path.of(System.getProperty("java.io.tmpdir"), "ramp-cache");
     }
 
     PluginSupervisor.Policy policy() {
@@ -143,7 +179,7 @@ public final class PluginHost implements AutoCloseable {
   /** A host that launches real processes. */
   public PluginHost(Settings settings, MeterRegistry registry) {
     this(
-        new LauncherStarter(settings.runnerJar()),
+        new LauncherStarter(settings.runnerJar(), settings.cacheDir()),
         new GrpcPluginProbe(),
         new ExecutorScheduler(),
         Clock.systemUTC(),

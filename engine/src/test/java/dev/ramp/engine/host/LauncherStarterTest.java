@@ -37,14 +37,14 @@ class LauncherStarterTest {
         new PluginEntry(
             PluginKind.STEP,
             "acme/hook",
-            Path.of("/opt/hook.jar"),
+            Path.of("/opt/hook.jar").toUri(),
             null,
             List.of(),
             null,
             false,
             PluginLimits.defaults(),
             List.of());
-    assertThatThrownBy(() -> new LauncherStarter(null).start(jar))
+    assertThatThrownBy(() -> new LauncherStarter(null, Path.of(System.getProperty("java.io.tmpdir"), "ramp-test-cache")).start(jar))
         .isInstanceOfSatisfying(
             PluginStarter.LaunchFailure.class, e -> assertThat(e.permanent()).isTrue())
         .hasMessageContaining("acme/hook")

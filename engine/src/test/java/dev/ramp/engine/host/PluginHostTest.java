@@ -100,7 +100,7 @@ class PluginHostTest {
     return new PluginEntry(
         kind,
         name,
-        Path.of("/bin/" + name.replace('/', '-')),
+        Path.of("/bin/" + name.replace('/', '-')).toUri(),
         null,
         List.of(),
         null,
@@ -475,7 +475,7 @@ class PluginHostTest {
         new PluginEntry(
             PluginKind.STEP,
             "acme/a",
-            Path.of("/bin/acme-a"),
+            Path.of("/bin/acme-a").toUri(),
             null,
             List.of("--v2"),
             null,

@@ -33,7 +33,7 @@ class PluginSupervisorTest {
     return new PluginEntry(
         kind,
         name,
-        Path.of("/bin/" + name.replace('/', '-')),
+        Path.of("/bin/" + name.replace('/', '-')).toUri(),
         null,
         List.of(),
         null,

@@ -165,7 +165,7 @@ public record PluginConfigSnapshot(List<PluginEntry> entries, List<Refused> refu
               + "'-', and '.' or '_' in the second part)");
     }
     String where = kind.label() + " plugin " + name;
-    Path location = location(text(node, "location", where, true), where);
+    URI location = location(text(node, "location", where, true), where);
     String sha256 = text(node, "sha256", where, false);
     if (sha256 != null) {
       sha256 = sha256.toLowerCase(Locale.ROOT);
@@ -173,6 +173,13 @@ public record PluginConfigSnapshot(List<PluginEntry> entries, List<Refused> refu
         throw new IllegalArgumentException(
             where + ": sha256 '" + sha256 + "' must be 64 hex digits (sha256sum's output)");
       }
+    }
+    if (!location.getScheme().equals("file") && sha256 == null) {
+      throw new IllegalArgumentException(
+          where
+              + ": location '"
+              + location
+              + "' is downloaded and needs a sha256 (sha256sum of the file)");
     }
     List<String> args = strings(node, "args", where);
     List<String> jvmOptions = strings(node, "jvmOptions", where);
@@ -225,9 +232,9 @@ public record PluginConfigSnapshot(List<PluginEntry> entries, List<Refused> refu
         jvmOptions);
   }
 
-  private static Path location(String value, String where) {
+  private static URI location(String value, String where) {
     if (value.startsWith("/")) {
-      return Path.of(value).normalize();
+      return Path.of(value).normalize().toUri();
     }
     URI uri;
     try {
@@ -238,24 +245,43 @@ public record PluginConfigSnapshot(List<PluginEntry> entries, List<Refused> refu
     }
     if (uri.getScheme() == null) {
       throw new IllegalArgumentException(
-          where + ": location '" + value + "' must be a file:// URL or an absolute path");
-    }
-    if (!uri.getScheme().equals("file")) {
-      throw new IllegalArgumentException(
           where
               + ": location '"
               + value
-              + "' uses the scheme '"
-              + uri.getScheme()
-              + "'; supported are file:// URLs and absolute paths");
+              + "' must be a file:// or https:// URL or an absolute path");
     }
-    if (uri.getPath() == null
-        || !uri.getPath().startsWith("/")
-        || (uri.getAuthority() != null && !uri.getAuthority().isEmpty())) {
-      throw new IllegalArgumentException(
-          where + ": location '" + value + "' must be file:///absolute/path (three slashes)");
+    switch (uri.getScheme()) {
+      case "file" -> {
+        if (uri.getPath() == null
+            || !uri.getPath().startsWith("/")
+            || (uri.getAuthority() != null && !uri.getAuthority().isEmpty())) {
+          throw new IllegalArgumentException(
+              where + ": location '" + value + "' must be file:///absolute/path (three slashes)");
+        }
+        return Path.of(uri.getPath()).normalize().toUri();
+      }
+      case "https" -> {
+        return uri;
+      }
+      case "http" -> {
+        // Plain http only to this machine (a local mirror, tests, the demo).
+        String host = uri.getHost();
+        if (host != null
+            && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"))) {
+          return uri;
+        }
+        throw new IllegalArgumentException(
+            where + ": location '" + value + "' uses http:// to another host; use https://");
+      }
+      default ->
+          throw new IllegalArgumentException(
+              where
+                  + ": location '"
+                  + value
+                  + "' uses the scheme '"
+                  + uri.getScheme()
+                  + "'; supported are file:// and https:// URLs and absolute paths");
     }
-    return Path.of(uri.getPath()).normalize();
   }
 
   private static String text(JsonNode node, String field, String where, boolean required) {
@@ -267,8 +293,10 @@ public record PluginConfigSnapshot(List<PluginEntry> entries, List<Refused> refu
       return null;
     }
     if (!value.isTextual() || value.asText().isBlank()) {
+      // YAML reads a digest of only digits as a number, which loses leading zeros.
+      String hint = value.isNumber() ? " (YAML read it as a number: put it in quotes)" : "";
       throw new IllegalArgumentException(
-          where + ": " + field + " must be a non-empty string, got '" + value + "'");
+          where + ": " + field + " must be a non-empty string, got '" + value + "'" + hint);
     }
     return value.asText().trim();
   }

@@ -1,6 +1,6 @@
 package dev.ramp.engine.host.config;
 
-import java.nio.file.Path;
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -10,14 +10,15 @@ import java.util.Objects;
  * the host has nothing to restart.
  *
  * @param name {@code org/name}
- * @param location the plugin JAR or executable (from a {@code file://} URL or an absolute path)
+ * @param location the plugin JAR or executable: a {@code file:} URI, or an {@code https:} one
+ *     (downloaded into the cache and checked against {@code sha256}, which it then requires)
  * @param sha256 lower-case hex digest the file must have, or null to skip the check
  * @param jvmOptions extra JVM options, used only for JAR locations
  */
 public record PluginEntry(
     PluginKind kind,
     String name,
-    Path location,
+    URI location,
     String sha256,
     List<String> args,
     Map<String, String> env,
@@ -37,7 +38,13 @@ public record PluginEntry(
 
   /** True when the location is a plugin JAR, run by the SDK's runner in its own JVM. */
   public boolean isJar() {
-    return location.getFileName() != null && location.getFileName().toString().endsWith(".jar");
+    String path = location.getPath();
+    return path != null && path.endsWith(".jar");
+  }
+
+  /** True when the file must be downloaded first. */
+  public boolean isRemote() {
+    return !"file".equals(location.getScheme());
   }
 
   /** The same entry, switched on or off. */

@@ -44,7 +44,7 @@ class PluginConfigSnapshotTest {
     PluginEntry entry = snapshot.entries().get(0);
     assertThat(entry.kind()).isEqualTo(PluginKind.STEP);
     assertThat(entry.name()).isEqualTo("acme/jenkins");
-    assertThat(entry.location()).isEqualTo(Path.of("/opt/ramp/plugins/jenkins.jar"));
+    assertThat(entry.location()).isEqualTo(Path.of("/opt/ramp/plugins/jenkins.jar").toUri());
     assertThat(entry.isJar()).isTrue();
     assertThat(entry.sha256())
         .isEqualTo("abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789");
@@ -72,9 +72,9 @@ class PluginConfigSnapshotTest {
         .extracting(PluginEntry::kind, PluginEntry::name, PluginEntry::location)
         .containsExactlyInAnyOrder(
             org.assertj.core.groups.Tuple.tuple(
-                PluginKind.TRAFFIC_ROUTER, "acme/mesh", Path.of("/usr/bin/mesh-plugin")),
+                PluginKind.TRAFFIC_ROUTER, "acme/mesh", Path.of("/usr/bin/mesh-plugin").toUri()),
             org.assertj.core.groups.Tuple.tuple(
-                PluginKind.METRIC_PROVIDER, "acme/prom", Path.of("/bin/prom")));
+                PluginKind.METRIC_PROVIDER, "acme/prom", Path.of("/bin/prom").toUri()));
     PluginEntry mesh = snapshot.entries().stream().filter(e -> !e.isJar()).findFirst().get();
     assertThat(mesh.limits()).isEqualTo(PluginLimits.defaults());
     assertThat(mesh.disabled()).isFalse();
@@ -131,16 +131,33 @@ class PluginConfigSnapshotTest {
   }
 
   @Test
-  void otherSchemesThanFileAreRefusedNamingTheSupportedOnes() {
+  void otherSchemesAreRefusedNamingTheSupportedOnes() {
+    assertThat(refusal("- {name: acme/x, location: 's3://bucket/x.jar'}"))
+        .contains("'s3://bucket/x.jar'", "scheme 's3'", "file:// and https:// URLs");
+  }
+
+  @Test
+  void httpsLocationsNeedASha256AndPlainHttpOnlyToLoopback() {
     assertThat(refusal("- {name: acme/x, location: 'https://example.com/x.jar'}"))
-        .contains(
-            "'https://example.com/x.jar'", "scheme 'https'", "file:// URLs and absolute paths");
+        .contains("'https://example.com/x.jar'", "needs a sha256");
+    assertThat(refusal("- {name: acme/x, location: 'http://example.com/x.jar', sha256: " + "a".repeat(64) + "}"))
+        .contains("use https://");
+    PluginConfigSnapshot snapshot =
+        parse(
+            "stepPlugins",
+            "- {name: acme/x, location: 'https://example.com/x.jar', sha256: "
+                + "A".repeat(64)
+                + "}\n- {name: acme/y, location: 'http://127.0.0.1:8080/y', sha256: "
+                + "b".repeat(64)
+                + "}");
+    assertThat(snapshot.refused()).isEmpty();
+    assertThat(snapshot.entries()).allMatch(PluginEntry::isRemote);
   }
 
   @Test
   void relativeLocationsAndFileUrlsWithAHostAreRefused() {
     assertThat(refusal("- {name: acme/x, location: plugins/x}"))
-        .contains("'plugins/x'", "file:// URL or an absolute path");
+        .contains("'plugins/x'", "file:// or https:// URL or an absolute path");
     assertThat(refusal("- {name: acme/x, location: 'file://opt/x'}")).contains("three slashes");
   }
 
@@ -192,7 +209,7 @@ class PluginConfigSnapshotTest {
             "- {name: acme/x, location: /bin/x}\n- {name: acme/x, location: /bin/y}");
     assertThat(snapshot.entries())
         .singleElement()
-        .satisfies(e -> assertThat(e.location()).isEqualTo(Path.of("/bin/x")));
+        .satisfies(e -> assertThat(e.location()).isEqualTo(Path.of("/bin/x").toUri()));
     assertThat(snapshot.refused())
         .singleElement()
         .satisfies(r -> assertThat(r.reason()).contains("acme/x appears more than once"));
