@@ -465,7 +465,6 @@ public final class CanaryReconciler {
               "ReplicaSet \"" + rsName + "\" has timed out progressing.", now);
           if (Boolean.TRUE.equals(spec.progressDeadlineAbort)) {
             st.abort = true;
-            st.abortedAt = time(now);
             st.pauseConditions = null;
             st.controllerPause = null;
             aborted = true;
@@ -503,7 +502,9 @@ public final class CanaryReconciler {
         st.message = "RolloutAborted: Rollout aborted update to pod template "
             + st.currentPodHash;
         if (st.abortedAt == null) {
+          // The controller's first sight of this abort (set by a user or the deadline).
           st.abortedAt = time(now);
+          events.add(new RolloutEvent("Warning", "RolloutAborted", st.message));
         }
         st.pauseConditions = null;
         st.controllerPause = null;
@@ -523,12 +524,9 @@ public final class CanaryReconciler {
             : "more replicas need to be updated (" + (current == null ? 0
                 : current.availableReplicas()) + " of " + target.canary() + " canary available)";
       }
-      if (Boolean.TRUE.equals(st.abort) && !Boolean.TRUE.equals(old.abort)) {
-        events.add(new RolloutEvent("Warning", "RolloutAborted", st.message));
-      }
       if (!Objects.equals(old.phase, st.phase)) {
         events.add(new RolloutEvent("Degraded".equals(st.phase) ? "Warning" : "Normal",
-            "Rollout" + st.phase, "Phase " + (old.phase == null ? "(none)" : old.phase) + " -> "
+            "PhaseChanged", "Phase " + (old.phase == null ? "(none)" : old.phase) + " -> "
                 + st.phase + (st.message == null ? "" : ": " + st.message)));
       }
       if (Objects.equals(old.phase, st.phase) && "Degraded".equals(st.phase)

@@ -9,56 +9,22 @@ import dev.ramp.engine.model.Rollout;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The canary end to end against the CRUD mock API server. */
-class CanaryRolloutIT {
-  static final List<CanaryStep> STEPS = List.of(
-      CanaryStep.setWeight(20), CanaryStep.pause("30s"), CanaryStep.setWeight(60),
-      CanaryStep.pause(null));
+/** The canary end to end against the CRUD mock API server, with and without restarts. */
+class CanaryRolloutIT extends RolloutItBase {
 
-  Cluster cluster;
-  RolloutController controller;
-  RolloutActions actions;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    cluster = new Cluster();
-    controller = cluster.controller();
-    actions = new RolloutActions(cluster.client, cluster.clock);
-  }
-
-  @AfterEach
-  void tearDown() {
-    controller.close();
-    cluster.close();
-  }
-
-  Rollout awaitRollout(String name, Predicate<Rollout> p) {
-    return await().atMost(Duration.ofSeconds(20)).until(() -> cluster.get(name),
-        r -> r.getStatus() != null && p.test(r));
-  }
-
-  static Predicate<Rollout> phase(String phase, Integer step) {
-    return r -> phase.equals(r.getStatus().phase)
-        && java.util.Objects.equals(step, r.getStatus().currentStepIndex);
-  }
-
-  /** Deploys v1 (Healthy at once) and returns its hash. */
-  String deployStable(String name) {
-    cluster.create(Cluster.rollout(name, 5, STEPS));
-    Rollout r = awaitRollout(name, phase("Healthy", 4));
-    assertThat(r.getStatus().stableRS).isEqualTo(r.getStatus().currentPodHash);
-    assertThat(cluster.replicas(name)).containsExactly(Map.entry(r.getStatus().stableRS, 5));
-    return r.getStatus().stableRS;
-  }
-
-  @Test
-  void canaryWalksItsStepsAndPromotes() {
+  /** The whole canary; with {@code restartEachStep}, a fresh controller before each step. */
+  List<String> walkCanary(boolean restartEachStep) {
+    cluster.restartController();
     String v1 = deployStable("demo");
+    if (restartEachStep) {
+      cluster.restartController();
+    }
     actions.setImage(Cluster.NS, "demo", "app", "demo:2");
 
     Rollout r = awaitRollout("demo", phase("Paused", 1));
@@ -66,29 +32,56 @@ class CanaryRolloutIT {
     assertThat(v2).isNotEqualTo(v1);
     assertThat(cluster.replicas("demo")).containsEntry(v2, 1).containsEntry(v1, 4);
     assertThat(r.getStatus().canary.weights.canary.weight).isEqualTo(20);
+    awaitRollout("demo", x -> true);
     await().until(() -> v2.equals(cluster.selector("demo-canary")));
     assertThat(cluster.selector("demo-stable")).isEqualTo(v1);
+    if (restartEachStep) {
+      cluster.restartController();
+    }
 
     cluster.clock.advance(Duration.ofSeconds(29));
-    controller.clockAdvanced();
+    cluster.clockAdvanced();
     assertThat(cluster.get("demo").getStatus().currentStepIndex).isEqualTo(1);
     cluster.clock.advance(Duration.ofSeconds(1));
-    controller.clockAdvanced();
+    cluster.clockAdvanced();
 
-    r = awaitRollout("demo", phase("Paused", 3));
+    awaitRollout("demo", phase("Paused", 3));
     assertThat(cluster.replicas("demo")).containsEntry(v2, 3).containsEntry(v1, 2);
+    if (restartEachStep) {
+      cluster.restartController();
+    }
 
     actions.promote(Cluster.NS, "demo");
     r = awaitRollout("demo", phase("Healthy", 4));
     assertThat(r.getStatus().stableRS).isEqualTo(v2);
     await().until(() -> cluster.replicas("demo").equals(Map.of(v2, 5, v1, 0)));
     await().until(() -> v2.equals(cluster.selector("demo-stable")));
-    assertThat(cluster.events("demo")).containsSubsequence(
+    List<String> history = cluster.events("demo").stream()
+        .filter(e -> HISTORY_REASONS.contains(e.substring(0, e.indexOf(':'))))
+        .toList();
+    assertThat(history).containsExactly(
         "RolloutUpdated: Rollout updated to pod template " + v2,
         "RolloutStepCompleted: Rollout step 1/4 completed (setWeight: 20)",
+        "RolloutPaused: Rollout paused at step 1 for PT30S",
         "RolloutStepCompleted: Rollout step 2/4 completed (pause: PT30S)",
         "RolloutStepCompleted: Rollout step 3/4 completed (setWeight: 60)",
+        "RolloutPaused: Rollout paused at step 3 until promoted",
         "RolloutStepCompleted: Rollout step 4/4 completed (pause)",
         "RolloutCompleted: Rollout completed update to pod template " + v2);
+    return history;
+  }
+
+  @Test
+  void canaryWalksItsStepsAndPromotes() {
+    walkCanary(false);
+  }
+
+  @Test
+  void freshControllerAtEveryStepAndKilledBeforeEachStatusWriteGivesTheSameHistory() {
+    cluster.chaos = true;
+    walkCanary(true);
+    // Every distinct status was first attempted by a controller killed just before writing it.
+    assertThat(cluster.killedAt).hasSizeGreaterThan(8);
+    assertThat(cluster.starts.get()).isGreaterThan(cluster.killedAt.size());
   }
 }

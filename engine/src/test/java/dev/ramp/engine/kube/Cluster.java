@@ -103,20 +103,60 @@ final class Cluster implements AutoCloseable {
   List<String> events(String name) {
     return client.v1().events().inNamespace(NS).list().getItems().stream()
         .filter(e -> name.equals(e.getInvolvedObject().getName()))
-        .sorted(Comparator.comparing((Event e) -> e.getMetadata().getCreationTimestamp())
-            .thenComparing(e -> Long.parseLong(e.getMetadata().getResourceVersion())))
+        .sorted(Comparator.comparing((Event e) -> Long.parseLong(e.getMetadata().getResourceVersion())))
         .map(e -> e.getReason() + ": " + e.getMessage())
         .toList();
   }
 
-  RolloutController controller() {
+  /** Killing controllers just before a status write, once for each distinct new status. */
+  boolean chaos;
+  final java.util.Set<String> killedAt = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  final java.util.concurrent.atomic.AtomicInteger starts = new java.util.concurrent.atomic.AtomicInteger();
+  private RolloutController controller;
+  private final java.util.concurrent.atomic.AtomicBoolean dead =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** Starts a fresh controller, closing the previous one. */
+  synchronized void restartController() {
+    if (controller != null) {
+      controller.close();
+    }
+    java.util.concurrent.atomic.AtomicBoolean died = new java.util.concurrent.atomic.AtomicBoolean();
     RolloutController c = new RolloutController(client, NS, clock, 4);
+    c.beforeStatusWrite((read, st) -> {
+      if (died.get()) {
+        throw new IllegalStateException("this controller was killed");
+      }
+      String target = st.currentPodHash + "/" + st.currentStepIndex + "/" + st.phase + "/"
+          + st.stableRS + "/" + st.abort;
+      if (chaos && killedAt.add(target)) {
+        died.set(true);
+        dead.set(true);
+        throw new IllegalStateException("killed just before the status write of " + target);
+      }
+    });
+    dead.set(false);
+    starts.incrementAndGet();
     c.start();
-    return c;
+    controller = c;
+  }
+
+  /** Replaces a killed controller; called while waiting. */
+  synchronized void reviveIfKilled() {
+    if (dead.get()) {
+      restartController();
+    }
+  }
+
+  synchronized void clockAdvanced() {
+    controller.clockAdvanced();
   }
 
   @Override
   public void close() {
+    if (controller != null) {
+      controller.close();
+    }
     nodes.close();
     server.close();
   }
