@@ -11,20 +11,23 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group("ramp.dev")
 @Version("v1alpha1")
 @ShortNames("ro")
-// The generator lists these in reverse order: Age is written first so that it shows last.
+// Columns in the order kubectl shows them (CrdDriftTest keeps this order in config/crd/).
 @AdditionalPrinterColumn(
-    name = "Age",
-    jsonPath = ".metadata.creationTimestamp",
-    type = AdditionalPrinterColumn.Type.DATE)
+    name = "Phase",
+    jsonPath = ".status.phase",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Step",
+    jsonPath = ".status.currentStepIndex",
+    type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(
     name = "Weight",
     jsonPath = ".status.canary.weights.canary.weight",
     type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(
-    name = "Step",
-    jsonPath = ".status.currentStepIndex",
-    type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
 public class Rollout extends CustomResource<RolloutSpec, RolloutStatus> implements Namespaced {
 
   public static final String GROUP = "ramp.dev";
