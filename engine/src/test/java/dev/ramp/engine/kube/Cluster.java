@@ -124,6 +124,10 @@ final class Cluster implements AutoCloseable {
     java.util.concurrent.atomic.AtomicBoolean died = new java.util.concurrent.atomic.AtomicBoolean();
     RolloutController c = new RolloutController(client, NS, clock, 4);
     c.beforeStatusWrite((read, st) -> {
+      RolloutController.BeforeStatusWrite extra = extraHook;
+      if (extra != null) {
+        extra.beforeWrite(read, st);
+      }
       if (died.get()) {
         throw new IllegalStateException("this controller was killed");
       }
@@ -139,6 +143,13 @@ final class Cluster implements AutoCloseable {
     starts.incrementAndGet();
     c.start();
     controller = c;
+  }
+
+  private volatile RolloutController.BeforeStatusWrite extraHook;
+
+  /** A test's own hook, run before every status write of every controller. */
+  void beforeEachStatusWrite(RolloutController.BeforeStatusWrite hook) {
+    extraHook = hook;
   }
 
   /** Replaces a killed controller; called while waiting. */
