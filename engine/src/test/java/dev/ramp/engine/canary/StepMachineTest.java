@@ -1,0 +1,110 @@
+package dev.ramp.engine.canary;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ramp.engine.model.CanaryStep;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Step-machine behaviour beyond the happy path, on the in-memory world. */
+class StepMachineTest {
+
+  World rolloutToV2(List<CanaryStep> steps) {
+    World w = new World(5, steps);
+    w.converge();
+    w.rollout.getSpec().template = World.template("demo:2");
+    w.converge();
+    return w;
+  }
+
+  @Test
+  void aStepKindThisVersionCannotRunHoldsTheRolloutWithoutAdvancing() {
+    CanaryStep plugin = new CanaryStep();
+    plugin.plugin = new CanaryStep.PluginStep();
+    plugin.plugin.name = "ramp.dev/step-webhook";
+    World w = rolloutToV2(List.of(CanaryStep.setWeight(40), plugin, CanaryStep.setWeight(80)));
+    assertThat(w.status().phase).isEqualTo("Progressing");
+    assertThat(w.status().currentStepIndex).isEqualTo(1);
+    assertThat(w.status().message)
+        .isEqualTo("step 1 (plugin) is not executable by this controller version");
+    assertThat(w.replicasOf(w.status().currentPodHash)).isEqualTo(2);
+    w.advance(Duration.ofMinutes(1));
+    w.converge();
+    assertThat(w.status().currentStepIndex).isEqualTo(1);
+  }
+
+  @Test
+  void anEditedStepListStartsTheStepsAgain() {
+    World w = rolloutToV2(List.of(CanaryStep.setWeight(20), CanaryStep.pause(null),
+        CanaryStep.setWeight(60), CanaryStep.pause(null)));
+    w.status().pauseConditions = null;
+    w.converge();
+    assertThat(w.status().currentStepIndex).isEqualTo(3);
+    String stepHash = w.status().currentStepHash;
+    w.rollout.getSpec().strategy.canary.steps =
+        List.of(CanaryStep.setWeight(10), CanaryStep.pause(null));
+    w.converge();
+    assertThat(w.status().currentStepHash).isNotEqualTo(stepHash);
+    assertThat(w.status().currentStepIndex).isEqualTo(1);
+    assertThat(w.status().phase).isEqualTo("Paused");
+    assertThat(w.replicasOf(w.status().currentPodHash)).isEqualTo(1);
+    assertThat(w.events).extracting(CanaryReconciler.RolloutEvent::reason)
+        .contains("RolloutStepsChanged");
+  }
+
+  @Test
+  void pausedBySpecHoldsTheCurrentStep() {
+    World w = new World(5, List.of(CanaryStep.setWeight(20), CanaryStep.setWeight(60)));
+    w.converge();
+    w.rollout.getSpec().paused = true;
+    w.rollout.getSpec().template = World.template("demo:2");
+    w.converge();
+    assertThat(w.status().phase).isEqualTo("Paused");
+    assertThat(w.status().message).isEqualTo("PausedBySpec");
+    assertThat(w.status().currentStepIndex).isEqualTo(0);
+    w.rollout.getSpec().paused = false;
+    w.converge();
+    assertThat(w.status().phase).isEqualTo("Healthy");
+  }
+
+  @Test
+  void aSettledRolloutWritesNothingAndEmitsNoEventsOnRequeue() {
+    World w = rolloutToV2(List.of(CanaryStep.setWeight(20), CanaryStep.pause("1h")));
+    int events = w.events.size();
+    for (int i = 0; i < 5; i++) {
+      w.advance(Duration.ofMinutes(1));
+      CanaryReconciler.Plan plan = w.reconcile();
+      assertThat(plan.statusChanged()).isFalse();
+      assertThat(plan.scales()).isEmpty();
+      assertThat(plan.events()).isEmpty();
+      assertThat(plan.requeueAfter()).isEqualTo(Duration.ofMinutes(60 - i - 1));
+    }
+    assertThat(w.events).hasSize(events);
+  }
+
+  @Test
+  void oldReplicaSetsBeyondTheHistoryLimitAreDeleted() {
+    World w = new World(2, List.of());
+    w.rollout.getSpec().revisionHistoryLimit = 1;
+    w.converge();
+    for (int v = 2; v <= 4; v++) {
+      w.rollout.getSpec().template = World.template("demo:" + v);
+      w.converge();
+    }
+    // Current (v4) plus one idle old revision (v3).
+    assertThat(w.sets).hasSize(2);
+    assertThat(w.replicas().values()).containsExactlyInAnyOrder(2, 0);
+  }
+
+  @Test
+  void statusCarriesObservedGenerationAndScaleFields() {
+    World w = new World(3, List.of());
+    w.rollout.getMetadata().setGeneration(7L);
+    w.converge();
+    assertThat(w.status().observedGeneration).isEqualTo(7L);
+    assertThat(w.status().replicas).isEqualTo(3);
+    assertThat(w.status().selector).isEqualTo("app=demo");
+    assertThat(w.status().currentStepIndex).isNull();
+  }
+}
