@@ -39,15 +39,33 @@ public final class CanaryReconciler {
   public static final String TEMPLATE_ANNOTATION = "rollout.ramp.dev/template";
 
   static final String PAUSE_REASON = "CanaryPauseStep";
+  static final Duration RESTART_POLL = Duration.ofSeconds(10);
 
   /** A ReplicaSet owned by the Rollout, as read. */
   public record ObservedReplicaSet(
       String name, String hash, int replicas, int statusReplicas, int readyReplicas,
       int availableReplicas, int revision) {}
 
+  /** A pod of one of the Rollout's ReplicaSets, as read (only while a restart is pending). */
+  public record ObservedPod(String name, String hash, Instant created, boolean ready) {}
+
   /** Everything a reconcile decides from. */
   public record Observed(
-      Rollout rollout, List<ObservedReplicaSet> replicaSets, Set<String> services, Instant now) {}
+      Rollout rollout, List<ObservedReplicaSet> replicaSets, List<ObservedPod> pods,
+      Set<String> services, Instant now) {
+
+    public Observed(Rollout rollout, List<ObservedReplicaSet> replicaSets, Set<String> services,
+        Instant now) {
+      this(rollout, replicaSets, List.of(), services, now);
+    }
+  }
+
+  /** True when {@code spec.restartAt} asks for pods not yet replaced: read the pods then. */
+  public static boolean restartPending(Rollout r) {
+    String at = r.getSpec() == null ? null : r.getSpec().restartAt;
+    String done = r.getStatus() == null ? null : r.getStatus().restartedAt;
+    return at != null && !at.equals(done);
+  }
 
   /** A ReplicaSet to create. */
   public record NewReplicaSet(
@@ -63,6 +81,7 @@ public final class CanaryReconciler {
       Map<String, Integer> scales,
       Map<String, Integer> revisions,
       List<String> deletes,
+      List<String> podDeletes,
       Map<String, String> serviceSelectors,
       RolloutStatus status,
       boolean statusChanged,
@@ -93,8 +112,8 @@ public final class CanaryReconciler {
     if (was == null || !Objects.equals(was.message, message)) {
       events.add(new RolloutEvent("Warning", "InvalidSpec", message));
     }
-    return new Plan(null, Map.of(), Map.of(), List.of(), Map.of(), st, changed(old, st), events,
-        null);
+    return new Plan(null, Map.of(), Map.of(), List.of(), List.of(), Map.of(), st,
+        changed(old, st), events, null);
   }
 
   static boolean changed(RolloutStatus a, RolloutStatus b) {
@@ -243,10 +262,55 @@ public final class CanaryReconciler {
       List<String> deletes =
           idle.stream().skip(limit).map(ObservedReplicaSet::name).toList();
 
-      // 5. The status, whole.
+      // 5. A restart: once everything is in place and ready, replace pods older than restartAt.
+      List<String> podDeletes = create == null && scaleWrites.isEmpty()
+          ? restart(n) : List.of();
+
+      // 6. The status, whole.
       status(n, atStable, weight, current, target, others);
-      return new Plan(create, scaleWrites, revisions, deletes, selectors, st,
+      return new Plan(create, scaleWrites, revisions, deletes, podDeletes, selectors, st,
           changed(old, st), events, requeue);
+    }
+
+    /**
+     * Argo's restart: pods created before {@code spec.restartAt} are deleted (their ReplicaSet
+     * makes new ones), at most {@code maxUnavailable} (at least one) at a time and only while
+     * every pod is ready; done, {@code status.restartedAt} records it.
+     */
+    private List<String> restart(int n) {
+      if (!restartPending(r)) {
+        return List.of();
+      }
+      Instant at;
+      try {
+        at = Instant.parse(spec.restartAt);
+      } catch (java.time.format.DateTimeParseException e) {
+        hold = "spec.restartAt: \"" + spec.restartAt + "\" is not an RFC 3339 time";
+        return List.of();
+      }
+      if (now.isBefore(at)) {
+        requeue = min(requeue, Duration.between(now, at));
+        return List.of();
+      }
+      List<ObservedPod> old = o.pods().stream()
+          .filter(p -> p.created().isBefore(at))
+          .sorted(Comparator.comparing(ObservedPod::created))
+          .toList();
+      if (old.isEmpty()) {
+        st.restartedAt = spec.restartAt;
+        events.add(new RolloutEvent("Normal", "RolloutRestarted",
+            "All pods created before " + spec.restartAt + " were replaced"));
+        return List.of();
+      }
+      // Pods are not watched: look again soon while old ones remain.
+      requeue = min(requeue, RESTART_POLL);
+      boolean allReady = o.pods().stream().allMatch(ObservedPod::ready)
+          && o.pods().size() >= n;
+      if (!allReady) {
+        return List.of();
+      }
+      int batch = Math.max(1, v.limits().maxUnavailable());
+      return old.stream().limit(batch).map(ObservedPod::name).toList();
     }
 
     /**
@@ -261,6 +325,11 @@ public final class CanaryReconciler {
         }
         int weight = setWeightBefore(steps, idx);
         if (Boolean.TRUE.equals(spec.paused)) {
+          return weight;
+        }
+        String unexecutable = unexecutableStrategy();
+        if (unexecutable != null) {
+          hold = unexecutable + " is not executable by this controller version";
           return weight;
         }
         Step step = steps.get(idx);
@@ -304,6 +373,18 @@ public final class CanaryReconciler {
             "Rollout step " + (idx + 1) + "/" + steps.size() + " completed (" + describe(step)
                 + ")"));
       }
+    }
+
+    /** Canary features this version models and validates but cannot drive yet. */
+    private String unexecutableStrategy() {
+      var canary = spec.strategy.canary;
+      if (canary.trafficRouting != null) {
+        return "spec.strategy.canary.trafficRouting";
+      }
+      if (canary.analysis != null) {
+        return "spec.strategy.canary.analysis (background analysis)";
+      }
+      return null;
     }
 
     private boolean atDesired(int weight, ObservedReplicaSet current) {

@@ -179,8 +179,10 @@ public final class RolloutController implements AutoCloseable {
     for (ReplicaSet rs : owned) {
       observed.add(observe(rs));
     }
-    CanaryReconciler.Plan plan = reconciler.plan(
-        new CanaryReconciler.Observed(rollout, observed, serviceNames, clock.instant()));
+    List<CanaryReconciler.ObservedPod> pods = CanaryReconciler.restartPending(rollout)
+        ? pods(ns, owned) : List.of();
+    CanaryReconciler.Plan plan = reconciler.plan(new CanaryReconciler.Observed(
+        rollout, observed, pods, serviceNames, clock.instant()));
     Map<String, ReplicaSet> byName = new HashMap<>();
     owned.forEach(rs -> byName.put(rs.getMetadata().getName(), rs));
 
@@ -197,6 +199,9 @@ public final class RolloutController implements AutoCloseable {
     for (String name : plan.deletes()) {
       client.apps().replicaSets().inNamespace(ns).withName(name).delete();
     }
+    for (String name : plan.podDeletes()) {
+      client.pods().inNamespace(ns).withName(name).delete();
+    }
     plan.serviceSelectors().forEach((svc, hash) -> selectService(ns, svc, hash));
     if (plan.statusChanged()) {
       writeStatus(rollout, plan.status());
@@ -205,6 +210,29 @@ public final class RolloutController implements AutoCloseable {
       event(rollout, e);
     }
     return new WorkQueue.Result(plan.requeueAfter());
+  }
+
+  /** The pods of the Rollout's ReplicaSets: read only while a restart is pending. */
+  private List<CanaryReconciler.ObservedPod> pods(String ns, List<ReplicaSet> owned) {
+    Map<String, String> hashByUid = new HashMap<>();
+    owned.forEach(rs -> hashByUid.put(rs.getMetadata().getUid(),
+        rs.getMetadata().getLabels().get(CanaryReconciler.HASH_LABEL)));
+    List<CanaryReconciler.ObservedPod> out = new ArrayList<>();
+    for (var pod : client.pods().inNamespace(ns).withLabel(CanaryReconciler.HASH_LABEL).list()
+        .getItems()) {
+      String hash = pod.getMetadata().getOwnerReferences().stream()
+          .map(ref -> hashByUid.get(ref.getUid())).filter(Objects::nonNull).findFirst()
+          .orElse(null);
+      if (hash == null || pod.getMetadata().getDeletionTimestamp() != null) {
+        continue;
+      }
+      boolean ready = pod.getStatus() != null && pod.getStatus().getConditions() != null
+          && pod.getStatus().getConditions().stream().anyMatch(
+              c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+      out.add(new CanaryReconciler.ObservedPod(pod.getMetadata().getName(), hash,
+          java.time.Instant.parse(pod.getMetadata().getCreationTimestamp()), ready));
+    }
+    return out;
   }
 
   private static boolean ownedBy(ReplicaSet rs, Rollout r) {

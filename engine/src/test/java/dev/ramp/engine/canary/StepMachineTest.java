@@ -107,4 +107,62 @@ class StepMachineTest {
     assertThat(w.status().selector).isEqualTo("app=demo");
     assertThat(w.status().currentStepIndex).isNull();
   }
+
+  @Test
+  void trafficRoutingIsHeldNotSilentlyIgnored() {
+    World w = new World(5, List.of(CanaryStep.setWeight(20)));
+    w.rollout.getSpec().strategy.canary.trafficRouting = new dev.ramp.engine.model.TrafficRouting();
+    w.rollout.getSpec().strategy.canary.trafficRouting.plugins = java.util.Map.of(
+        "acme.io/mesh", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode());
+    w.converge();
+    w.rollout.getSpec().template = World.template("demo:2");
+    w.converge();
+    assertThat(w.status().phase).isEqualTo("Progressing");
+    assertThat(w.status().currentStepIndex).isEqualTo(0);
+    assertThat(w.status().message).isEqualTo(
+        "spec.strategy.canary.trafficRouting is not executable by this controller version");
+  }
+
+  @Test
+  void restartReplacesOldPodsInBatchesOfMaxUnavailable() {
+    World w = new World(5, List.of());
+    w.converge();
+    String hash = w.status().stableRS;
+    for (int i = 0; i < 5; i++) {
+      w.pods.add(new CanaryReconciler.ObservedPod("old-" + i, hash, w.now, true));
+    }
+    w.advance(Duration.ofMinutes(1));
+    w.rollout.getSpec().restartAt = w.now.toString();
+    w.advance(Duration.ofSeconds(1));
+    List<Integer> batches = new java.util.ArrayList<>();
+    for (int i = 0; i < 10 && w.status().restartedAt == null; i++) {
+      batches.add(w.reconcile().podDeletes().size());
+    }
+    // 5 replicas, maxUnavailable 25% -> 1 pod at a time, then recorded as done.
+    assertThat(batches).containsExactly(1, 1, 1, 1, 1, 0);
+    assertThat(w.status().restartedAt).isEqualTo(w.rollout.getSpec().restartAt);
+    assertThat(w.pods).noneMatch(p -> p.name().startsWith("old-"));
+    assertThat(w.events).extracting(CanaryReconciler.RolloutEvent::reason)
+        .contains("RolloutRestarted");
+    assertThat(w.reconcile().podDeletes()).isEmpty();
+  }
+
+  @Test
+  void restartWaitsWhileAPodIsNotReadyAndForItsTime() {
+    World w = new World(2, List.of());
+    w.converge();
+    String hash = w.status().stableRS;
+    w.pods.add(new CanaryReconciler.ObservedPod("a", hash, w.now, true));
+    w.pods.add(new CanaryReconciler.ObservedPod("b", hash, w.now, false));
+    w.rollout.getSpec().restartAt = w.now.plusSeconds(60).toString();
+    w.advance(Duration.ofSeconds(1));
+    CanaryReconciler.Plan early = w.reconcile();
+    assertThat(early.podDeletes()).isEmpty();
+    assertThat(early.requeueAfter()).isEqualTo(Duration.ofSeconds(59));
+    assertThat(early.podDeletes()).isEmpty();
+    w.advance(Duration.ofSeconds(60));
+    assertThat(w.reconcile().podDeletes()).isEmpty();
+    w.pods.set(1, new CanaryReconciler.ObservedPod("b", hash, w.pods.get(1).created(), true));
+    assertThat(w.reconcile().podDeletes()).containsExactly("a");
+  }
 }

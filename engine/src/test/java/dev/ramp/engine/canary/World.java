@@ -27,6 +27,9 @@ final class World {
   final Rollout rollout;
   final Map<String, CanaryReconciler.ObservedReplicaSet> sets = new LinkedHashMap<>();
   final List<CanaryReconciler.RolloutEvent> events = new ArrayList<>();
+  /** Pods, when a test models them; a deleted pod is replaced by a new one, as a ReplicaSet does. */
+  final List<CanaryReconciler.ObservedPod> pods = new ArrayList<>();
+  int podSerial;
   Instant now = Instant.parse("2026-11-23T10:00:00Z");
   boolean podsBecomeReady = true;
   CanaryReconciler.Plan last;
@@ -61,7 +64,8 @@ final class World {
   /** One reconcile, its plan applied; then pods settle if they become ready. */
   CanaryReconciler.Plan reconcile() {
     CanaryReconciler.Plan plan = reconciler.plan(new CanaryReconciler.Observed(
-        rollout, new ArrayList<>(sets.values()), Set.of("canary", "stable"), now));
+        rollout, new ArrayList<>(sets.values()), new ArrayList<>(pods),
+        Set.of("canary", "stable"), now));
     last = plan;
     if (plan.create() != null) {
       var c = plan.create();
@@ -73,6 +77,13 @@ final class World {
             rs.readyReplicas(), rs.availableReplicas(), rs.revision())
         : rs));
     plan.deletes().forEach(name -> sets.values().removeIf(rs -> rs.name().equals(name)));
+    for (String name : plan.podDeletes()) {
+      CanaryReconciler.ObservedPod gone =
+          pods.stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+      pods.remove(gone);
+      pods.add(new CanaryReconciler.ObservedPod("pod-" + (++podSerial), gone.hash(), now,
+          true));
+    }
     rollout.setStatus(plan.status());
     events.addAll(plan.events());
     if (podsBecomeReady) {

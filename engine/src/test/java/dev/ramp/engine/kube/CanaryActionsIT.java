@@ -210,4 +210,40 @@ class CanaryActionsIT extends RolloutItBase {
     Rollout r = awaitRollout(name, x -> "Degraded".equals(x.getStatus().phase));
     return r.getStatus().condition("InvalidSpec").message;
   }
+
+  @Test
+  void restartDeletesPodsOlderThanRestartAtOneBatchAtATime() {
+    v1 = deployStable("demo");
+    var rs = cluster.replicaSets("demo").get(0);
+    for (int i = 0; i < 5; i++) {
+      cluster.client.pods().inNamespace(Cluster.NS).resource(new io.fabric8.kubernetes.api.model
+          .PodBuilder()
+          .withNewMetadata().withName("demo-pod-" + i).withNamespace(Cluster.NS)
+          .addToLabels("app", "demo").addToLabels("rollouts-pod-template-hash", v1)
+          .addNewOwnerReference().withApiVersion("apps/v1").withKind("ReplicaSet")
+          .withName(rs.getMetadata().getName()).withUid(rs.getMetadata().getUid())
+          .withController(true).endOwnerReference()
+          .endMetadata()
+          .withNewSpec().addNewContainer().withName("app").withImage("demo:1").endContainer()
+          .endSpec()
+          .withNewStatus().addNewCondition().withType("Ready").withStatus("True").endCondition()
+          .endStatus()
+          .build()).create();
+    }
+    // The API server stamps pods with wall time; restart as of a moment after that.
+    cluster.clock.set(java.time.Instant.now().plus(Duration.ofDays(1)));
+    actions.restart(Cluster.NS, "demo");
+    // 5 replicas, maxUnavailable 1: one pod goes; the next waits for a full set of ready pods.
+    await().atMost(Duration.ofSeconds(20)).until(() ->
+        cluster.client.pods().inNamespace(Cluster.NS).list().getItems().size() == 4);
+    assertThat(cluster.get("demo").getStatus().restartedAt).isNull();
+    cluster.client.pods().inNamespace(Cluster.NS).delete();
+    await().atMost(Duration.ofSeconds(20)).until(() -> {
+      cluster.clock.advance(Duration.ofSeconds(10));
+      cluster.clockAdvanced();
+      return cluster.get("demo").getStatus().restartedAt != null;
+    });
+    assertThat(cluster.get("demo").getStatus().restartedAt)
+        .isEqualTo(cluster.get("demo").getSpec().restartAt);
+  }
 }
