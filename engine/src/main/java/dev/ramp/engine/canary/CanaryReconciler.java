@@ -544,6 +544,8 @@ public final class CanaryReconciler {
           exceeded = true;
           Conditions.set(st, "Progressing", "False", "ProgressDeadlineExceeded",
               "ReplicaSet \"" + rsName + "\" has timed out progressing.", now);
+          // lastUpdateTime stays the time of the last progress, so the state is stable.
+          st.condition("Progressing").lastUpdateTime = time(lastMove);
           if (Boolean.TRUE.equals(spec.progressDeadlineAbort)) {
             st.abort = true;
             st.pauseConditions = null;

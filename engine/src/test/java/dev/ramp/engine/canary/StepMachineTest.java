@@ -165,4 +165,29 @@ class StepMachineTest {
     w.pods.set(1, new CanaryReconciler.ObservedPod("b", hash, w.pods.get(1).created(), true));
     assertThat(w.reconcile().podDeletes()).containsExactly("a");
   }
+
+  @Test
+  void anExceededProgressDeadlineIsAStableStateUntilProgress() {
+    World w = new World(3, List.of(CanaryStep.setWeight(50)));
+    w.rollout.getSpec().progressDeadlineSeconds = 60;
+    w.converge();
+    w.podsBecomeReady = false;
+    w.rollout.getSpec().template = World.template("demo:2");
+    w.converge();
+    assertThat(w.status().phase).isEqualTo("Progressing");
+    assertThat(w.last.requeueAfter()).isEqualTo(Duration.ofSeconds(60));
+    w.advance(Duration.ofSeconds(60));
+    w.reconcile();
+    assertThat(w.status().phase).isEqualTo("Degraded");
+    assertThat(w.status().message).startsWith("ProgressDeadlineExceeded: ");
+    for (int i = 0; i < 3; i++) {
+      w.advance(Duration.ofSeconds(30));
+      assertThat(w.reconcile().statusChanged()).isFalse();
+    }
+    assertThat(w.status().abort).isNull();
+    w.podsBecomeReady = true;
+    w.settle();
+    w.converge();
+    assertThat(w.status().phase).isEqualTo("Healthy");
+  }
 }
