@@ -60,6 +60,11 @@ public final class CanaryReconciler {
     }
   }
 
+  /** The pod-template hash of a template as written, with an optional collision count. */
+  public static String podTemplateHash(JsonNode template, Integer collisionCount) {
+    return PodTemplateHash.of(template, collisionCount);
+  }
+
   /** True when {@code spec.restartAt} asks for pods not yet replaced: read the pods then. */
   public static boolean restartPending(Rollout r) {
     String at = r.getSpec() == null ? null : r.getSpec().restartAt;
