@@ -21,20 +21,22 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The canary step machine: a pure function from the observed world (a Rollout, its
- * ReplicaSets, the Services that exist, the time) to what should be written (ReplicaSets to
- * create, scale or delete, Service selectors, the whole new status, Events, when to look again).
- * It makes no Kubernetes calls, so every decision is unit-testable with a fixed clock.
+ * The canary step machine: a pure function from the observed world (a Rollout, its ReplicaSets, the
+ * Services that exist, the time) to what should be written (ReplicaSets to create, scale or delete,
+ * Service selectors, the whole new status, Events, when to look again). It makes no Kubernetes
+ * calls, so every decision is unit-testable with a fixed clock.
  *
  * <p>The reconcile is Argo's ordered list of idempotent sub-steps: validate, hash, work out the
- * current step (advancing over completed steps), the replica split for its weight, one bounded
- * move towards it, services, clean-up, then the status, computed whole.
+ * current step (advancing over completed steps), the replica split for its weight, one bounded move
+ * towards it, services, clean-up, then the status, computed whole.
  */
 public final class CanaryReconciler {
   /** Argo's label carrying the pod-template hash, on ReplicaSets, their pods and selectors. */
   public static final String HASH_LABEL = "rollouts-pod-template-hash";
+
   /** The revision a ReplicaSet was created (or last made current) at. */
   public static final String REVISION_ANNOTATION = "rollout.ramp.dev/revision";
+
   /** The pod template as the user wrote it (canonical JSON), so that undo restores it exactly. */
   public static final String TEMPLATE_ANNOTATION = "rollout.ramp.dev/template";
 
@@ -43,19 +45,27 @@ public final class CanaryReconciler {
 
   /** A ReplicaSet owned by the Rollout, as read. */
   public record ObservedReplicaSet(
-      String name, String hash, int replicas, int statusReplicas, int readyReplicas,
-      int availableReplicas, int revision) {}
+      String name,
+      String hash,
+      int replicas,
+      int statusReplicas,
+      int readyReplicas,
+      int availableReplicas,
+      int revision) {}
 
   /** A pod of one of the Rollout's ReplicaSets, as read (only while a restart is pending). */
   public record ObservedPod(String name, String hash, Instant created, boolean ready) {}
 
   /** Everything a reconcile decides from. */
   public record Observed(
-      Rollout rollout, List<ObservedReplicaSet> replicaSets, List<ObservedPod> pods,
-      Set<String> services, Instant now) {
+      Rollout rollout,
+      List<ObservedReplicaSet> replicaSets,
+      List<ObservedPod> pods,
+      Set<String> services,
+      Instant now) {
 
-    public Observed(Rollout rollout, List<ObservedReplicaSet> replicaSets, Set<String> services,
-        Instant now) {
+    public Observed(
+        Rollout rollout, List<ObservedReplicaSet> replicaSets, Set<String> services, Instant now) {
       this(rollout, replicaSets, List.of(), services, now);
     }
   }
@@ -74,8 +84,13 @@ public final class CanaryReconciler {
 
   /** A ReplicaSet to create. */
   public record NewReplicaSet(
-      String name, String hash, JsonNode template, Map<String, String> selector, int replicas,
-      int revision, int minReadySeconds) {}
+      String name,
+      String hash,
+      JsonNode template,
+      Map<String, String> selector,
+      int replicas,
+      int revision,
+      int minReadySeconds) {}
 
   /** An Event on the Rollout. */
   public record RolloutEvent(String type, String reason, String message) {}
@@ -117,8 +132,17 @@ public final class CanaryReconciler {
     if (was == null || !Objects.equals(was.message, message)) {
       events.add(new RolloutEvent("Warning", "InvalidSpec", message));
     }
-    return new Plan(null, Map.of(), Map.of(), List.of(), List.of(), Map.of(), st,
-        changed(old, st), events, null);
+    return new Plan(
+        null,
+        Map.of(),
+        Map.of(),
+        List.of(),
+        List.of(),
+        Map.of(),
+        st,
+        changed(old, st),
+        events,
+        null);
   }
 
   static boolean changed(RolloutStatus a, RolloutStatus b) {
@@ -164,14 +188,16 @@ public final class CanaryReconciler {
       if (st.currentPodHash != null && !hash.equals(st.currentPodHash)) {
         clearSteering();
         st.currentStepIndex = 0;
-        events.add(new RolloutEvent("Normal", "RolloutUpdated",
-            "Rollout updated to pod template " + hash));
+        events.add(
+            new RolloutEvent(
+                "Normal", "RolloutUpdated", "Rollout updated to pod template " + hash));
       } else if (st.currentStepHash != null && !stepHash.equals(st.currentStepHash)) {
         st.pauseConditions = null;
         st.controllerPause = null;
         st.currentStepIndex = 0;
-        events.add(new RolloutEvent("Normal", "RolloutStepsChanged",
-            "Steps changed; starting again from step 0"));
+        events.add(
+            new RolloutEvent(
+                "Normal", "RolloutStepsChanged", "Steps changed; starting again from step 0"));
       }
       st.currentPodHash = hash;
       st.currentStepHash = stepHash;
@@ -200,15 +226,20 @@ public final class CanaryReconciler {
           st.promoteFull = null;
           st.currentStepIndex = steps.size();
           atStable = true;
-          events.add(new RolloutEvent("Normal", "RolloutCompleted",
-              "Rollout completed update to pod template " + hash));
+          events.add(
+              new RolloutEvent(
+                  "Normal",
+                  "RolloutCompleted",
+                  "Rollout completed update to pod template " + hash));
         }
       }
       ObservedReplicaSet stable = atStable ? null : find(st.stableRS);
 
       // 2. The replica split for the weight, and one bounded move towards it.
       ReplicaMath.Split target =
-          atStable ? new ReplicaMath.Split(n, 0) : ReplicaMath.split(n, weight, v.limits().maxSurge());
+          atStable
+              ? new ReplicaMath.Split(n, 0)
+              : ReplicaMath.split(n, weight, v.limits().maxSurge());
       List<ObservedReplicaSet> others = new ArrayList<>();
       for (ObservedReplicaSet rs : o.replicaSets()) {
         if (rs != current && rs != stable) {
@@ -216,7 +247,12 @@ public final class CanaryReconciler {
         }
       }
       ReplicaMath.Scales scales =
-          ReplicaMath.step(n, v.limits(), target, cur(current), cur(stable),
+          ReplicaMath.step(
+              n,
+              v.limits(),
+              target,
+              cur(current),
+              cur(stable),
               others.stream().map(CanaryReconciler.Run::cur).toList());
       Map<String, Integer> scaleWrites = new LinkedHashMap<>();
       NewReplicaSet create = null;
@@ -229,8 +265,9 @@ public final class CanaryReconciler {
         if (current.replicas() != scales.canary()) {
           scaleWrites.put(current.name(), scales.canary());
         }
-        boolean newest = o.replicaSets().stream()
-            .noneMatch(rs -> rs != current && rs.revision() >= current.revision());
+        boolean newest =
+            o.replicaSets().stream()
+                .noneMatch(rs -> rs != current && rs.revision() >= current.revision());
         if (!newest) {
           revisions.put(current.name(), maxRevision + 1);
         }
@@ -249,7 +286,8 @@ public final class CanaryReconciler {
       var canary = spec.strategy.canary;
       String canaryTarget = aborted || atStable ? st.stableRS : hash;
       ObservedReplicaSet canaryTargetRs = aborted ? find(st.stableRS) : current;
-      if (canary.canaryService != null && canaryTargetRs != null
+      if (canary.canaryService != null
+          && canaryTargetRs != null
           && canaryTargetRs.availableReplicas() > 0) {
         selectors.put(canary.canaryService, canaryTarget);
       }
@@ -260,27 +298,35 @@ public final class CanaryReconciler {
 
       // 4. Old ReplicaSets past revisionHistoryLimit, oldest first.
       int limit = spec.revisionHistoryLimit == null ? 10 : spec.revisionHistoryLimit;
-      List<ObservedReplicaSet> idle = others.stream()
-          .filter(rs -> rs.replicas() == 0 && rs.statusReplicas() == 0)
-          .sorted(Comparator.comparingInt(ObservedReplicaSet::revision).reversed())
-          .toList();
-      List<String> deletes =
-          idle.stream().skip(limit).map(ObservedReplicaSet::name).toList();
+      List<ObservedReplicaSet> idle =
+          others.stream()
+              .filter(rs -> rs.replicas() == 0 && rs.statusReplicas() == 0)
+              .sorted(Comparator.comparingInt(ObservedReplicaSet::revision).reversed())
+              .toList();
+      List<String> deletes = idle.stream().skip(limit).map(ObservedReplicaSet::name).toList();
 
       // 5. A restart: once everything is in place and ready, replace pods older than restartAt.
-      List<String> podDeletes = create == null && scaleWrites.isEmpty()
-          ? restart(n) : List.of();
+      List<String> podDeletes = create == null && scaleWrites.isEmpty() ? restart(n) : List.of();
 
       // 6. The status, whole.
       status(n, atStable, weight, current, target, others);
-      return new Plan(create, scaleWrites, revisions, deletes, podDeletes, selectors, st,
-          changed(old, st), events, requeue);
+      return new Plan(
+          create,
+          scaleWrites,
+          revisions,
+          deletes,
+          podDeletes,
+          selectors,
+          st,
+          changed(old, st),
+          events,
+          requeue);
     }
 
     /**
      * Argo's restart: pods created before {@code spec.restartAt} are deleted (their ReplicaSet
-     * makes new ones), at most {@code maxUnavailable} (at least one) at a time and only while
-     * every pod is ready; done, {@code status.restartedAt} records it.
+     * makes new ones), at most {@code maxUnavailable} (at least one) at a time and only while every
+     * pod is ready; done, {@code status.restartedAt} records it.
      */
     private List<String> restart(int n) {
       if (!restartPending(r)) {
@@ -297,20 +343,23 @@ public final class CanaryReconciler {
         requeue = min(requeue, Duration.between(now, at));
         return List.of();
       }
-      List<ObservedPod> old = o.pods().stream()
-          .filter(p -> p.created().isBefore(at))
-          .sorted(Comparator.comparing(ObservedPod::created))
-          .toList();
+      List<ObservedPod> old =
+          o.pods().stream()
+              .filter(p -> p.created().isBefore(at))
+              .sorted(Comparator.comparing(ObservedPod::created))
+              .toList();
       if (old.isEmpty()) {
         st.restartedAt = spec.restartAt;
-        events.add(new RolloutEvent("Normal", "RolloutRestarted",
-            "All pods created before " + spec.restartAt + " were replaced"));
+        events.add(
+            new RolloutEvent(
+                "Normal",
+                "RolloutRestarted",
+                "All pods created before " + spec.restartAt + " were replaced"));
         return List.of();
       }
       // Pods are not watched: look again soon while old ones remain.
       requeue = min(requeue, RESTART_POLL);
-      boolean allReady = o.pods().stream().allMatch(ObservedPod::ready)
-          && o.pods().size() >= n;
+      boolean allReady = o.pods().stream().allMatch(ObservedPod::ready) && o.pods().size() >= n;
       if (!allReady) {
         return List.of();
       }
@@ -319,8 +368,8 @@ public final class CanaryReconciler {
     }
 
     /**
-     * Walks from the current step over every step already done; returns the weight to run at.
-     * The one place that decides what each step kind does.
+     * Walks from the current step over every step already done; returns the weight to run at. The
+     * one place that decides what each step kind does.
      */
     private int walkSteps(List<Step> steps, String hash, ObservedReplicaSet current) {
       while (true) {
@@ -345,11 +394,16 @@ public final class CanaryReconciler {
         } else if (step instanceof Step.Pause p) {
           RolloutStatus.PauseCondition pc = pauseCondition();
           if (pc == null && !Boolean.TRUE.equals(st.controllerPause)) {
-            st.pauseConditions = new ArrayList<>(
-                List.of(new RolloutStatus.PauseCondition(PAUSE_REASON, time(now))));
+            st.pauseConditions =
+                new ArrayList<>(List.of(new RolloutStatus.PauseCondition(PAUSE_REASON, time(now))));
             st.controllerPause = true;
-            events.add(new RolloutEvent("Normal", "RolloutPaused", "Rollout paused at step "
-                + idx + (p.duration() == null ? " until promoted" : " for " + p.duration())));
+            events.add(
+                new RolloutEvent(
+                    "Normal",
+                    "RolloutPaused",
+                    "Rollout paused at step "
+                        + idx
+                        + (p.duration() == null ? " until promoted" : " for " + p.duration())));
             if (p.duration() != null) {
               requeue = p.duration();
             }
@@ -369,14 +423,22 @@ public final class CanaryReconciler {
           st.pauseConditions = null;
           st.controllerPause = null;
         } else {
-          hold = "step " + idx + " (" + step.kind()
-              + ") is not executable by this controller version";
+          hold =
+              "step " + idx + " (" + step.kind() + ") is not executable by this controller version";
           return weight;
         }
         st.currentStepIndex = idx + 1;
-        events.add(new RolloutEvent("Normal", "RolloutStepCompleted",
-            "Rollout step " + (idx + 1) + "/" + steps.size() + " completed (" + describe(step)
-                + ")"));
+        events.add(
+            new RolloutEvent(
+                "Normal",
+                "RolloutStepCompleted",
+                "Rollout step "
+                    + (idx + 1)
+                    + "/"
+                    + steps.size()
+                    + " completed ("
+                    + describe(step)
+                    + ")"));
       }
     }
 
@@ -455,8 +517,7 @@ public final class CanaryReconciler {
       if (hash == null) {
         return null;
       }
-      return o.replicaSets().stream().filter(rs -> hash.equals(rs.hash())).findFirst()
-          .orElse(null);
+      return o.replicaSets().stream().filter(rs -> hash.equals(rs.hash())).findFirst().orElse(null);
     }
 
     private static ReplicaMath.Current cur(ObservedReplicaSet rs) {
@@ -472,10 +533,14 @@ public final class CanaryReconciler {
 
     private NewReplicaSet newReplicaSet(String hash, int replicas, int revision) {
       ObjectNode template = spec.template.deepCopy();
-      ObjectNode meta = template.has("metadata") && template.get("metadata").isObject()
-          ? (ObjectNode) template.get("metadata") : template.putObject("metadata");
-      ObjectNode labels = meta.has("labels") && meta.get("labels").isObject()
-          ? (ObjectNode) meta.get("labels") : meta.putObject("labels");
+      ObjectNode meta =
+          template.has("metadata") && template.get("metadata").isObject()
+              ? (ObjectNode) template.get("metadata")
+              : template.putObject("metadata");
+      ObjectNode labels =
+          meta.has("labels") && meta.get("labels").isObject()
+              ? (ObjectNode) meta.get("labels")
+              : meta.putObject("labels");
       labels.put(HASH_LABEL, hash);
       Map<String, String> selector = new LinkedHashMap<>();
       if (spec.selector.getMatchLabels() != null) {
@@ -483,12 +548,23 @@ public final class CanaryReconciler {
       }
       selector.put(HASH_LABEL, hash);
       int minReady = spec.minReadySeconds == null ? 0 : spec.minReadySeconds;
-      return new NewReplicaSet(r.getMetadata().getName() + "-" + hash, hash, template, selector,
-          replicas, revision, minReady);
+      return new NewReplicaSet(
+          r.getMetadata().getName() + "-" + hash,
+          hash,
+          template,
+          selector,
+          replicas,
+          revision,
+          minReady);
     }
 
-    private void status(int n, boolean atStable, int weight, ObservedReplicaSet current,
-        ReplicaMath.Split target, List<ObservedReplicaSet> others) {
+    private void status(
+        int n,
+        boolean atStable,
+        int weight,
+        ObservedReplicaSet current,
+        ReplicaMath.Split target,
+        List<ObservedReplicaSet> others) {
       int replicas = 0;
       int ready = 0;
       int available = 0;
@@ -515,40 +591,61 @@ public final class CanaryReconciler {
       }
 
       boolean aborted = Boolean.TRUE.equals(st.abort);
-      boolean paused = Boolean.TRUE.equals(spec.paused) || (st.pauseConditions != null
-          && !st.pauseConditions.isEmpty());
-      boolean healthy = atStable && fullyAvailable(current, n)
-          && others.stream().allMatch(rs -> rs.replicas() == 0 && rs.statusReplicas() == 0);
+      boolean paused =
+          Boolean.TRUE.equals(spec.paused)
+              || (st.pauseConditions != null && !st.pauseConditions.isEmpty());
+      boolean healthy =
+          atStable
+              && fullyAvailable(current, n)
+              && others.stream().allMatch(rs -> rs.replicas() == 0 && rs.statusReplicas() == 0);
       String rsName = r.getMetadata().getName() + "-" + st.currentPodHash;
 
       // Progress: anything moved since the last status. The deadline counts from the last move.
-      boolean moved = !Objects.equals(old.currentPodHash, st.currentPodHash)
-          || !Objects.equals(old.currentStepIndex, st.currentStepIndex)
-          || !Objects.equals(old.updatedReplicas, st.updatedReplicas)
-          || !Objects.equals(old.availableReplicas, st.availableReplicas)
-          || !Objects.equals(old.readyReplicas, st.readyReplicas)
-          || !Objects.equals(old.replicas, st.replicas)
-          || "Paused".equals(old.phase) != paused;
+      boolean moved =
+          !Objects.equals(old.currentPodHash, st.currentPodHash)
+              || !Objects.equals(old.currentStepIndex, st.currentStepIndex)
+              || !Objects.equals(old.updatedReplicas, st.updatedReplicas)
+              || !Objects.equals(old.availableReplicas, st.availableReplicas)
+              || !Objects.equals(old.readyReplicas, st.readyReplicas)
+              || !Objects.equals(old.replicas, st.replicas)
+              || "Paused".equals(old.phase) != paused;
       RolloutCondition progressing = st.condition("Progressing");
-      Instant lastMove = progressing == null || progressing.lastUpdateTime == null || moved
-          ? now : Instant.parse(progressing.lastUpdateTime);
+      Instant lastMove =
+          progressing == null || progressing.lastUpdateTime == null || moved
+              ? now
+              : Instant.parse(progressing.lastUpdateTime);
       int deadlineSeconds =
           spec.progressDeadlineSeconds == null ? 600 : spec.progressDeadlineSeconds;
       boolean exceeded = false;
       if (aborted) {
-        Conditions.set(st, "Progressing", "False", "RolloutAborted",
-            "Rollout aborted update to pod template " + st.currentPodHash, now);
+        Conditions.set(
+            st,
+            "Progressing",
+            "False",
+            "RolloutAborted",
+            "Rollout aborted update to pod template " + st.currentPodHash,
+            now);
       } else if (paused) {
         Conditions.set(st, "Progressing", "Unknown", "RolloutPaused", "Rollout is paused", now);
       } else if (healthy) {
-        Conditions.set(st, "Progressing", "True", "NewReplicaSetAvailable",
-            "ReplicaSet \"" + rsName + "\" has successfully progressed.", now);
+        Conditions.set(
+            st,
+            "Progressing",
+            "True",
+            "NewReplicaSetAvailable",
+            "ReplicaSet \"" + rsName + "\" has successfully progressed.",
+            now);
       } else {
         Instant deadline = lastMove.plusSeconds(deadlineSeconds);
         if (!now.isBefore(deadline)) {
           exceeded = true;
-          Conditions.set(st, "Progressing", "False", "ProgressDeadlineExceeded",
-              "ReplicaSet \"" + rsName + "\" has timed out progressing.", now);
+          Conditions.set(
+              st,
+              "Progressing",
+              "False",
+              "ProgressDeadlineExceeded",
+              "ReplicaSet \"" + rsName + "\" has timed out progressing.",
+              now);
           // lastUpdateTime stays the time of the last progress, so the state is stable.
           st.condition("Progressing").lastUpdateTime = time(lastMove);
           if (Boolean.TRUE.equals(spec.progressDeadlineAbort)) {
@@ -558,8 +655,13 @@ public final class CanaryReconciler {
             aborted = true;
           }
         } else {
-          Conditions.set(st, "Progressing", "True", "ReplicaSetUpdated",
-              "ReplicaSet \"" + rsName + "\" is progressing.", now);
+          Conditions.set(
+              st,
+              "Progressing",
+              "True",
+              "ReplicaSetUpdated",
+              "ReplicaSet \"" + rsName + "\" is progressing.",
+              now);
           requeue = min(requeue, Duration.between(now, deadline));
         }
       }
@@ -569,26 +671,42 @@ public final class CanaryReconciler {
       }
 
       int minAvailable = n - v.limits().maxUnavailable();
-      Conditions.set(st, "Available", available >= minAvailable ? "True" : "False",
+      Conditions.set(
+          st,
+          "Available",
+          available >= minAvailable ? "True" : "False",
           available >= minAvailable ? "AvailableReason" : "MinimumReplicasUnavailable",
-          available >= minAvailable ? "Rollout has minimum availability"
-              : "Rollout does not have minimum availability", now);
-      Conditions.set(st, "Paused", paused ? "True" : "False",
+          available >= minAvailable
+              ? "Rollout has minimum availability"
+              : "Rollout does not have minimum availability",
+          now);
+      Conditions.set(
+          st,
+          "Paused",
+          paused ? "True" : "False",
           paused ? "RolloutPaused" : "RolloutResumed",
-          paused ? "Rollout is paused" : "Rollout is resumed", now);
-      Conditions.set(st, "Completed", healthy ? "True" : "False",
+          paused ? "Rollout is paused" : "Rollout is resumed",
+          now);
+      Conditions.set(
+          st,
+          "Completed",
+          healthy ? "True" : "False",
           healthy ? "RolloutCompleted" : "RolloutNotCompleted",
-          healthy ? "Rollout completed update to pod template " + st.stableRS
+          healthy
+              ? "Rollout completed update to pod template " + st.stableRS
               : "Rollout not completed, started update to pod template " + st.currentPodHash,
           now);
-      Conditions.set(st, "Healthy", healthy ? "True" : "False",
+      Conditions.set(
+          st,
+          "Healthy",
+          healthy ? "True" : "False",
           healthy ? "RolloutHealthy" : "RolloutNotHealthy",
-          healthy ? "Rollout is healthy" : "Rollout is not healthy", now);
+          healthy ? "Rollout is healthy" : "Rollout is not healthy",
+          now);
 
       if (aborted) {
         st.phase = "Degraded";
-        st.message = "RolloutAborted: Rollout aborted update to pod template "
-            + st.currentPodHash;
+        st.message = "RolloutAborted: Rollout aborted update to pod template " + st.currentPodHash;
         if (st.abortedAt == null) {
           // The controller's first sight of this abort (set by a user or the deadline).
           st.abortedAt = time(now);
@@ -598,8 +716,8 @@ public final class CanaryReconciler {
         st.controllerPause = null;
       } else if (exceeded) {
         st.phase = "Degraded";
-        st.message = "ProgressDeadlineExceeded: ReplicaSet \"" + rsName
-            + "\" has timed out progressing.";
+        st.message =
+            "ProgressDeadlineExceeded: ReplicaSet \"" + rsName + "\" has timed out progressing.";
       } else if (paused) {
         st.phase = "Paused";
         st.message = Boolean.TRUE.equals(spec.paused) ? "PausedBySpec" : PAUSE_REASON;
@@ -608,16 +726,28 @@ public final class CanaryReconciler {
         st.message = null;
       } else {
         st.phase = "Progressing";
-        st.message = hold != null ? hold
-            : "more replicas need to be updated (" + (current == null ? 0
-                : current.availableReplicas()) + " of " + target.canary() + " canary available)";
+        st.message =
+            hold != null
+                ? hold
+                : "more replicas need to be updated ("
+                    + (current == null ? 0 : current.availableReplicas())
+                    + " of "
+                    + target.canary()
+                    + " canary available)";
       }
       if (!Objects.equals(old.phase, st.phase)) {
-        events.add(new RolloutEvent("Degraded".equals(st.phase) ? "Warning" : "Normal",
-            "PhaseChanged", "Phase " + (old.phase == null ? "(none)" : old.phase) + " -> "
-                + st.phase + (st.message == null ? "" : ": " + st.message)));
+        events.add(
+            new RolloutEvent(
+                "Degraded".equals(st.phase) ? "Warning" : "Normal",
+                "PhaseChanged",
+                "Phase "
+                    + (old.phase == null ? "(none)" : old.phase)
+                    + " -> "
+                    + st.phase
+                    + (st.message == null ? "" : ": " + st.message)));
       }
-      if (Objects.equals(old.phase, st.phase) && "Degraded".equals(st.phase)
+      if (Objects.equals(old.phase, st.phase)
+          && "Degraded".equals(st.phase)
           && !Objects.equals(old.message, st.message)) {
         events.add(new RolloutEvent("Warning", "RolloutDegraded", st.message));
       }
@@ -627,5 +757,4 @@ public final class CanaryReconciler {
       return a == null || b.compareTo(a) < 0 ? b : a;
     }
   }
-
 }

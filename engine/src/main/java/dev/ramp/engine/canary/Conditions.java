@@ -10,8 +10,8 @@ import java.util.Objects;
 final class Conditions {
   private Conditions() {}
 
-  static void set(RolloutStatus st, String type, String status, String reason, String message,
-      Instant now) {
+  static void set(
+      RolloutStatus st, String type, String status, String reason, String message, Instant now) {
     if (st.conditions == null) {
       st.conditions = new ArrayList<>();
     }
@@ -23,7 +23,8 @@ final class Conditions {
       st.conditions.add(c);
       return;
     }
-    if (Objects.equals(c.status, status) && Objects.equals(c.reason, reason)
+    if (Objects.equals(c.status, status)
+        && Objects.equals(c.reason, reason)
         && Objects.equals(c.message, message)) {
       return;
     }

@@ -5,9 +5,9 @@ import dev.ramp.engine.model.Json;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Argo's pod-template hash, computed on the canonical JSON of the template as written (sorted
- * keys, no nulls): FNV-32a of those bytes, then of the collision count as four little-endian
- * bytes padded to eight (as Argo writes it), its decimal rendering mapped to the safe alphabet.
+ * Argo's pod-template hash, computed on the canonical JSON of the template as written (sorted keys,
+ * no nulls): FNV-32a of those bytes, then of the collision count as four little-endian bytes padded
+ * to eight (as Argo writes it), its decimal rendering mapped to the safe alphabet.
  */
 final class PodTemplateHash {
   static final String ALPHABET = "bcdfghjklmnpqrstvwxz2456789";

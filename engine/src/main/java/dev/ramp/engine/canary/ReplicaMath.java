@@ -61,8 +61,8 @@ final class ReplicaMath {
 
   /**
    * Argo's approximateWeightedCanaryStableReplicaCounts: among ceil/floor of the weighted count,
-   * with or without one surge pod, the split whose actual weight is nearest; zero canary pods
-   * only for weight 0 or 100, or a single replica without surge.
+   * with or without one surge pod, the split whose actual weight is nearest; zero canary pods only
+   * for weight 0 or 100, or a single replica without surge.
    */
   static Split split(int replicas, int weight, int maxSurge) {
     if (replicas == 0) {
@@ -112,13 +112,17 @@ final class ReplicaMath {
   record Scales(int canary, int stable, List<Integer> others) {}
 
   /**
-   * One move towards {@code target}: scale-ups first (canary before stable) within {@code
-   * replicas + maxSurge} pods in total, then scale-downs (others first; then the side moving away
-   * from its target — stable while the canary grows, the canary while it shrinks) as far as
-   * unavailable pods and the {@code replicas - maxUnavailable} floor of available pods allow.
+   * One move towards {@code target}: scale-ups first (canary before stable) within {@code replicas
+   * + maxSurge} pods in total, then scale-downs (others first; then the side moving away from its
+   * target — stable while the canary grows, the canary while it shrinks) as far as unavailable pods
+   * and the {@code replicas - maxUnavailable} floor of available pods allow.
    */
   static Scales step(
-      int replicas, Limits limits, Split target, Current canary, Current stable,
+      int replicas,
+      Limits limits,
+      Split target,
+      Current canary,
+      Current stable,
       List<Current> others) {
     int c = canary.replicas();
     int s = stable.replicas();

@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Validates a Rollout spec before anything is touched. Every problem names the field and the
- * value; all problems found are reported together, joined by "; ".
+ * Validates a Rollout spec before anything is touched. Every problem names the field and the value;
+ * all problems found are reported together, joined by "; ".
  */
 final class SpecCheck {
   private static final String CANARY = "spec.strategy.canary";
@@ -36,8 +36,9 @@ final class SpecCheck {
       errors.add("spec.replicas: " + replicas + " is negative");
     }
     if (spec.workloadRef != null) {
-      errors.add("spec.workloadRef: workload references are not supported by Ramp; "
-          + "put the pod template in spec.template");
+      errors.add(
+          "spec.workloadRef: workload references are not supported by Ramp; "
+              + "put the pod template in spec.template");
     }
     checkSelector(spec, errors);
     if (spec.minReadySeconds != null && spec.minReadySeconds < 0) {
@@ -46,8 +47,12 @@ final class SpecCheck {
     if (spec.progressDeadlineSeconds != null) {
       int min = spec.minReadySeconds == null ? 0 : spec.minReadySeconds;
       if (spec.progressDeadlineSeconds <= min) {
-        errors.add("spec.progressDeadlineSeconds: " + spec.progressDeadlineSeconds
-            + " must be greater than spec.minReadySeconds (" + min + ")");
+        errors.add(
+            "spec.progressDeadlineSeconds: "
+                + spec.progressDeadlineSeconds
+                + " must be greater than spec.minReadySeconds ("
+                + min
+                + ")");
       }
     }
     if (spec.revisionHistoryLimit != null && spec.revisionHistoryLimit < 0) {
@@ -57,8 +62,9 @@ final class SpecCheck {
     ReplicaMath.Limits limits = null;
     if (spec.strategy == null || spec.strategy.canary == null) {
       if (spec.strategy != null && spec.strategy.blueGreen != null) {
-        errors.add("spec.strategy.blueGreen: blue-green is not supported by this controller "
-            + "version; use spec.strategy.canary");
+        errors.add(
+            "spec.strategy.blueGreen: blue-green is not supported by this controller "
+                + "version; use spec.strategy.canary");
       } else {
         errors.add("spec.strategy.canary: missing; Ramp drives canary rollouts");
       }
@@ -102,8 +108,13 @@ final class SpecCheck {
     if (!routed) {
       for (int i = 0; i < steps.size(); i++) {
         if (steps.get(i) instanceof Step.SetCanaryScale) {
-          errors.add(CANARY + ".steps[" + i + "].setCanaryScale: requires "
-              + CANARY + ".trafficRouting (as in Argo Rollouts)");
+          errors.add(
+              CANARY
+                  + ".steps["
+                  + i
+                  + "].setCanaryScale: requires "
+                  + CANARY
+                  + ".trafficRouting (as in Argo Rollouts)");
         }
       }
       if (Boolean.TRUE.equals(c.dynamicStableScale)) {
@@ -113,8 +124,7 @@ final class SpecCheck {
         errors.add(CANARY + ".scaleDownDelaySeconds: requires " + CANARY + ".trafficRouting");
       }
       if (c.abortScaleDownDelaySeconds != null) {
-        errors.add(CANARY + ".abortScaleDownDelaySeconds: requires " + CANARY
-            + ".trafficRouting");
+        errors.add(CANARY + ".abortScaleDownDelaySeconds: requires " + CANARY + ".trafficRouting");
       }
     } else {
       checkRouting(c.trafficRouting, errors);
@@ -137,8 +147,11 @@ final class SpecCheck {
       errors.add(CANARY + ".scaleDownDelayRevisionLimit: not supported by Ramp; remove it");
     }
     if (c.canaryService != null && c.canaryService.equals(c.stableService)) {
-      errors.add(CANARY + ".canaryService: \"" + c.canaryService
-          + "\" is also the stableService; use two different Services");
+      errors.add(
+          CANARY
+              + ".canaryService: \""
+              + c.canaryService
+              + "\" is also the stableService; use two different Services");
     }
     checkService(c.canaryService, CANARY + ".canaryService", services, errors);
     checkService(c.stableService, CANARY + ".stableService", services, errors);
@@ -157,16 +170,22 @@ final class SpecCheck {
     builtIn.forEach(
         (name, value) -> {
           if (value != null) {
-            errors.add(CANARY + ".trafficRouting." + name + ": Argo's built-in " + name
-                + " router is not supported by Ramp; use a router plugin under "
-                + CANARY + ".trafficRouting.plugins");
+            errors.add(
+                CANARY
+                    + ".trafficRouting."
+                    + name
+                    + ": Argo's built-in "
+                    + name
+                    + " router is not supported by Ramp; use a router plugin under "
+                    + CANARY
+                    + ".trafficRouting.plugins");
           }
         });
     if (t.plugins != null) {
       for (String name : t.plugins.keySet()) {
         if (!name.matches("[a-z0-9]([-a-z0-9._]*[a-z0-9])?/[a-z0-9]([-a-z0-9._]*[a-z0-9])?")) {
-          errors.add(CANARY + ".trafficRouting.plugins: \"" + name
-              + "\" is not of the form org/name");
+          errors.add(
+              CANARY + ".trafficRouting.plugins: \"" + name + "\" is not of the form org/name");
         }
       }
     }
@@ -189,21 +208,27 @@ final class SpecCheck {
             || ((sel.getMatchLabels() == null || sel.getMatchLabels().isEmpty())
                 && (sel.getMatchExpressions() == null || sel.getMatchExpressions().isEmpty()));
     if (empty) {
-      errors.add("spec.selector: missing; set matchLabels that match "
-          + "spec.template.metadata.labels");
+      errors.add(
+          "spec.selector: missing; set matchLabels that match " + "spec.template.metadata.labels");
       return;
     }
     Map<String, String> labels = templateLabels(spec.template);
     if (!matches(sel, labels)) {
-      errors.add("spec.selector: " + Labels.describe(sel)
-          + " does not match spec.template.metadata.labels " + labels);
+      errors.add(
+          "spec.selector: "
+              + Labels.describe(sel)
+              + " does not match spec.template.metadata.labels "
+              + labels);
     }
   }
 
   static Map<String, String> templateLabels(JsonNode template) {
     Map<String, String> labels = new LinkedHashMap<>();
     if (template != null) {
-      template.path("metadata").path("labels").fields()
+      template
+          .path("metadata")
+          .path("labels")
+          .fields()
           .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
     }
     return labels;

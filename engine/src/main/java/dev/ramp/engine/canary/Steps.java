@@ -60,7 +60,8 @@ final class Steps {
         return new Step.SetCanaryScale(
             sc.weight, sc.replicas, Boolean.TRUE.equals(sc.matchTrafficWeight));
       case "analysis":
-        if (!s.analysis.isObject() || !s.analysis.path("templates").isArray()
+        if (!s.analysis.isObject()
+            || !s.analysis.path("templates").isArray()
             || s.analysis.path("templates").isEmpty()) {
           throw new InvalidSpecException(
               field + ".analysis.templates: at least one template is required");

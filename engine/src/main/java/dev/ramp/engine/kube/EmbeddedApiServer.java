@@ -21,8 +21,8 @@ import java.util.Map;
 /**
  * fabric8's mock API server in CRUD mode on 127.0.0.1, with two fixes a controller needs: JSON
  * merge patches follow RFC 7386 (the mock's own merge appends to arrays and keeps nulls, so a
- * status patch would duplicate conditions), and CRDs can be registered so that writes to a
- * resource ignore its status, as a real server does. For tests and {@code ramp demo}.
+ * status patch would duplicate conditions), and CRDs can be registered so that writes to a resource
+ * ignore its status, as a real server does. For tests and {@code ramp demo}.
  */
 public final class EmbeddedApiServer implements AutoCloseable {
   private final KubernetesMockServer server;
@@ -35,8 +35,9 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
   /** Starts a server on a free port of 127.0.0.1. */
   public static EmbeddedApiServer start() {
-    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(),
-        new HashMap<>(), new RfcMergeDispatcher(), false);
+    KubernetesMockServer server =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), new HashMap<>(), new RfcMergeDispatcher(), false);
     try {
       server.init(InetAddress.getByName("127.0.0.1"), 0);
     } catch (IOException e) {
@@ -68,8 +69,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
       try {
         return mergeNode(current.deepCopy(), Serialization.jsonMapper().readTree(patch));
       } catch (IOException e) {
-        throw new KubernetesCrudDispatcherException("invalid merge patch: " + e.getMessage(),
-            400);
+        throw new KubernetesCrudDispatcherException("invalid merge patch: " + e.getMessage(), 400);
       }
     }
 
@@ -77,8 +77,10 @@ public final class EmbeddedApiServer implements AutoCloseable {
       if (!patch.isObject()) {
         return patch;
       }
-      ObjectNode out = target != null && target.isObject() ? (ObjectNode) target
-          : JsonNodeFactory.instance.objectNode();
+      ObjectNode out =
+          target != null && target.isObject()
+              ? (ObjectNode) target
+              : JsonNodeFactory.instance.objectNode();
       for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         if (e.getValue().isNull()) {

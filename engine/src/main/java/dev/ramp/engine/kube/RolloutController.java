@@ -38,11 +38,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Rollout controller: informers on Rollouts, their ReplicaSets and Services feed a work
- * queue; each key is reconciled by one worker at a time. A reconcile reads the informer caches,
- * asks the {@link CanaryReconciler} for a plan, writes ReplicaSets and Services, then the status
- * as one JSON merge patch carrying the resourceVersion it read (a stale read gets 409 and is
- * recomputed), then Events.
+ * The Rollout controller: informers on Rollouts, their ReplicaSets and Services feed a work queue;
+ * each key is reconciled by one worker at a time. A reconcile reads the informer caches, asks the
+ * {@link CanaryReconciler} for a plan, writes ReplicaSets and Services, then the status as one JSON
+ * merge patch carrying the resourceVersion it read (a stale read gets 409 and is recomputed), then
+ * Events.
  */
 public final class RolloutController implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RolloutController.class);
@@ -72,8 +72,12 @@ public final class RolloutController implements AutoCloseable {
     this.client = client;
     this.namespace = namespace;
     this.clock = clock;
-    this.queue = new WorkQueue(clock, workers,
-        new WorkQueue.Backoff(Duration.ofMillis(5), Duration.ofSeconds(300)), this::reconcile);
+    this.queue =
+        new WorkQueue(
+            clock,
+            workers,
+            new WorkQueue.Backoff(Duration.ofMillis(5), Duration.ofSeconds(300)),
+            this::reconcile);
   }
 
   void beforeStatusWrite(BeforeStatusWrite hook) {
@@ -83,14 +87,16 @@ public final class RolloutController implements AutoCloseable {
   /** Starts the informers, waits for their first list, then starts the workers. */
   public void start() {
     rollouts = inNamespace(client.resources(Rollout.class)).inform(handler(this::enqueue), 0);
-    replicaSets = (namespace == null
-        ? client.apps().replicaSets().inAnyNamespace()
-        : client.apps().replicaSets().inNamespace(namespace))
-        .inform(handler(this::enqueueOwner), 0);
-    services = (namespace == null
-        ? client.services().inAnyNamespace()
-        : client.services().inNamespace(namespace))
-        .inform(handler(this::enqueueUsers), 0);
+    replicaSets =
+        (namespace == null
+                ? client.apps().replicaSets().inAnyNamespace()
+                : client.apps().replicaSets().inNamespace(namespace))
+            .inform(handler(this::enqueueOwner), 0);
+    services =
+        (namespace == null
+                ? client.services().inAnyNamespace()
+                : client.services().inNamespace(namespace))
+            .inform(handler(this::enqueueUsers), 0);
     queue.start("ramp-rollouts-" + instance);
     rollouts.getStore().list().forEach(this::enqueue);
   }
@@ -103,16 +109,16 @@ public final class RolloutController implements AutoCloseable {
   @Override
   public void close() {
     queue.stop();
-    for (SharedIndexInformer<?> i : new SharedIndexInformer<?>[] {rollouts, replicaSets, services}) {
+    for (SharedIndexInformer<?> i :
+        new SharedIndexInformer<?>[] {rollouts, replicaSets, services}) {
       if (i != null) {
         i.stop();
       }
     }
   }
 
-  private <T extends HasMetadata, L, R>
-      io.fabric8.kubernetes.client.dsl.Informable<T> inNamespace(
-          io.fabric8.kubernetes.client.dsl.MixedOperation<T, L, ?> op) {
+  private <T extends HasMetadata, L, R> io.fabric8.kubernetes.client.dsl.Informable<T> inNamespace(
+      io.fabric8.kubernetes.client.dsl.MixedOperation<T, L, ?> op) {
     return namespace == null ? op.inAnyNamespace() : op.inNamespace(namespace);
   }
 
@@ -152,9 +158,10 @@ public final class RolloutController implements AutoCloseable {
     String ns = svc.getMetadata().getNamespace();
     String name = svc.getMetadata().getName();
     for (Rollout r : rollouts.getStore().list()) {
-      var c = r.getSpec() == null || r.getSpec().strategy == null ? null
-          : r.getSpec().strategy.canary;
-      if (ns.equals(r.getMetadata().getNamespace()) && c != null
+      var c =
+          r.getSpec() == null || r.getSpec().strategy == null ? null : r.getSpec().strategy.canary;
+      if (ns.equals(r.getMetadata().getNamespace())
+          && c != null
           && (name.equals(c.canaryService) || name.equals(c.stableService))) {
         enqueue(r);
       }
@@ -167,35 +174,47 @@ public final class RolloutController implements AutoCloseable {
       return WorkQueue.Result.done();
     }
     String ns = rollout.getMetadata().getNamespace();
-    List<ReplicaSet> owned = replicaSets.getStore().list().stream()
-        .filter(rs -> ns.equals(rs.getMetadata().getNamespace()))
-        .filter(rs -> ownedBy(rs, rollout))
-        .toList();
-    Set<String> serviceNames = services.getStore().list().stream()
-        .filter(s -> ns.equals(s.getMetadata().getNamespace()))
-        .map(s -> s.getMetadata().getName())
-        .collect(Collectors.toCollection(TreeSet::new));
+    List<ReplicaSet> owned =
+        replicaSets.getStore().list().stream()
+            .filter(rs -> ns.equals(rs.getMetadata().getNamespace()))
+            .filter(rs -> ownedBy(rs, rollout))
+            .toList();
+    Set<String> serviceNames =
+        services.getStore().list().stream()
+            .filter(s -> ns.equals(s.getMetadata().getNamespace()))
+            .map(s -> s.getMetadata().getName())
+            .collect(Collectors.toCollection(TreeSet::new));
     List<CanaryReconciler.ObservedReplicaSet> observed = new ArrayList<>();
     for (ReplicaSet rs : owned) {
       observed.add(observe(rs));
     }
-    List<CanaryReconciler.ObservedPod> pods = CanaryReconciler.restartPending(rollout)
-        ? pods(ns, owned) : List.of();
-    CanaryReconciler.Plan plan = reconciler.plan(new CanaryReconciler.Observed(
-        rollout, observed, pods, serviceNames, clock.instant()));
+    List<CanaryReconciler.ObservedPod> pods =
+        CanaryReconciler.restartPending(rollout) ? pods(ns, owned) : List.of();
+    CanaryReconciler.Plan plan =
+        reconciler.plan(
+            new CanaryReconciler.Observed(rollout, observed, pods, serviceNames, clock.instant()));
     Map<String, ReplicaSet> byName = new HashMap<>();
     owned.forEach(rs -> byName.put(rs.getMetadata().getName(), rs));
 
     if (plan.create() != null && !create(rollout, plan.create())) {
       return WorkQueue.Result.after(Duration.ZERO);
     }
-    plan.scales().forEach((name, replicas) ->
-        patch(client.apps().replicaSets().inNamespace(ns).withName(name),
-            "{\"spec\":{\"replicas\":" + replicas + "}}"));
-    plan.revisions().forEach((name, revision) ->
-        patch(client.apps().replicaSets().inNamespace(ns).withName(name),
-            "{\"metadata\":{\"annotations\":{\"" + CanaryReconciler.REVISION_ANNOTATION
-                + "\":\"" + revision + "\"}}}"));
+    plan.scales()
+        .forEach(
+            (name, replicas) ->
+                patch(
+                    client.apps().replicaSets().inNamespace(ns).withName(name),
+                    "{\"spec\":{\"replicas\":" + replicas + "}}"));
+    plan.revisions()
+        .forEach(
+            (name, revision) ->
+                patch(
+                    client.apps().replicaSets().inNamespace(ns).withName(name),
+                    "{\"metadata\":{\"annotations\":{\""
+                        + CanaryReconciler.REVISION_ANNOTATION
+                        + "\":\""
+                        + revision
+                        + "\"}}}"));
     for (String name : plan.deletes()) {
       client.apps().replicaSets().inNamespace(ns).withName(name).delete();
     }
@@ -215,30 +234,44 @@ public final class RolloutController implements AutoCloseable {
   /** The pods of the Rollout's ReplicaSets: read only while a restart is pending. */
   private List<CanaryReconciler.ObservedPod> pods(String ns, List<ReplicaSet> owned) {
     Map<String, String> hashByUid = new HashMap<>();
-    owned.forEach(rs -> hashByUid.put(rs.getMetadata().getUid(),
-        rs.getMetadata().getLabels().get(CanaryReconciler.HASH_LABEL)));
+    owned.forEach(
+        rs ->
+            hashByUid.put(
+                rs.getMetadata().getUid(),
+                rs.getMetadata().getLabels().get(CanaryReconciler.HASH_LABEL)));
     List<CanaryReconciler.ObservedPod> out = new ArrayList<>();
-    for (var pod : client.pods().inNamespace(ns).withLabel(CanaryReconciler.HASH_LABEL).list()
-        .getItems()) {
-      String hash = pod.getMetadata().getOwnerReferences().stream()
-          .map(ref -> hashByUid.get(ref.getUid())).filter(Objects::nonNull).findFirst()
-          .orElse(null);
+    for (var pod :
+        client.pods().inNamespace(ns).withLabel(CanaryReconciler.HASH_LABEL).list().getItems()) {
+      String hash =
+          pod.getMetadata().getOwnerReferences().stream()
+              .map(ref -> hashByUid.get(ref.getUid()))
+              .filter(Objects::nonNull)
+              .findFirst()
+              .orElse(null);
       if (hash == null || pod.getMetadata().getDeletionTimestamp() != null) {
         continue;
       }
-      boolean ready = pod.getStatus() != null && pod.getStatus().getConditions() != null
-          && pod.getStatus().getConditions().stream().anyMatch(
-              c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-      out.add(new CanaryReconciler.ObservedPod(pod.getMetadata().getName(), hash,
-          java.time.Instant.parse(pod.getMetadata().getCreationTimestamp()), ready));
+      boolean ready =
+          pod.getStatus() != null
+              && pod.getStatus().getConditions() != null
+              && pod.getStatus().getConditions().stream()
+                  .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+      out.add(
+          new CanaryReconciler.ObservedPod(
+              pod.getMetadata().getName(),
+              hash,
+              java.time.Instant.parse(pod.getMetadata().getCreationTimestamp()),
+              ready));
     }
     return out;
   }
 
   private static boolean ownedBy(ReplicaSet rs, Rollout r) {
     return rs.getMetadata().getOwnerReferences().stream()
-        .anyMatch(ref -> Objects.equals(ref.getUid(), r.getMetadata().getUid())
-            && Boolean.TRUE.equals(ref.getController()));
+        .anyMatch(
+            ref ->
+                Objects.equals(ref.getUid(), r.getMetadata().getUid())
+                    && Boolean.TRUE.equals(ref.getController()));
   }
 
   private static CanaryReconciler.ObservedReplicaSet observe(ReplicaSet rs) {
@@ -270,29 +303,31 @@ public final class RolloutController implements AutoCloseable {
   /** Creates the ReplicaSet; false when the reconcile should start again (adopted, collided). */
   private boolean create(Rollout rollout, CanaryReconciler.NewReplicaSet n) {
     String ns = rollout.getMetadata().getNamespace();
-    PodTemplateSpec template = Serialization.unmarshal(Json.write(n.template()),
-        PodTemplateSpec.class);
+    PodTemplateSpec template =
+        Serialization.unmarshal(Json.write(n.template()), PodTemplateSpec.class);
     Map<String, String> labels = new HashMap<>(template.getMetadata().getLabels());
-    ReplicaSet rs = new ReplicaSetBuilder()
-        .withNewMetadata()
-        .withName(n.name())
-        .withNamespace(ns)
-        .withLabels(labels)
-        .addToAnnotations(CanaryReconciler.REVISION_ANNOTATION, String.valueOf(n.revision()))
-        .addToAnnotations(CanaryReconciler.TEMPLATE_ANNOTATION,
-            Json.canonicalString(rollout.getSpec().template))
-        .withOwnerReferences(ownerRef(rollout))
-        .endMetadata()
-        .withNewSpec()
-        .withReplicas(n.replicas())
-        .withMinReadySeconds(n.minReadySeconds())
-        .withNewSelector()
-        .withMatchLabels(n.selector())
-        .withMatchExpressions(rollout.getSpec().selector.getMatchExpressions())
-        .endSelector()
-        .withTemplate(template)
-        .endSpec()
-        .build();
+    ReplicaSet rs =
+        new ReplicaSetBuilder()
+            .withNewMetadata()
+            .withName(n.name())
+            .withNamespace(ns)
+            .withLabels(labels)
+            .addToAnnotations(CanaryReconciler.REVISION_ANNOTATION, String.valueOf(n.revision()))
+            .addToAnnotations(
+                CanaryReconciler.TEMPLATE_ANNOTATION,
+                Json.canonicalString(rollout.getSpec().template))
+            .withOwnerReferences(ownerRef(rollout))
+            .endMetadata()
+            .withNewSpec()
+            .withReplicas(n.replicas())
+            .withMinReadySeconds(n.minReadySeconds())
+            .withNewSelector()
+            .withMatchLabels(n.selector())
+            .withMatchExpressions(rollout.getSpec().selector.getMatchExpressions())
+            .endSelector()
+            .withTemplate(template)
+            .endSpec()
+            .build();
     try {
       client.apps().replicaSets().inNamespace(ns).resource(rs).create();
       return true;
@@ -308,26 +343,33 @@ public final class RolloutController implements AutoCloseable {
     if (ownedBy(existing, rollout)) {
       return true;
     }
-    boolean controlled = existing.getMetadata().getOwnerReferences().stream()
-        .anyMatch(ref -> Boolean.TRUE.equals(ref.getController()));
+    boolean controlled =
+        existing.getMetadata().getOwnerReferences().stream()
+            .anyMatch(ref -> Boolean.TRUE.equals(ref.getController()));
     Map<String, String> existingLabels = existing.getMetadata().getLabels();
-    if (!controlled && existingLabels != null
+    if (!controlled
+        && existingLabels != null
         && n.hash().equals(existingLabels.get(CanaryReconciler.HASH_LABEL))) {
       LOG.info("{}/{}: adopting ReplicaSet {}", ns, rollout.getMetadata().getName(), n.name());
       ObjectNode patch = JsonNodeFactory.instance.objectNode();
       ObjectNode meta = patch.putObject("metadata");
       meta.put("resourceVersion", existing.getMetadata().getResourceVersion());
-      meta.set("ownerReferences",
+      meta.set(
+          "ownerReferences",
           JsonNodeFactory.instance.arrayNode().add(Json.tree(ownerRef(rollout))));
       patch(client.apps().replicaSets().inNamespace(ns).withName(n.name()), patch.toString());
       return false;
     }
     // Another object holds the name: bump the collision count, which changes the hash.
-    RolloutStatus status = rollout.getStatus() == null ? new RolloutStatus()
-        : rollout.getStatus().copy();
+    RolloutStatus status =
+        rollout.getStatus() == null ? new RolloutStatus() : rollout.getStatus().copy();
     status.collisionCount = status.collisionCount == null ? 1 : status.collisionCount + 1;
-    LOG.info("{}/{}: ReplicaSet name {} is taken; collision count {}", ns,
-        rollout.getMetadata().getName(), n.name(), status.collisionCount);
+    LOG.info(
+        "{}/{}: ReplicaSet name {} is taken; collision count {}",
+        ns,
+        rollout.getMetadata().getName(),
+        n.name(),
+        status.collisionCount);
     writeStatus(rollout, status);
     return false;
   }
@@ -352,7 +394,8 @@ public final class RolloutController implements AutoCloseable {
     if (selector != null && hash.equals(selector.get(CanaryReconciler.HASH_LABEL))) {
       return;
     }
-    patch(client.services().inNamespace(ns).withName(name),
+    patch(
+        client.services().inNamespace(ns).withName(name),
         "{\"spec\":{\"selector\":{\"" + CanaryReconciler.HASH_LABEL + "\":\"" + hash + "\"}}}");
   }
 
@@ -362,27 +405,30 @@ public final class RolloutController implements AutoCloseable {
   }
 
   /**
-   * Writes the status as a JSON merge patch on {@code /status} that carries the
-   * resourceVersion read: if anything wrote the Rollout since, the server answers 409 and the
-   * reconcile starts again from a fresh read — so a stale read never advances a step twice.
+   * Writes the status as a JSON merge patch on {@code /status} that carries the resourceVersion
+   * read: if anything wrote the Rollout since, the server answers 409 and the reconcile starts
+   * again from a fresh read — so a stale read never advances a step twice.
    */
   private void writeStatus(Rollout read, RolloutStatus status) {
     beforeStatusWrite.beforeWrite(read, status);
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.putObject("metadata").put("resourceVersion", read.getMetadata().getResourceVersion());
-    JsonNode before = read.getStatus() == null ? JsonNodeFactory.instance.objectNode()
-        : Json.tree(read.getStatus());
+    JsonNode before =
+        read.getStatus() == null
+            ? JsonNodeFactory.instance.objectNode()
+            : Json.tree(read.getStatus());
     body.set("status", MergePatch.diff(before, Json.tree(status)));
     try {
-      client.resources(Rollout.class)
+      client
+          .resources(Rollout.class)
           .inNamespace(read.getMetadata().getNamespace())
           .withName(read.getMetadata().getName())
           .subresource("status")
           .patch(MERGE, body.toString());
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {
-        throw new WorkQueue.RetryNow("status conflict at resourceVersion "
-            + read.getMetadata().getResourceVersion());
+        throw new WorkQueue.RetryNow(
+            "status conflict at resourceVersion " + read.getMetadata().getResourceVersion());
       }
       throw e;
     }
@@ -391,31 +437,45 @@ public final class RolloutController implements AutoCloseable {
   private void event(Rollout r, CanaryReconciler.RolloutEvent e) {
     String now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
     try {
-      client.v1().events().inNamespace(r.getMetadata().getNamespace()).resource(
-          new EventBuilder()
-              .withNewMetadata()
-              .withName(r.getMetadata().getName() + "." + Long.toHexString(System.nanoTime())
-                  + instance)
-              .withNamespace(r.getMetadata().getNamespace())
-              .endMetadata()
-              .withInvolvedObject(new ObjectReferenceBuilder()
-                  .withApiVersion(Rollout.API_VERSION)
-                  .withKind("Rollout")
-                  .withName(r.getMetadata().getName())
+      client
+          .v1()
+          .events()
+          .inNamespace(r.getMetadata().getNamespace())
+          .resource(
+              new EventBuilder()
+                  .withNewMetadata()
+                  .withName(
+                      r.getMetadata().getName()
+                          + "."
+                          + Long.toHexString(System.nanoTime())
+                          + instance)
                   .withNamespace(r.getMetadata().getNamespace())
-                  .withUid(r.getMetadata().getUid())
+                  .endMetadata()
+                  .withInvolvedObject(
+                      new ObjectReferenceBuilder()
+                          .withApiVersion(Rollout.API_VERSION)
+                          .withKind("Rollout")
+                          .withName(r.getMetadata().getName())
+                          .withNamespace(r.getMetadata().getNamespace())
+                          .withUid(r.getMetadata().getUid())
+                          .build())
+                  .withType(e.type())
+                  .withReason(e.reason())
+                  .withMessage(e.message())
+                  .withFirstTimestamp(now)
+                  .withLastTimestamp(now)
+                  .withCount(1)
+                  .withNewSource()
+                  .withComponent("ramp-controller")
+                  .endSource()
                   .build())
-              .withType(e.type())
-              .withReason(e.reason())
-              .withMessage(e.message())
-              .withFirstTimestamp(now)
-              .withLastTimestamp(now)
-              .withCount(1)
-              .withNewSource().withComponent("ramp-controller").endSource()
-              .build()).create();
+          .create();
     } catch (KubernetesClientException ex) {
       // An Event is informative; failing to record one must not fail the reconcile.
-      LOG.warn("cannot record Event {} on {}: {}", e.reason(), r.getMetadata().getName(),
+      LOG.warn(
+          "cannot record Event {} on {}: {}",
+          e.reason(),
+          r.getMetadata().getName(),
           ex.getMessage());
     }
   }

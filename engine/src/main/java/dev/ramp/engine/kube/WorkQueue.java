@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * handled again afterwards), can be added after a delay, and backs off per key on errors.
  *
  * <p>Delays decided by the rollout (pauses, deadlines) are measured on the injected {@link Clock};
- * a scheduler wakes on wall time to check them, and {@link #fireDue()} checks at once (a test
- * that advances its clock calls it). Error backoff is on wall time: it protects the API server.
+ * a scheduler wakes on wall time to check them, and {@link #fireDue()} checks at once (a test that
+ * advances its clock calls it). Error backoff is on wall time: it protects the API server.
  */
 final class WorkQueue {
   private static final Logger LOG = LoggerFactory.getLogger(WorkQueue.class);
@@ -146,13 +146,15 @@ final class WorkQueue {
     List<String> ready = new ArrayList<>();
     Instant now = clock.instant();
     synchronized (lock) {
-      due.entrySet().removeIf(e -> {
-        if (!e.getValue().isAfter(now)) {
-          ready.add(e.getKey());
-          return true;
-        }
-        return false;
-      });
+      due.entrySet()
+          .removeIf(
+              e -> {
+                if (!e.getValue().isAfter(now)) {
+                  ready.add(e.getKey());
+                  return true;
+                }
+                return false;
+              });
     }
     ready.forEach(this::add);
   }

@@ -10,8 +10,8 @@ import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 /**
  * The Rollout's spec, field for field as Argo Rollouts names it.
  *
- * <p>{@code template} is kept as the JSON the user wrote (not a re-serialized PodTemplateSpec),
- * so that the pod-template hash never changes when Ramp's model or defaults change.
+ * <p>{@code template} is kept as the JSON the user wrote (not a re-serialized PodTemplateSpec), so
+ * that the pod-template hash never changes when Ramp's model or defaults change.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)

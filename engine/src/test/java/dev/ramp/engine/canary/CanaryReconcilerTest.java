@@ -8,8 +8,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CanaryReconcilerTest {
-  static final List<CanaryStep> STEPS = List.of(CanaryStep.setWeight(20),
-      CanaryStep.pause("30s"), CanaryStep.setWeight(60), CanaryStep.pause(null));
+  static final List<CanaryStep> STEPS =
+      List.of(
+          CanaryStep.setWeight(20),
+          CanaryStep.pause("30s"),
+          CanaryStep.setWeight(60),
+          CanaryStep.pause(null));
 
   @Test
   void firstDeploymentIsStableAtOnceAndSettles() {

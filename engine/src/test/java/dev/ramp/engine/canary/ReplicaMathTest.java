@@ -16,13 +16,35 @@ class ReplicaMathTest {
   static final int[] WEIGHTS = {0, 1, 10, 20, 25, 33, 50, 60, 75, 90, 99, 100};
 
   /** Expected canary/stable split for replicas x weight, default maxSurge 25% (Argo's table). */
-  static final Map<Integer, int[][]> TABLE = Map.of(
-      // weight:     0      1      10     20     25     33     50     60     75     90     99     100
-      1, new int[][] {{0, 1}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, {1, 0}},
-      2, new int[][] {{0, 2}, {1, 2}, {1, 2}, {1, 2}, {1, 2}, {1, 2}, {1, 1}, {2, 1}, {2, 1}, {2, 1}, {2, 1}, {2, 0}},
-      3, new int[][] {{0, 3}, {1, 3}, {1, 3}, {1, 3}, {1, 3}, {1, 2}, {2, 2}, {2, 1}, {3, 1}, {3, 1}, {3, 1}, {3, 0}},
-      5, new int[][] {{0, 5}, {1, 5}, {1, 5}, {1, 4}, {1, 4}, {2, 4}, {3, 3}, {3, 2}, {4, 1}, {5, 1}, {5, 1}, {5, 0}},
-      10, new int[][] {{0, 10}, {1, 10}, {1, 9}, {2, 8}, {3, 8}, {3, 7}, {5, 5}, {6, 4}, {8, 3}, {9, 1}, {10, 1}, {10, 0}});
+  static final Map<Integer, int[][]> TABLE =
+      Map.of(
+          // weight:     0      1      10     20     25     33     50     60     75     90     99
+          //  100
+          1,
+              new int[][] {
+                {0, 1}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, {1, 1},
+                {1, 1}, {1, 0}
+              },
+          2,
+              new int[][] {
+                {0, 2}, {1, 2}, {1, 2}, {1, 2}, {1, 2}, {1, 2}, {1, 1}, {2, 1}, {2, 1}, {2, 1},
+                {2, 1}, {2, 0}
+              },
+          3,
+              new int[][] {
+                {0, 3}, {1, 3}, {1, 3}, {1, 3}, {1, 3}, {1, 2}, {2, 2}, {2, 1}, {3, 1}, {3, 1},
+                {3, 1}, {3, 0}
+              },
+          5,
+              new int[][] {
+                {0, 5}, {1, 5}, {1, 5}, {1, 4}, {1, 4}, {2, 4}, {3, 3}, {3, 2}, {4, 1}, {5, 1},
+                {5, 1}, {5, 0}
+              },
+          10,
+              new int[][] {
+                {0, 10}, {1, 10}, {1, 9}, {2, 8}, {3, 8}, {3, 7}, {5, 5}, {6, 4}, {8, 3}, {9, 1},
+                {10, 1}, {10, 0}
+              });
 
   @ParameterizedTest
   @ValueSource(ints = {1, 2, 3, 5, 10})
@@ -45,9 +67,9 @@ class ReplicaMathTest {
   }
 
   /**
-   * Every step of a full canary for each small replica count: the counts after each step, and
-   * at every intermediate move no more than replicas + maxSurge pods and no fewer than
-   * replicas - maxUnavailable available.
+   * Every step of a full canary for each small replica count: the counts after each step, and at
+   * every intermediate move no more than replicas + maxSurge pods and no fewer than replicas -
+   * maxUnavailable available.
    */
   @ParameterizedTest
   @ValueSource(ints = {1, 2, 3, 5, 10})
@@ -62,18 +84,21 @@ class ReplicaMathTest {
     String v1 = w.status().stableRS;
     w.rollout.getSpec().template = World.template("demo:2");
     int surge = ReplicaMath.resolve(null, replicas, true, "maxSurge");
-    int unavailable = Math.max(ReplicaMath.resolve(null, replicas, false, "maxUnavailable"),
-        surge == 0 ? 1 : 0);
+    int unavailable =
+        Math.max(ReplicaMath.resolve(null, replicas, false, "maxUnavailable"), surge == 0 ? 1 : 0);
     int index = 0;
     for (int weight : new int[] {1, 20, 50, 80, 99, 100}) {
       for (int i = 0; i < 40; i++) {
         w.podsBecomeReady = false;
         w.reconcile();
         int total = w.sets.values().stream().mapToInt(rs -> rs.replicas()).sum();
-        int available = w.sets.values().stream()
-            .mapToInt(rs -> Math.min(rs.replicas(), rs.availableReplicas())).sum();
+        int available =
+            w.sets.values().stream()
+                .mapToInt(rs -> Math.min(rs.replicas(), rs.availableReplicas()))
+                .sum();
         assertThat(total).as("pods at weight %d", weight).isLessThanOrEqualTo(replicas + surge);
-        assertThat(available).as("available at weight %d", weight)
+        assertThat(available)
+            .as("available at weight %d", weight)
             .isGreaterThanOrEqualTo(replicas - unavailable);
         w.settle();
         if ("Paused".equals(w.status().phase) || "Healthy".equals(w.status().phase)) {
@@ -107,10 +132,13 @@ class ReplicaMathTest {
 
   @Test
   void badSurgeValuesNameTheField() {
-    assertThatThrownBy(() -> ReplicaMath.resolve(new IntOrString("lots"), 5, true,
-        "spec.strategy.canary.maxSurge"))
-        .hasMessage("spec.strategy.canary.maxSurge: \"lots\" is neither an integer nor a "
-            + "percentage such as 25%");
+    assertThatThrownBy(
+            () ->
+                ReplicaMath.resolve(
+                    new IntOrString("lots"), 5, true, "spec.strategy.canary.maxSurge"))
+        .hasMessage(
+            "spec.strategy.canary.maxSurge: \"lots\" is neither an integer nor a "
+                + "percentage such as 25%");
     assertThatThrownBy(() -> ReplicaMath.resolve(new IntOrString("150%"), 5, true, "f"))
         .hasMessage("f: 150% is above 100%");
   }

@@ -36,8 +36,13 @@ class StepMachineTest {
 
   @Test
   void anEditedStepListStartsTheStepsAgain() {
-    World w = rolloutToV2(List.of(CanaryStep.setWeight(20), CanaryStep.pause(null),
-        CanaryStep.setWeight(60), CanaryStep.pause(null)));
+    World w =
+        rolloutToV2(
+            List.of(
+                CanaryStep.setWeight(20),
+                CanaryStep.pause(null),
+                CanaryStep.setWeight(60),
+                CanaryStep.pause(null)));
     w.status().pauseConditions = null;
     w.converge();
     assertThat(w.status().currentStepIndex).isEqualTo(3);
@@ -49,7 +54,8 @@ class StepMachineTest {
     assertThat(w.status().currentStepIndex).isEqualTo(1);
     assertThat(w.status().phase).isEqualTo("Paused");
     assertThat(w.replicasOf(w.status().currentPodHash)).isEqualTo(1);
-    assertThat(w.events).extracting(CanaryReconciler.RolloutEvent::reason)
+    assertThat(w.events)
+        .extracting(CanaryReconciler.RolloutEvent::reason)
         .contains("RolloutStepsChanged");
   }
 
@@ -112,15 +118,18 @@ class StepMachineTest {
   void trafficRoutingIsHeldNotSilentlyIgnored() {
     World w = new World(5, List.of(CanaryStep.setWeight(20)));
     w.rollout.getSpec().strategy.canary.trafficRouting = new dev.ramp.engine.model.TrafficRouting();
-    w.rollout.getSpec().strategy.canary.trafficRouting.plugins = java.util.Map.of(
-        "acme.io/mesh", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode());
+    w.rollout.getSpec().strategy.canary.trafficRouting.plugins =
+        java.util.Map.of(
+            "acme.io/mesh",
+            com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode());
     w.converge();
     w.rollout.getSpec().template = World.template("demo:2");
     w.converge();
     assertThat(w.status().phase).isEqualTo("Progressing");
     assertThat(w.status().currentStepIndex).isEqualTo(0);
-    assertThat(w.status().message).isEqualTo(
-        "spec.strategy.canary.trafficRouting is not executable by this controller version");
+    assertThat(w.status().message)
+        .isEqualTo(
+            "spec.strategy.canary.trafficRouting is not executable by this controller version");
   }
 
   @Test
@@ -142,7 +151,8 @@ class StepMachineTest {
     assertThat(batches).containsExactly(1, 1, 1, 1, 1, 0);
     assertThat(w.status().restartedAt).isEqualTo(w.rollout.getSpec().restartAt);
     assertThat(w.pods).noneMatch(p -> p.name().startsWith("old-"));
-    assertThat(w.events).extracting(CanaryReconciler.RolloutEvent::reason)
+    assertThat(w.events)
+        .extracting(CanaryReconciler.RolloutEvent::reason)
         .contains("RolloutRestarted");
     assertThat(w.reconcile().podDeletes()).isEmpty();
   }

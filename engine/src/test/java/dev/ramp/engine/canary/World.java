@@ -27,8 +27,12 @@ final class World {
   final Rollout rollout;
   final Map<String, CanaryReconciler.ObservedReplicaSet> sets = new LinkedHashMap<>();
   final List<CanaryReconciler.RolloutEvent> events = new ArrayList<>();
-  /** Pods, when a test models them; a deleted pod is replaced by a new one, as a ReplicaSet does. */
+
+  /**
+   * Pods, when a test models them; a deleted pod is replaced by a new one, as a ReplicaSet does.
+   */
   final List<CanaryReconciler.ObservedPod> pods = new ArrayList<>();
+
   int podSerial;
   Instant now = Instant.parse("2026-11-23T10:00:00Z");
   boolean podsBecomeReady = true;
@@ -36,8 +40,13 @@ final class World {
 
   World(int replicas, List<CanaryStep> steps) {
     rollout = new Rollout();
-    rollout.setMetadata(new ObjectMetaBuilder().withName("demo").withNamespace("default")
-        .withGeneration(1L).withUid("uid-1").build());
+    rollout.setMetadata(
+        new ObjectMetaBuilder()
+            .withName("demo")
+            .withNamespace("default")
+            .withGeneration(1L)
+            .withUid("uid-1")
+            .build());
     RolloutSpec spec = new RolloutSpec();
     spec.replicas = replicas;
     spec.selector = new LabelSelectorBuilder().addToMatchLabels("app", "demo").build();
@@ -50,8 +59,11 @@ final class World {
 
   static JsonNode template(String image) {
     try {
-      return Json.MAPPER.readTree("{\"metadata\":{\"labels\":{\"app\":\"demo\"}},"
-          + "\"spec\":{\"containers\":[{\"name\":\"app\",\"image\":\"" + image + "\"}]}}");
+      return Json.MAPPER.readTree(
+          "{\"metadata\":{\"labels\":{\"app\":\"demo\"}},"
+              + "\"spec\":{\"containers\":[{\"name\":\"app\",\"image\":\""
+              + image
+              + "\"}]}}");
     } catch (java.io.IOException e) {
       throw new IllegalStateException(e);
     }
@@ -63,26 +75,43 @@ final class World {
 
   /** One reconcile, its plan applied; then pods settle if they become ready. */
   CanaryReconciler.Plan reconcile() {
-    CanaryReconciler.Plan plan = reconciler.plan(new CanaryReconciler.Observed(
-        rollout, new ArrayList<>(sets.values()), new ArrayList<>(pods),
-        Set.of("canary", "stable"), now));
+    CanaryReconciler.Plan plan =
+        reconciler.plan(
+            new CanaryReconciler.Observed(
+                rollout,
+                new ArrayList<>(sets.values()),
+                new ArrayList<>(pods),
+                Set.of("canary", "stable"),
+                now));
     last = plan;
     if (plan.create() != null) {
       var c = plan.create();
-      sets.put(c.hash(), new CanaryReconciler.ObservedReplicaSet(c.name(), c.hash(),
-          c.replicas(), 0, 0, 0, c.revision()));
+      sets.put(
+          c.hash(),
+          new CanaryReconciler.ObservedReplicaSet(
+              c.name(), c.hash(), c.replicas(), 0, 0, 0, c.revision()));
     }
-    plan.scales().forEach((name, n) -> sets.replaceAll((h, rs) -> rs.name().equals(name)
-        ? new CanaryReconciler.ObservedReplicaSet(rs.name(), rs.hash(), n, rs.statusReplicas(),
-            rs.readyReplicas(), rs.availableReplicas(), rs.revision())
-        : rs));
+    plan.scales()
+        .forEach(
+            (name, n) ->
+                sets.replaceAll(
+                    (h, rs) ->
+                        rs.name().equals(name)
+                            ? new CanaryReconciler.ObservedReplicaSet(
+                                rs.name(),
+                                rs.hash(),
+                                n,
+                                rs.statusReplicas(),
+                                rs.readyReplicas(),
+                                rs.availableReplicas(),
+                                rs.revision())
+                            : rs));
     plan.deletes().forEach(name -> sets.values().removeIf(rs -> rs.name().equals(name)));
     for (String name : plan.podDeletes()) {
       CanaryReconciler.ObservedPod gone =
           pods.stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
       pods.remove(gone);
-      pods.add(new CanaryReconciler.ObservedPod("pod-" + (++podSerial), gone.hash(), now,
-          true));
+      pods.add(new CanaryReconciler.ObservedPod("pod-" + (++podSerial), gone.hash(), now, true));
     }
     rollout.setStatus(plan.status());
     events.addAll(plan.events());
@@ -94,8 +123,16 @@ final class World {
 
   /** Pods of every ReplicaSet become ready and available (or go away). */
   void settle() {
-    sets.replaceAll((h, rs) -> new CanaryReconciler.ObservedReplicaSet(rs.name(), rs.hash(),
-        rs.replicas(), rs.replicas(), rs.replicas(), rs.replicas(), rs.revision()));
+    sets.replaceAll(
+        (h, rs) ->
+            new CanaryReconciler.ObservedReplicaSet(
+                rs.name(),
+                rs.hash(),
+                rs.replicas(),
+                rs.replicas(),
+                rs.replicas(),
+                rs.replicas(),
+                rs.revision()));
   }
 
   /** Reconciles until nothing changes (at most 50 times). */
@@ -103,7 +140,9 @@ final class World {
     for (int i = 0; i < 50; i++) {
       Map<String, Integer> before = replicas();
       CanaryReconciler.Plan plan = reconcile();
-      if (!plan.statusChanged() && plan.create() == null && plan.scales().isEmpty()
+      if (!plan.statusChanged()
+          && plan.create() == null
+          && plan.scales().isEmpty()
           && before.equals(replicas())) {
         return;
       }

@@ -150,16 +150,20 @@ class CanaryActionsIT extends RolloutItBase {
   }
 
   /**
-   * Moves the clock past the 60 s deadline until the rollout shows it: a reconcile still
-   * settling the canary's creation counts as progress and restarts the deadline.
+   * Moves the clock past the 60 s deadline until the rollout shows it: a reconcile still settling
+   * the canary's creation counts as progress and restarts the deadline.
    */
   private Rollout passTheDeadline(java.util.function.Predicate<Rollout> shows) {
-    return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(
-        () -> {
-          cluster.clock.advance(Duration.ofSeconds(61));
-          cluster.clockAdvanced();
-          return cluster.get("demo");
-        }, r -> r.getStatus() != null && shows.test(r));
+    return await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              cluster.clock.advance(Duration.ofSeconds(61));
+              cluster.clockAdvanced();
+              return cluster.get("demo");
+            },
+            r -> r.getStatus() != null && shows.test(r));
   }
 
   private void deadlineRollout(boolean abort) {
@@ -176,8 +180,10 @@ class CanaryActionsIT extends RolloutItBase {
     Rollout r = cluster.get("demo");
     r.getSpec().strategy.canary.steps = List.of(CanaryStep.setWeight(120));
     cluster.client.resources(Rollout.class).inNamespace(Cluster.NS).resource(r).update();
-    r = awaitRollout("demo", x -> "Degraded".equals(x.getStatus().phase)
-        && x.getStatus().observedGeneration == 2L);
+    r =
+        awaitRollout(
+            "demo",
+            x -> "Degraded".equals(x.getStatus().phase) && x.getStatus().observedGeneration == 2L);
     assertThat(r.getStatus().condition("InvalidSpec").message)
         .isEqualTo("spec.strategy.canary.steps[0].setWeight: 120 is outside 0-100");
     assertThat(r.getStatus().message).startsWith("InvalidSpec: ");
@@ -196,12 +202,17 @@ class CanaryActionsIT extends RolloutItBase {
     istio.getSpec().strategy.canary.trafficRouting.istio =
         ((ObjectNode) Json.MAPPER.createObjectNode()).put("virtualService", "vs");
     cluster.create(istio);
-    assertThat(invalidMessage("nosel")).isEqualTo(
-        "spec.selector: missing; set matchLabels that match spec.template.metadata.labels");
-    assertThat(invalidMessage("twokinds")).isEqualTo(
-        "spec.strategy.canary.steps[0]: a step sets exactly one kind, found setWeight and pause");
-    assertThat(invalidMessage("istio")).startsWith(
-        "spec.strategy.canary.trafficRouting.istio: Argo's built-in istio router is not supported");
+    assertThat(invalidMessage("nosel"))
+        .isEqualTo(
+            "spec.selector: missing; set matchLabels that match spec.template.metadata.labels");
+    assertThat(invalidMessage("twokinds"))
+        .isEqualTo(
+            "spec.strategy.canary.steps[0]: a step sets exactly one kind, found setWeight and"
+                + " pause");
+    assertThat(invalidMessage("istio"))
+        .startsWith(
+            "spec.strategy.canary.trafficRouting.istio: Argo's built-in istio router is not"
+                + " supported");
     assertThat(cluster.replicaSets("nosel")).isEmpty();
     assertThat(cluster.replicaSets("istio")).isEmpty();
   }
@@ -216,33 +227,57 @@ class CanaryActionsIT extends RolloutItBase {
     v1 = deployStable("demo");
     var rs = cluster.replicaSets("demo").get(0);
     for (int i = 0; i < 5; i++) {
-      cluster.client.pods().inNamespace(Cluster.NS).resource(new io.fabric8.kubernetes.api.model
-          .PodBuilder()
-          .withNewMetadata().withName("demo-pod-" + i).withNamespace(Cluster.NS)
-          .addToLabels("app", "demo").addToLabels("rollouts-pod-template-hash", v1)
-          .addNewOwnerReference().withApiVersion("apps/v1").withKind("ReplicaSet")
-          .withName(rs.getMetadata().getName()).withUid(rs.getMetadata().getUid())
-          .withController(true).endOwnerReference()
-          .endMetadata()
-          .withNewSpec().addNewContainer().withName("app").withImage("demo:1").endContainer()
-          .endSpec()
-          .withNewStatus().addNewCondition().withType("Ready").withStatus("True").endCondition()
-          .endStatus()
-          .build()).create();
+      cluster
+          .client
+          .pods()
+          .inNamespace(Cluster.NS)
+          .resource(
+              new io.fabric8.kubernetes.api.model.PodBuilder()
+                  .withNewMetadata()
+                  .withName("demo-pod-" + i)
+                  .withNamespace(Cluster.NS)
+                  .addToLabels("app", "demo")
+                  .addToLabels("rollouts-pod-template-hash", v1)
+                  .addNewOwnerReference()
+                  .withApiVersion("apps/v1")
+                  .withKind("ReplicaSet")
+                  .withName(rs.getMetadata().getName())
+                  .withUid(rs.getMetadata().getUid())
+                  .withController(true)
+                  .endOwnerReference()
+                  .endMetadata()
+                  .withNewSpec()
+                  .addNewContainer()
+                  .withName("app")
+                  .withImage("demo:1")
+                  .endContainer()
+                  .endSpec()
+                  .withNewStatus()
+                  .addNewCondition()
+                  .withType("Ready")
+                  .withStatus("True")
+                  .endCondition()
+                  .endStatus()
+                  .build())
+          .create();
     }
     // The API server stamps pods with wall time; restart as of a moment after that.
     cluster.clock.set(java.time.Instant.now().plus(Duration.ofDays(1)));
     actions.restart(Cluster.NS, "demo");
     // 5 replicas, maxUnavailable 1: one pod goes; the next waits for a full set of ready pods.
-    await().atMost(Duration.ofSeconds(20)).until(() ->
-        cluster.client.pods().inNamespace(Cluster.NS).list().getItems().size() == 4);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> cluster.client.pods().inNamespace(Cluster.NS).list().getItems().size() == 4);
     assertThat(cluster.get("demo").getStatus().restartedAt).isNull();
     cluster.client.pods().inNamespace(Cluster.NS).delete();
-    await().atMost(Duration.ofSeconds(20)).until(() -> {
-      cluster.clock.advance(Duration.ofSeconds(10));
-      cluster.clockAdvanced();
-      return cluster.get("demo").getStatus().restartedAt != null;
-    });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              cluster.clock.advance(Duration.ofSeconds(10));
+              cluster.clockAdvanced();
+              return cluster.get("demo").getStatus().restartedAt != null;
+            });
     assertThat(cluster.get("demo").getStatus().restartedAt)
         .isEqualTo(cluster.get("demo").getSpec().restartAt);
   }

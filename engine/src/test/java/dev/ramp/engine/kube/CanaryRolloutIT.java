@@ -3,16 +3,10 @@ package dev.ramp.engine.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ramp.engine.actions.RolloutActions;
-import dev.ramp.engine.model.CanaryStep;
 import dev.ramp.engine.model.Rollout;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The canary end to end against the CRUD mock API server, with and without restarts. */
@@ -56,18 +50,20 @@ class CanaryRolloutIT extends RolloutItBase {
     assertThat(r.getStatus().stableRS).isEqualTo(v2);
     await().until(() -> cluster.replicas("demo").equals(Map.of(v2, 5, v1, 0)));
     await().until(() -> v2.equals(cluster.selector("demo-stable")));
-    List<String> history = cluster.events("demo").stream()
-        .filter(e -> HISTORY_REASONS.contains(e.substring(0, e.indexOf(':'))))
-        .toList();
-    assertThat(history).containsExactly(
-        "RolloutUpdated: Rollout updated to pod template " + v2,
-        "RolloutStepCompleted: Rollout step 1/4 completed (setWeight: 20)",
-        "RolloutPaused: Rollout paused at step 1 for PT30S",
-        "RolloutStepCompleted: Rollout step 2/4 completed (pause: PT30S)",
-        "RolloutStepCompleted: Rollout step 3/4 completed (setWeight: 60)",
-        "RolloutPaused: Rollout paused at step 3 until promoted",
-        "RolloutStepCompleted: Rollout step 4/4 completed (pause)",
-        "RolloutCompleted: Rollout completed update to pod template " + v2);
+    List<String> history =
+        cluster.events("demo").stream()
+            .filter(e -> HISTORY_REASONS.contains(e.substring(0, e.indexOf(':'))))
+            .toList();
+    assertThat(history)
+        .containsExactly(
+            "RolloutUpdated: Rollout updated to pod template " + v2,
+            "RolloutStepCompleted: Rollout step 1/4 completed (setWeight: 20)",
+            "RolloutPaused: Rollout paused at step 1 for PT30S",
+            "RolloutStepCompleted: Rollout step 2/4 completed (pause: PT30S)",
+            "RolloutStepCompleted: Rollout step 3/4 completed (setWeight: 60)",
+            "RolloutPaused: Rollout paused at step 3 until promoted",
+            "RolloutStepCompleted: Rollout step 4/4 completed (pause)",
+            "RolloutCompleted: Rollout completed update to pod template " + v2);
     return history;
   }
 

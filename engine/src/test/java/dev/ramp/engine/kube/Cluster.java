@@ -39,17 +39,31 @@ final class Cluster implements AutoCloseable {
       server.registerCrd(in);
     }
     for (String svc : List.of("demo-canary", "demo-stable")) {
-      client.services().inNamespace(NS).resource(new ServiceBuilder()
-          .withNewMetadata().withName(svc).withNamespace(NS).endMetadata()
-          .withNewSpec().addToSelector("app", "demo").endSpec().build()).create();
+      client
+          .services()
+          .inNamespace(NS)
+          .resource(
+              new ServiceBuilder()
+                  .withNewMetadata()
+                  .withName(svc)
+                  .withNamespace(NS)
+                  .endMetadata()
+                  .withNewSpec()
+                  .addToSelector("app", "demo")
+                  .endSpec()
+                  .build())
+          .create();
     }
     nodes = new NodeSimulator(client, NS);
   }
 
   static JsonNode template(String image) {
     try {
-      return Json.MAPPER.readTree("{\"metadata\":{\"labels\":{\"app\":\"demo\"}},"
-          + "\"spec\":{\"containers\":[{\"name\":\"app\",\"image\":\"" + image + "\"}]}}");
+      return Json.MAPPER.readTree(
+          "{\"metadata\":{\"labels\":{\"app\":\"demo\"}},"
+              + "\"spec\":{\"containers\":[{\"name\":\"app\",\"image\":\""
+              + image
+              + "\"}]}}");
     } catch (java.io.IOException e) {
       throw new IllegalStateException(e);
     }
@@ -83,9 +97,10 @@ final class Cluster implements AutoCloseable {
   Map<String, Integer> replicas(String name) {
     return client.apps().replicaSets().inNamespace(NS).list().getItems().stream()
         .filter(rs -> rs.getMetadata().getName().startsWith(name + "-"))
-        .collect(Collectors.toMap(
-            rs -> rs.getMetadata().getLabels().get("rollouts-pod-template-hash"),
-            rs -> rs.getSpec().getReplicas()));
+        .collect(
+            Collectors.toMap(
+                rs -> rs.getMetadata().getLabels().get("rollouts-pod-template-hash"),
+                rs -> rs.getSpec().getReplicas()));
   }
 
   List<ReplicaSet> replicaSets(String name) {
@@ -95,7 +110,13 @@ final class Cluster implements AutoCloseable {
   }
 
   String selector(String service) {
-    return client.services().inNamespace(NS).withName(service).get().getSpec().getSelector()
+    return client
+        .services()
+        .inNamespace(NS)
+        .withName(service)
+        .get()
+        .getSpec()
+        .getSelector()
         .get("rollouts-pod-template-hash");
   }
 
@@ -103,15 +124,18 @@ final class Cluster implements AutoCloseable {
   List<String> events(String name) {
     return client.v1().events().inNamespace(NS).list().getItems().stream()
         .filter(e -> name.equals(e.getInvolvedObject().getName()))
-        .sorted(Comparator.comparing((Event e) -> Long.parseLong(e.getMetadata().getResourceVersion())))
+        .sorted(
+            Comparator.comparing((Event e) -> Long.parseLong(e.getMetadata().getResourceVersion())))
         .map(e -> e.getReason() + ": " + e.getMessage())
         .toList();
   }
 
   /** Killing controllers just before a status write, once for each distinct new status. */
   boolean chaos;
+
   final java.util.Set<String> killedAt = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  final java.util.concurrent.atomic.AtomicInteger starts = new java.util.concurrent.atomic.AtomicInteger();
+  final java.util.concurrent.atomic.AtomicInteger starts =
+      new java.util.concurrent.atomic.AtomicInteger();
   private RolloutController controller;
   private final java.util.concurrent.atomic.AtomicBoolean dead =
       new java.util.concurrent.atomic.AtomicBoolean();
@@ -121,24 +145,34 @@ final class Cluster implements AutoCloseable {
     if (controller != null) {
       controller.close();
     }
-    java.util.concurrent.atomic.AtomicBoolean died = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean died =
+        new java.util.concurrent.atomic.AtomicBoolean();
     RolloutController c = new RolloutController(client, NS, clock, 4);
-    c.beforeStatusWrite((read, st) -> {
-      RolloutController.BeforeStatusWrite extra = extraHook;
-      if (extra != null) {
-        extra.beforeWrite(read, st);
-      }
-      if (died.get()) {
-        throw new IllegalStateException("this controller was killed");
-      }
-      String target = st.currentPodHash + "/" + st.currentStepIndex + "/" + st.phase + "/"
-          + st.stableRS + "/" + st.abort;
-      if (chaos && killedAt.add(target)) {
-        died.set(true);
-        dead.set(true);
-        throw new IllegalStateException("killed just before the status write of " + target);
-      }
-    });
+    c.beforeStatusWrite(
+        (read, st) -> {
+          RolloutController.BeforeStatusWrite extra = extraHook;
+          if (extra != null) {
+            extra.beforeWrite(read, st);
+          }
+          if (died.get()) {
+            throw new IllegalStateException("this controller was killed");
+          }
+          String target =
+              st.currentPodHash
+                  + "/"
+                  + st.currentStepIndex
+                  + "/"
+                  + st.phase
+                  + "/"
+                  + st.stableRS
+                  + "/"
+                  + st.abort;
+          if (chaos && killedAt.add(target)) {
+            died.set(true);
+            dead.set(true);
+            throw new IllegalStateException("killed just before the status write of " + target);
+          }
+        });
     dead.set(false);
     starts.incrementAndGet();
     c.start();

@@ -9,9 +9,9 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.Objects;
 
 /**
- * Stands in for kubelets and the ReplicaSet controller: makes every ReplicaSet's pods "ready"
- * by setting its status replicas, ready and available to its spec. Switched off, it leaves
- * ReplicaSets as they are (pods that never become ready).
+ * Stands in for kubelets and the ReplicaSet controller: makes every ReplicaSet's pods "ready" by
+ * setting its status replicas, ready and available to its spec. Switched off, it leaves ReplicaSets
+ * as they are (pods that never become ready).
  */
 final class NodeSimulator implements AutoCloseable {
   private final KubernetesClient client;
@@ -20,18 +20,24 @@ final class NodeSimulator implements AutoCloseable {
 
   NodeSimulator(KubernetesClient client, String namespace) {
     this.client = client;
-    this.informer = client.apps().replicaSets().inNamespace(namespace).inform(
-        new ResourceEventHandler<>() {
-          public void onAdd(ReplicaSet rs) {
-            settle(rs);
-          }
+    this.informer =
+        client
+            .apps()
+            .replicaSets()
+            .inNamespace(namespace)
+            .inform(
+                new ResourceEventHandler<>() {
+                  public void onAdd(ReplicaSet rs) {
+                    settle(rs);
+                  }
 
-          public void onUpdate(ReplicaSet o, ReplicaSet rs) {
-            settle(rs);
-          }
+                  public void onUpdate(ReplicaSet o, ReplicaSet rs) {
+                    settle(rs);
+                  }
 
-          public void onDelete(ReplicaSet rs, boolean unknown) {}
-        }, 0);
+                  public void onDelete(ReplicaSet rs, boolean unknown) {}
+                },
+                0);
   }
 
   void enabled(boolean on) {
@@ -47,16 +53,29 @@ final class NodeSimulator implements AutoCloseable {
     }
     int want = rs.getSpec().getReplicas() == null ? 0 : rs.getSpec().getReplicas();
     var st = rs.getStatus();
-    if (st != null && Objects.equals(st.getReplicas(), want)
+    if (st != null
+        && Objects.equals(st.getReplicas(), want)
         && Objects.equals(st.getReadyReplicas(), want)
         && Objects.equals(st.getAvailableReplicas(), want)) {
       return;
     }
-    String patch = "{\"status\":{\"replicas\":" + want + ",\"readyReplicas\":" + want
-        + ",\"availableReplicas\":" + want + ",\"fullyLabeledReplicas\":" + want + "}}";
+    String patch =
+        "{\"status\":{\"replicas\":"
+            + want
+            + ",\"readyReplicas\":"
+            + want
+            + ",\"availableReplicas\":"
+            + want
+            + ",\"fullyLabeledReplicas\":"
+            + want
+            + "}}";
     try {
-      client.apps().replicaSets().inNamespace(rs.getMetadata().getNamespace())
-          .withName(rs.getMetadata().getName()).subresource("status")
+      client
+          .apps()
+          .replicaSets()
+          .inNamespace(rs.getMetadata().getNamespace())
+          .withName(rs.getMetadata().getName())
+          .subresource("status")
           .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
     } catch (RuntimeException e) {
       // Deleted meanwhile: nothing to simulate.

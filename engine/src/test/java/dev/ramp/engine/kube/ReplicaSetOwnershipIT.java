@@ -20,21 +20,51 @@ class ReplicaSetOwnershipIT extends RolloutItBase {
   }
 
   ReplicaSet existing(String name, String hash, String ownerUid) {
-    var meta = new ReplicaSetBuilder().withNewMetadata().withName(name)
-        .withNamespace(Cluster.NS).addToLabels("app", "demo")
-        .addToLabels(CanaryReconciler.HASH_LABEL, hash);
+    var meta =
+        new ReplicaSetBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(Cluster.NS)
+            .addToLabels("app", "demo")
+            .addToLabels(CanaryReconciler.HASH_LABEL, hash);
     if (ownerUid != null) {
-      meta = meta.addNewOwnerReference().withApiVersion("apps/v1").withKind("Deployment")
-          .withName("other").withUid(ownerUid).withController(true).endOwnerReference();
+      meta =
+          meta.addNewOwnerReference()
+              .withApiVersion("apps/v1")
+              .withKind("Deployment")
+              .withName("other")
+              .withUid(ownerUid)
+              .withController(true)
+              .endOwnerReference();
     }
-    return cluster.client.apps().replicaSets().inNamespace(Cluster.NS).resource(meta
-        .endMetadata()
-        .withNewSpec().withReplicas(0).withNewSelector().addToMatchLabels("app", "demo")
-        .addToMatchLabels(CanaryReconciler.HASH_LABEL, hash).endSelector()
-        .withNewTemplate().withNewMetadata().addToLabels("app", "demo")
-        .addToLabels(CanaryReconciler.HASH_LABEL, hash).endMetadata()
-        .withNewSpec().addNewContainer().withName("app").withImage("demo:1").endContainer()
-        .endSpec().endTemplate().endSpec().build()).create();
+    return cluster
+        .client
+        .apps()
+        .replicaSets()
+        .inNamespace(Cluster.NS)
+        .resource(
+            meta.endMetadata()
+                .withNewSpec()
+                .withReplicas(0)
+                .withNewSelector()
+                .addToMatchLabels("app", "demo")
+                .addToMatchLabels(CanaryReconciler.HASH_LABEL, hash)
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .addToLabels("app", "demo")
+                .addToLabels(CanaryReconciler.HASH_LABEL, hash)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("app")
+                .withImage("demo:1")
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .create();
   }
 
   @Test
@@ -44,12 +74,16 @@ class ReplicaSetOwnershipIT extends RolloutItBase {
     existing("demo-" + hash, hash, null);
     Rollout created = cluster.create(r);
     awaitRollout("demo", phase("Healthy", 4));
-    ReplicaSet rs = cluster.client.apps().replicaSets().inNamespace(Cluster.NS)
-        .withName("demo-" + hash).get();
-    assertThat(rs.getMetadata().getOwnerReferences()).singleElement()
+    ReplicaSet rs =
+        cluster.client.apps().replicaSets().inNamespace(Cluster.NS).withName("demo-" + hash).get();
+    assertThat(rs.getMetadata().getOwnerReferences())
+        .singleElement()
         .satisfies(o -> assertThat(o.getUid()).isEqualTo(created.getMetadata().getUid()));
-    await().atMost(Duration.ofSeconds(10)).until(() -> cluster.replicaSets("demo").size() == 1
-        && cluster.replicas("demo").get(hash) == 3);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                cluster.replicaSets("demo").size() == 1 && cluster.replicas("demo").get(hash) == 3);
   }
 
   @Test
@@ -62,9 +96,10 @@ class ReplicaSetOwnershipIT extends RolloutItBase {
     assertThat(done.getStatus().collisionCount).isEqualTo(1);
     String second = CanaryReconciler.podTemplateHash(r.getSpec().template, 1);
     assertThat(done.getStatus().stableRS).isEqualTo(second).isNotEqualTo(hash);
-    ReplicaSet theirs = cluster.client.apps().replicaSets().inNamespace(Cluster.NS)
-        .withName("demo-" + hash).get();
-    assertThat(theirs.getMetadata().getOwnerReferences()).singleElement()
+    ReplicaSet theirs =
+        cluster.client.apps().replicaSets().inNamespace(Cluster.NS).withName("demo-" + hash).get();
+    assertThat(theirs.getMetadata().getOwnerReferences())
+        .singleElement()
         .satisfies(o -> assertThat(o.getUid()).isEqualTo("someone-else"));
   }
 }

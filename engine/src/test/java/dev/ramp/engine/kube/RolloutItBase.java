@@ -16,11 +16,19 @@ import org.junit.jupiter.api.BeforeEach;
 
 /** A mock API server, a node simulator, controllers and actions for the canary ITs. */
 abstract class RolloutItBase {
-  static final List<CanaryStep> STEPS = List.of(
-      CanaryStep.setWeight(20), CanaryStep.pause("30s"), CanaryStep.setWeight(60),
-      CanaryStep.pause(null));
-  static final List<String> HISTORY_REASONS = List.of("RolloutUpdated", "RolloutStepCompleted",
-      "RolloutPaused", "RolloutCompleted", "RolloutAborted");
+  static final List<CanaryStep> STEPS =
+      List.of(
+          CanaryStep.setWeight(20),
+          CanaryStep.pause("30s"),
+          CanaryStep.setWeight(60),
+          CanaryStep.pause(null));
+  static final List<String> HISTORY_REASONS =
+      List.of(
+          "RolloutUpdated",
+          "RolloutStepCompleted",
+          "RolloutPaused",
+          "RolloutCompleted",
+          "RolloutAborted");
 
   Cluster cluster;
   RolloutActions actions;
@@ -37,17 +45,22 @@ abstract class RolloutItBase {
   }
 
   Rollout awaitRollout(String name, Predicate<Rollout> p) {
-    return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
-        .until(() -> {
-          cluster.reviveIfKilled();
-          return cluster.get(name);
-        }, r -> r.getStatus() != null && p.test(r));
+    return await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              cluster.reviveIfKilled();
+              return cluster.get(name);
+            },
+            r -> r.getStatus() != null && p.test(r));
   }
 
   static Predicate<Rollout> phase(String phase, Integer step) {
-    return r -> phase.equals(r.getStatus().phase)
-        && Objects.equals(step, r.getStatus().currentStepIndex)
-        && Objects.equals(r.getMetadata().getGeneration(), r.getStatus().observedGeneration);
+    return r ->
+        phase.equals(r.getStatus().phase)
+            && Objects.equals(step, r.getStatus().currentStepIndex)
+            && Objects.equals(r.getMetadata().getGeneration(), r.getStatus().observedGeneration);
   }
 
   /** Deploys v1 (Healthy at once) and returns its hash. */
@@ -58,7 +71,6 @@ abstract class RolloutItBase {
     await().until(() -> cluster.replicas(name).equals(Map.of(r.getStatus().stableRS, 5)));
     return r.getStatus().stableRS;
   }
-
 
   List<String> history(String name) {
     return cluster.events(name).stream()

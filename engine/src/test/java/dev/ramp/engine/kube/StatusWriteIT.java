@@ -19,17 +19,32 @@ class StatusWriteIT extends RolloutItBase {
   void aStatusPatchWithAStaleResourceVersionIsRefused() {
     Rollout r = cluster.create(Cluster.rollout("demo", 1, STEPS));
     String stale = r.getMetadata().getResourceVersion();
-    cluster.client.resources(Rollout.class).inNamespace(Cluster.NS).withName("demo")
-        .edit(x -> {
-          x.getMetadata().getAnnotations().put("touched", "yes");
-          return x;
-        });
-    assertThatThrownBy(() -> cluster.client.resources(Rollout.class).inNamespace(Cluster.NS)
-        .withName("demo").subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),
-            "{\"metadata\":{\"resourceVersion\":\"" + stale + "\"},"
-                + "\"status\":{\"phase\":\"Healthy\"}}"))
-        .isInstanceOfSatisfying(KubernetesClientException.class,
-            e -> assertThat(e.getCode()).isEqualTo(409));
+    cluster
+        .client
+        .resources(Rollout.class)
+        .inNamespace(Cluster.NS)
+        .withName("demo")
+        .edit(
+            x -> {
+              x.getMetadata().getAnnotations().put("touched", "yes");
+              return x;
+            });
+    assertThatThrownBy(
+            () ->
+                cluster
+                    .client
+                    .resources(Rollout.class)
+                    .inNamespace(Cluster.NS)
+                    .withName("demo")
+                    .subresource("status")
+                    .patch(
+                        PatchContext.of(PatchType.JSON_MERGE),
+                        "{\"metadata\":{\"resourceVersion\":\""
+                            + stale
+                            + "\"},"
+                            + "\"status\":{\"phase\":\"Healthy\"}}"))
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(409));
   }
 
   @Test
@@ -38,15 +53,21 @@ class StatusWriteIT extends RolloutItBase {
     // must fail with 409 and the reconcile start again from the new read.
     AtomicInteger attempts = new AtomicInteger();
     cluster.restartController();
-    cluster.beforeEachStatusWrite((read, status) -> {
-      if (attempts.incrementAndGet() == 1) {
-        cluster.client.resources(Rollout.class).inNamespace(Cluster.NS).withName("demo")
-            .edit(x -> {
-              x.getMetadata().getAnnotations().put("touched", "yes");
-              return x;
-            });
-      }
-    });
+    cluster.beforeEachStatusWrite(
+        (read, status) -> {
+          if (attempts.incrementAndGet() == 1) {
+            cluster
+                .client
+                .resources(Rollout.class)
+                .inNamespace(Cluster.NS)
+                .withName("demo")
+                .edit(
+                    x -> {
+                      x.getMetadata().getAnnotations().put("touched", "yes");
+                      return x;
+                    });
+          }
+        });
     cluster.create(Cluster.rollout("demo", 2, STEPS));
     Rollout r = awaitRollout("demo", phase("Healthy", 4));
     assertThat(attempts.get()).isGreaterThan(1);

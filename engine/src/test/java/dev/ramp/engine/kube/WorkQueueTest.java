@@ -22,8 +22,9 @@ class WorkQueueTest {
   WorkQueue queue;
 
   WorkQueue start(Function<String, WorkQueue.Result> handler) {
-    queue = new WorkQueue(clock, 4,
-        new WorkQueue.Backoff(Duration.ofMillis(5), Duration.ofSeconds(1)), handler);
+    queue =
+        new WorkQueue(
+            clock, 4, new WorkQueue.Backoff(Duration.ofMillis(5), Duration.ofSeconds(1)), handler);
     queue.start("test");
     return queue;
   }
@@ -39,19 +40,20 @@ class WorkQueueTest {
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger inside = new AtomicInteger();
     AtomicInteger maxInside = new AtomicInteger();
-    start(key -> {
-      int n = inside.incrementAndGet();
-      maxInside.accumulateAndGet(n, Math::max);
-      handled.add(key);
-      entered.countDown();
-      try {
-        release.await(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      inside.decrementAndGet();
-      return WorkQueue.Result.done();
-    });
+    start(
+        key -> {
+          int n = inside.incrementAndGet();
+          maxInside.accumulateAndGet(n, Math::max);
+          handled.add(key);
+          entered.countDown();
+          try {
+            release.await(5, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          inside.decrementAndGet();
+          return WorkQueue.Result.done();
+        });
     queue.add("a");
     assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
     queue.add("a");
@@ -66,16 +68,17 @@ class WorkQueueTest {
   @Test
   void differentKeysRunInParallel() throws Exception {
     CountDownLatch both = new CountDownLatch(2);
-    start(key -> {
-      both.countDown();
-      try {
-        both.await(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      handled.add(key);
-      return WorkQueue.Result.done();
-    });
+    start(
+        key -> {
+          both.countDown();
+          try {
+            both.await(5, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          handled.add(key);
+          return WorkQueue.Result.done();
+        });
     queue.add("a");
     queue.add("b");
     await().until(() -> handled.size() == 2);
@@ -84,10 +87,11 @@ class WorkQueueTest {
 
   @Test
   void addAfterWaitsForTheInjectedClock() {
-    start(key -> {
-      handled.add(key);
-      return WorkQueue.Result.done();
-    });
+    start(
+        key -> {
+          handled.add(key);
+          return WorkQueue.Result.done();
+        });
     queue.addAfter("a", Duration.ofSeconds(30));
     queue.fireDue();
     clock.advance(Duration.ofSeconds(29));
@@ -100,11 +104,13 @@ class WorkQueueTest {
 
   @Test
   void requeueAfterFromTheHandlerIsScheduledOnTheClock() {
-    start(key -> {
-      handled.add(key);
-      return handled.size() == 1 ? WorkQueue.Result.after(Duration.ofMinutes(5))
-          : WorkQueue.Result.done();
-    });
+    start(
+        key -> {
+          handled.add(key);
+          return handled.size() == 1
+              ? WorkQueue.Result.after(Duration.ofMinutes(5))
+              : WorkQueue.Result.done();
+        });
     queue.add("a");
     await().until(() -> handled.size() == 1);
     clock.advance(Duration.ofMinutes(5));
@@ -115,17 +121,18 @@ class WorkQueueTest {
   @Test
   void errorsAreRetriedWithBackoffAndConflictsAtOnce() {
     ConcurrentHashMap<String, AtomicInteger> calls = new ConcurrentHashMap<>();
-    start(key -> {
-      int n = calls.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
-      if (key.equals("err") && n < 3) {
-        throw new IllegalStateException("boom " + n);
-      }
-      if (key.equals("conflict") && n < 3) {
-        throw new WorkQueue.RetryNow("conflict " + n);
-      }
-      handled.add(key);
-      return WorkQueue.Result.done();
-    });
+    start(
+        key -> {
+          int n = calls.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+          if (key.equals("err") && n < 3) {
+            throw new IllegalStateException("boom " + n);
+          }
+          if (key.equals("conflict") && n < 3) {
+            throw new WorkQueue.RetryNow("conflict " + n);
+          }
+          handled.add(key);
+          return WorkQueue.Result.done();
+        });
     queue.add("err");
     queue.add("conflict");
     await().until(() -> handled.containsAll(List.of("err", "conflict")));

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -56,41 +55,85 @@ class CrdPruningTest {
 
   @Test
   void opaqueFieldsSurviveAndUnknownOnesArePruned() throws IOException {
-    ObjectNode rollout = (ObjectNode) Json.MAPPER.readTree("""
-        {"apiVersion": "ramp.dev/v1alpha1", "kind": "Rollout",
-         "metadata": {"name": "demo"},
-         "spec": {
-           "replicas": 3, "selector": {"matchLabels": {"app": "demo"}},
-           "template": {"metadata": {"labels": {"app": "demo"}},
-                        "spec": {"containers": [{"name": "app", "image": "demo:1",
-                                                 "resources": {"limits": {"cpu": "1"}}}]}},
-           "strategy": {"canary": {
-             "bogus": true,
-             "trafficRouting": {"plugins": {"acme.io/mesh": {"route": {"hosts": ["a"]}}},
-                                "istio": {"virtualService": {"name": "vs"}}},
-             "steps": [
-               {"setWeight": 20, "sideNote": "dropped"},
-               {"plugin": {"name": "ramp.dev/step-webhook",
-                           "config": {"url": "http://x", "headers": {"a": ["b"]}}}}]}}},
-         "status": {
-           "phase": "Progressing", "mystery": 1,
-           "canary": {"stepPluginStatuses": [
-             {"index": 1, "name": "ramp.dev/step-webhook", "phase": "Running",
-              "status": {"jobId": 42, "nested": {"deep": [1, 2]}}}]}}}
-        """);
+    ObjectNode rollout =
+        (ObjectNode)
+            Json.MAPPER.readTree(
+                """
+                {"apiVersion": "ramp.dev/v1alpha1", "kind": "Rollout",
+                 "metadata": {"name": "demo"},
+                 "spec": {
+                   "replicas": 3, "selector": {"matchLabels": {"app": "demo"}},
+                   "template": {"metadata": {"labels": {"app": "demo"}},
+                                "spec": {"containers": [{"name": "app", "image": "demo:1",
+                                                         "resources": {"limits": {"cpu": "1"}}}]}},
+                   "strategy": {"canary": {
+                     "bogus": true,
+                     "trafficRouting": {"plugins": {"acme.io/mesh": {"route": {"hosts": ["a"]}}},
+                                        "istio": {"virtualService": {"name": "vs"}}},
+                     "steps": [
+                       {"setWeight": 20, "sideNote": "dropped"},
+                       {"plugin": {"name": "ramp.dev/step-webhook",
+                                   "config": {"url": "http://x", "headers": {"a": ["b"]}}}}]}}},
+                 "status": {
+                   "phase": "Progressing", "mystery": 1,
+                   "canary": {"stepPluginStatuses": [
+                     {"index": 1, "name": "ramp.dev/step-webhook", "phase": "Running",
+                      "status": {"jobId": 42, "nested": {"deep": [1, 2]}}}]}}}
+                """);
     prune(rollout, schema);
     JsonNode spec = rollout.path("spec");
     JsonNode canary = spec.path("strategy").path("canary");
-    assertThat(canary.path("steps").get(1).path("plugin").path("config").path("headers")
-        .path("a").get(0).asText()).isEqualTo("b");
-    assertThat(rollout.path("status").path("canary").path("stepPluginStatuses").get(0)
-        .path("status").path("nested").path("deep").get(1).asInt()).isEqualTo(2);
-    assertThat(canary.path("trafficRouting").path("plugins").path("acme.io/mesh")
-        .path("route").path("hosts").get(0).asText()).isEqualTo("a");
-    assertThat(canary.path("trafficRouting").path("istio").path("virtualService")
-        .path("name").asText()).isEqualTo("vs");
-    assertThat(spec.path("template").path("spec").path("containers").get(0)
-        .path("resources").path("limits").path("cpu").asText()).isEqualTo("1");
+    assertThat(
+            canary
+                .path("steps")
+                .get(1)
+                .path("plugin")
+                .path("config")
+                .path("headers")
+                .path("a")
+                .get(0)
+                .asText())
+        .isEqualTo("b");
+    assertThat(
+            rollout
+                .path("status")
+                .path("canary")
+                .path("stepPluginStatuses")
+                .get(0)
+                .path("status")
+                .path("nested")
+                .path("deep")
+                .get(1)
+                .asInt())
+        .isEqualTo(2);
+    assertThat(
+            canary
+                .path("trafficRouting")
+                .path("plugins")
+                .path("acme.io/mesh")
+                .path("route")
+                .path("hosts")
+                .get(0)
+                .asText())
+        .isEqualTo("a");
+    assertThat(
+            canary
+                .path("trafficRouting")
+                .path("istio")
+                .path("virtualService")
+                .path("name")
+                .asText())
+        .isEqualTo("vs");
+    assertThat(
+            spec.path("template")
+                .path("spec")
+                .path("containers")
+                .get(0)
+                .path("resources")
+                .path("limits")
+                .path("cpu")
+                .asText())
+        .isEqualTo("1");
     assertThat(canary.has("bogus")).isFalse();
     assertThat(canary.path("steps").get(0).has("sideNote")).isFalse();
     assertThat(rollout.path("status").has("mystery")).isFalse();
