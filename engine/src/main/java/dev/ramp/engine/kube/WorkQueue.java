@@ -58,6 +58,7 @@ final class WorkQueue {
   private final Set<String> processing = new HashSet<>();
   private final Map<String, Instant> due = new HashMap<>();
   private final Map<String, Integer> failures = new HashMap<>();
+  private final Map<String, Integer> conflicts = new HashMap<>();
   private final List<Thread> threads = new ArrayList<>();
   private ScheduledExecutorService scheduler;
   private volatile boolean stopped;
@@ -206,14 +207,25 @@ final class WorkQueue {
         Result result = handler.apply(key);
         synchronized (lock) {
           failures.remove(key);
+          conflicts.remove(key);
         }
         if (result.requeueAfter() != null) {
           addAfter(key, result.requeueAfter());
         }
       } catch (RetryNow e) {
+        // The first conflict is retried at once (a fresh read usually fixes it); a run of them
+        // (a cache that has not caught up yet) backs off like an error.
+        int conflicts;
+        synchronized (lock) {
+          conflicts = this.conflicts.merge(key, 1, Integer::sum);
+        }
         LOG.debug("{}: {}; handling again", key, e.getMessage());
         done(key);
-        add(key);
+        if (conflicts == 1) {
+          add(key);
+        } else {
+          addRateLimited(key);
+        }
         continue;
       } catch (RuntimeException e) {
         if (!stopped) {
