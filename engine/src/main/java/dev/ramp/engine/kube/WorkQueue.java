@@ -1,0 +1,255 @@
+package dev.ramp.engine.kube;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A work queue in the manner of client-go's rate-limited queue: a key waits at most once (de-
+ * duplicated), is handled by at most one worker at a time (a key added while it is handled is
+ * handled again afterwards), can be added after a delay, and backs off per key on errors.
+ *
+ * <p>Delays decided by the rollout (pauses, deadlines) are measured on the injected {@link Clock};
+ * a scheduler wakes on wall time to check them, and {@link #fireDue()} checks at once (a test that
+ * advances its clock calls it). Error backoff is on wall time: it protects the API server.
+ */
+final class WorkQueue {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkQueue.class);
+
+  /** What handling a key asks for next: nothing, or another look after a delay. */
+  record Result(Duration requeueAfter) {
+    static Result done() {
+      return new Result(null);
+    }
+
+    static Result after(Duration d) {
+      return new Result(d);
+    }
+  }
+
+  /** Thrown by a handler to be handled again at once (a conflict), without backoff. */
+  static final class RetryNow extends RuntimeException {
+    RetryNow(String message) {
+      super(message);
+    }
+  }
+
+  private final Clock clock;
+  private final Function<String, Result> handler;
+  private final Backoff backoff;
+  private final int workers;
+  private final Object lock = new Object();
+  private final Deque<String> queue = new ArrayDeque<>();
+  private final Set<String> dirty = new HashSet<>();
+  private final Set<String> processing = new HashSet<>();
+  private final Map<String, Instant> due = new HashMap<>();
+  private final Map<String, Integer> failures = new HashMap<>();
+  private final Map<String, Integer> conflicts = new HashMap<>();
+  private final List<Thread> threads = new ArrayList<>();
+  private ScheduledExecutorService scheduler;
+  private volatile boolean stopped;
+
+  WorkQueue(Clock clock, int workers, Backoff backoff, Function<String, Result> handler) {
+    if (workers < 1) {
+      throw new IllegalArgumentException("workers: " + workers + " must be at least 1");
+    }
+    this.clock = clock;
+    this.workers = workers;
+    this.backoff = backoff;
+    this.handler = handler;
+  }
+
+  /** Per-key exponential backoff: base * 2^(failures-1), capped. */
+  record Backoff(Duration base, Duration cap) {
+    Backoff {
+      if (base.isNegative() || base.isZero() || cap.compareTo(base) < 0) {
+        throw new IllegalArgumentException(
+            "backoff: base " + base + " must be positive and at most the cap " + cap);
+      }
+    }
+
+    Duration forFailure(int n) {
+      long millis = base.toMillis();
+      for (int i = 1; i < n && millis < cap.toMillis(); i++) {
+        millis *= 2;
+      }
+      return Duration.ofMillis(Math.min(millis, cap.toMillis()));
+    }
+  }
+
+  void start(String name) {
+    scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, name + "-delays"));
+    for (int i = 0; i < workers; i++) {
+      Thread t = daemon(this::work, name + "-worker-" + i);
+      threads.add(t);
+      t.start();
+    }
+  }
+
+  void stop() {
+    stopped = true;
+    synchronized (lock) {
+      lock.notifyAll();
+    }
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+    }
+    for (Thread t : threads) {
+      t.interrupt();
+    }
+  }
+
+  void add(String key) {
+    synchronized (lock) {
+      if (stopped || !dirty.add(key)) {
+        return;
+      }
+      if (!processing.contains(key)) {
+        queue.add(key);
+        lock.notify();
+      }
+    }
+  }
+
+  /** Adds the key once {@code delay} has passed on the clock; an earlier due time wins. */
+  void addAfter(String key, Duration delay) {
+    if (delay.isZero() || delay.isNegative()) {
+      add(key);
+      return;
+    }
+    Instant at = clock.instant().plus(delay);
+    synchronized (lock) {
+      Instant existing = due.get(key);
+      if (existing != null && !existing.isAfter(at)) {
+        return;
+      }
+      due.put(key, at);
+    }
+    scheduleWake(delay);
+  }
+
+  /** Adds every key whose delay has passed on the clock. */
+  void fireDue() {
+    List<String> ready = new ArrayList<>();
+    Instant now = clock.instant();
+    synchronized (lock) {
+      due.entrySet()
+          .removeIf(
+              e -> {
+                if (!e.getValue().isAfter(now)) {
+                  ready.add(e.getKey());
+                  return true;
+                }
+                return false;
+              });
+    }
+    ready.forEach(this::add);
+  }
+
+  int length() {
+    synchronized (lock) {
+      return queue.size() + processing.size();
+    }
+  }
+
+  private void scheduleWake(Duration delay) {
+    ScheduledExecutorService s = scheduler;
+    if (s != null && !stopped) {
+      s.schedule(this::fireDue, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void addRateLimited(String key) {
+    int n;
+    synchronized (lock) {
+      n = failures.merge(key, 1, Integer::sum);
+    }
+    Duration wait = backoff.forFailure(n);
+    ScheduledExecutorService s = scheduler;
+    if (s != null && !stopped) {
+      s.schedule(() -> add(key), wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void work() {
+    while (!stopped) {
+      String key;
+      synchronized (lock) {
+        while (queue.isEmpty() && !stopped) {
+          try {
+            lock.wait();
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+        if (stopped) {
+          return;
+        }
+        key = queue.poll();
+        dirty.remove(key);
+        processing.add(key);
+      }
+      try {
+        Result result = handler.apply(key);
+        synchronized (lock) {
+          failures.remove(key);
+          conflicts.remove(key);
+        }
+        if (result.requeueAfter() != null) {
+          addAfter(key, result.requeueAfter());
+        }
+      } catch (RetryNow e) {
+        // The first conflict is retried at once (a fresh read usually fixes it); a run of them
+        // (a cache that has not caught up yet) backs off like an error.
+        int conflicts;
+        synchronized (lock) {
+          conflicts = this.conflicts.merge(key, 1, Integer::sum);
+        }
+        LOG.debug("{}: {}; handling again", key, e.getMessage());
+        done(key);
+        if (conflicts == 1) {
+          add(key);
+        } else {
+          addRateLimited(key);
+        }
+        continue;
+      } catch (RuntimeException e) {
+        if (!stopped) {
+          LOG.warn("{}: reconcile failed, backing off: {}", key, e.toString());
+          addRateLimited(key);
+        }
+      }
+      done(key);
+    }
+  }
+
+  private void done(String key) {
+    synchronized (lock) {
+      processing.remove(key);
+      if (dirty.contains(key)) {
+        queue.add(key);
+        lock.notify();
+      }
+    }
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+}

@@ -1,0 +1,35 @@
+package dev.ramp.engine.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import java.util.List;
+
+/** {@code spec.strategy.canary}. Unsupported Argo fields are kept so they can be reported. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public class CanaryStrategy {
+  public String canaryService;
+  public String stableService;
+  public TrafficRouting trafficRouting;
+
+  /** Background analysis (Argo's RolloutAnalysisBackground); executed by a later version. */
+  @PreserveUnknownFields public JsonNode analysis;
+
+  public IntOrString maxSurge;
+  public IntOrString maxUnavailable;
+  public Integer scaleDownDelaySeconds;
+  public Integer abortScaleDownDelaySeconds;
+  public Boolean dynamicStableScale;
+  public List<CanaryStep> steps;
+
+  // Argo fields Ramp does not support: kept so that validation can name them.
+  @PreserveUnknownFields public JsonNode antiAffinity;
+  @PreserveUnknownFields public JsonNode canaryMetadata;
+  @PreserveUnknownFields public JsonNode stableMetadata;
+  @PreserveUnknownFields public JsonNode pingPong;
+  public Integer minPodsPerReplicaSet;
+  public Integer scaleDownDelayRevisionLimit;
+}

@@ -1,0 +1,154 @@
+package dev.ramp.engine.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class WorkQueueTest {
+  final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
+  final List<String> handled = new CopyOnWriteArrayList<>();
+  WorkQueue queue;
+
+  WorkQueue start(Function<String, WorkQueue.Result> handler) {
+    queue =
+        new WorkQueue(
+            clock, 4, new WorkQueue.Backoff(Duration.ofMillis(5), Duration.ofSeconds(1)), handler);
+    queue.start("test");
+    return queue;
+  }
+
+  @AfterEach
+  void stop() {
+    queue.stop();
+  }
+
+  @Test
+  void aKeyIsNeverHandledByTwoWorkersAndWaitsOnlyOnce() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger inside = new AtomicInteger();
+    AtomicInteger maxInside = new AtomicInteger();
+    start(
+        key -> {
+          int n = inside.incrementAndGet();
+          maxInside.accumulateAndGet(n, Math::max);
+          handled.add(key);
+          entered.countDown();
+          try {
+            release.await(5, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          inside.decrementAndGet();
+          return WorkQueue.Result.done();
+        });
+    queue.add("a");
+    assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+    queue.add("a");
+    queue.add("a");
+    queue.add("a");
+    release.countDown();
+    await().until(() -> handled.size() == 2 && queue.length() == 0);
+    assertThat(maxInside.get()).isEqualTo(1);
+    assertThat(handled).containsExactly("a", "a");
+  }
+
+  @Test
+  void differentKeysRunInParallel() throws Exception {
+    CountDownLatch both = new CountDownLatch(2);
+    start(
+        key -> {
+          both.countDown();
+          try {
+            both.await(5, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          handled.add(key);
+          return WorkQueue.Result.done();
+        });
+    queue.add("a");
+    queue.add("b");
+    await().until(() -> handled.size() == 2);
+    assertThat(both.getCount()).isZero();
+  }
+
+  @Test
+  void addAfterWaitsForTheInjectedClock() {
+    start(
+        key -> {
+          handled.add(key);
+          return WorkQueue.Result.done();
+        });
+    queue.addAfter("a", Duration.ofSeconds(30));
+    queue.fireDue();
+    clock.advance(Duration.ofSeconds(29));
+    queue.fireDue();
+    assertThat(handled).isEmpty();
+    clock.advance(Duration.ofSeconds(1));
+    queue.fireDue();
+    await().until(() -> handled.equals(List.of("a")));
+  }
+
+  @Test
+  void requeueAfterFromTheHandlerIsScheduledOnTheClock() {
+    start(
+        key -> {
+          handled.add(key);
+          return handled.size() == 1
+              ? WorkQueue.Result.after(Duration.ofMinutes(5))
+              : WorkQueue.Result.done();
+        });
+    queue.add("a");
+    await().until(() -> handled.size() == 1);
+    clock.advance(Duration.ofMinutes(5));
+    queue.fireDue();
+    await().until(() -> handled.size() == 2);
+  }
+
+  @Test
+  void errorsAreRetriedWithBackoffAndConflictsAtOnce() {
+    ConcurrentHashMap<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    start(
+        key -> {
+          int n = calls.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+          if (key.equals("err") && n < 3) {
+            throw new IllegalStateException("boom " + n);
+          }
+          if (key.equals("conflict") && n < 3) {
+            throw new WorkQueue.RetryNow("conflict " + n);
+          }
+          handled.add(key);
+          return WorkQueue.Result.done();
+        });
+    queue.add("err");
+    queue.add("conflict");
+    await().until(() -> handled.containsAll(List.of("err", "conflict")));
+    assertThat(calls.get("err").get()).isEqualTo(3);
+    assertThat(calls.get("conflict").get()).isEqualTo(3);
+  }
+
+  @Test
+  void backoffDoublesUpToItsCap() {
+    WorkQueue.Backoff b = new WorkQueue.Backoff(Duration.ofMillis(5), Duration.ofMillis(100));
+    assertThat(b.forFailure(1)).isEqualTo(Duration.ofMillis(5));
+    assertThat(b.forFailure(2)).isEqualTo(Duration.ofMillis(10));
+    assertThat(b.forFailure(5)).isEqualTo(Duration.ofMillis(80));
+    assertThat(b.forFailure(50)).isEqualTo(Duration.ofMillis(100));
+    assertThatThrownBy(() -> new WorkQueue.Backoff(Duration.ZERO, Duration.ofSeconds(1)))
+        .hasMessageContaining("must be positive");
+    queue = new WorkQueue(clock, 1, b, k -> WorkQueue.Result.done());
+  }
+}
