@@ -1,95 +1,37 @@
 package dev.ramp.engine.kube;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import dev.ramp.engine.sandbox.EmbeddedCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.kubernetes.client.server.mock.crud.KubernetesCrudDispatcherException;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.Map;
+import java.util.List;
 
 /**
- * fabric8's mock API server in CRUD mode on 127.0.0.1, with two fixes a controller needs: JSON
- * merge patches follow RFC 7386 (the mock's own merge appends to arrays and keeps nulls, so a
- * status patch would duplicate conditions), and CRDs can be registered so that writes to a resource
- * ignore its status, as a real server does. For tests and {@code ramp demo}.
+ * The embedded API server as the controller's tests use it: {@link EmbeddedCluster} (fabric8's
+ * CRUD mock on 127.0.0.1 with RFC 7386 merge patches), with CRDs registered one by one.
  */
 public final class EmbeddedApiServer implements AutoCloseable {
-  private final KubernetesMockServer server;
-  private final KubernetesClient client;
+  private final EmbeddedCluster cluster;
 
-  private EmbeddedApiServer(KubernetesMockServer server) {
-    this.server = server;
-    this.client = server.createClient();
+  private EmbeddedApiServer(EmbeddedCluster cluster) {
+    this.cluster = cluster;
   }
 
   /** Starts a server on a free port of 127.0.0.1. */
   public static EmbeddedApiServer start() {
-    KubernetesMockServer server =
-        new KubernetesMockServer(
-            new Context(), new MockWebServer(), new HashMap<>(), new RfcMergeDispatcher(), false);
-    try {
-      server.init(InetAddress.getByName("127.0.0.1"), 0);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot start the embedded API server: " + e, e);
-    }
-    return new EmbeddedApiServer(server);
+    return new EmbeddedApiServer(EmbeddedCluster.start(List.of(), List.of()));
   }
 
   /** Registers a CRD read from YAML (as in config/crd/). */
   public void registerCrd(InputStream yaml) {
-    CustomResourceDefinition crd = Serialization.unmarshal(yaml, CustomResourceDefinition.class);
-    client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+    cluster.registerCrd(yaml);
   }
 
   public KubernetesClient client() {
-    return client;
+    return cluster.client();
   }
 
   @Override
   public void close() {
-    client.close();
-    server.destroy();
-  }
-
-  /** The CRUD dispatcher with an RFC 7386 merge. */
-  static final class RfcMergeDispatcher extends KubernetesCrudDispatcher {
-    @Override
-    public JsonNode merge(JsonNode current, String patch) throws KubernetesCrudDispatcherException {
-      try {
-        return mergeNode(current.deepCopy(), Serialization.jsonMapper().readTree(patch));
-      } catch (IOException e) {
-        throw new KubernetesCrudDispatcherException("invalid merge patch: " + e.getMessage(), 400);
-      }
-    }
-
-    static JsonNode mergeNode(JsonNode target, JsonNode patch) {
-      if (!patch.isObject()) {
-        return patch;
-      }
-      ObjectNode out =
-          target != null && target.isObject()
-              ? (ObjectNode) target
-              : JsonNodeFactory.instance.objectNode();
-      for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        if (e.getValue().isNull()) {
-          out.remove(e.getKey());
-        } else {
-          out.set(e.getKey(), mergeNode(out.get(e.getKey()), e.getValue()));
-        }
-      }
-      return out;
-    }
+    cluster.close();
   }
 }

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -20,7 +19,7 @@ import java.util.List;
 /**
  * An in-process Kubernetes API for `ramp demo`, `ramp run` and tests: fabric8's mock server in
  * CRUD mode on 127.0.0.1, with Ramp's CRDs registered (so status is a subresource, as on a real
- * server) and the discovery documents kubectl needs. The controller talks to it with the same
+ * server), JSON merge patches as RFC 7386 says, and the discovery documents kubectl needs. The controller talks to it with the same
  * client code it uses against a real cluster.
  */
 public final class EmbeddedCluster implements AutoCloseable {
@@ -45,7 +44,7 @@ public final class EmbeddedCluster implements AutoCloseable {
             new Context(),
             new MockWebServer(),
             new HashMap<>(),
-            new DiscoveryDispatcher(new KubernetesCrudDispatcher()),
+            new DiscoveryDispatcher(new RfcMergeDispatcher()),
             false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     KubernetesClient client = server.createClient();
@@ -59,6 +58,14 @@ public final class EmbeddedCluster implements AutoCloseable {
           .create();
     }
     return new EmbeddedCluster(server, client);
+  }
+
+  /** Registers a CRD read from YAML (as in config/crd/). */
+  public void registerCrd(java.io.InputStream yaml) {
+    CustomResourceDefinition crd =
+        io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+            yaml, CustomResourceDefinition.class);
+    client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
   }
 
   /** A client of this server (closed with it). */
