@@ -1,0 +1,155 @@
+package dev.ramp.engine.rehearsal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The manifests a rehearsal applies: read from YAML files (several documents each), checked for
+ * the kinds a rehearsal knows, with relative plugin locations of a {@code ramp-config} resolved
+ * against the file's folder (so an example can name a plugin beside it).
+ */
+final class Manifests {
+
+  /** A document and the file it came from. */
+  record Manifest(Path file, ObjectNode document) {
+    String kind() {
+      return document.path("kind").asText();
+    }
+
+    String apiVersion() {
+      return document.path("apiVersion").asText();
+    }
+
+    String name() {
+      return document.path("metadata").path("name").asText();
+    }
+
+    String namespace() {
+      String ns = document.path("metadata").path("namespace").asText("");
+      return ns.isEmpty() ? "default" : ns;
+    }
+  }
+
+  /** Kinds by apiVersion that a rehearsal applies. */
+  static final Map<String, Set<String>> SUPPORTED =
+      Map.of(
+          "ramp.dev/v1alpha1", Set.of("Rollout", "AnalysisTemplate", "ClusterAnalysisTemplate"),
+          "v1", Set.of("Service", "ConfigMap", "Secret", "Namespace"));
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final ObjectMapper YAML_OUT =
+      new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
+
+  private Manifests() {}
+
+  /** Reads every document of the files; a problem is an exception naming the file. */
+  static List<Manifest> read(List<Path> files) {
+    List<Manifest> all = new ArrayList<>();
+    for (Path file : files) {
+      if (!Files.isRegularFile(file)) {
+        throw new RehearsalException(file + ": no such file");
+      }
+      List<JsonNode> documents = new ArrayList<>();
+      try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
+        while (it.hasNextValue()) {
+          JsonNode node = it.nextValue();
+          if (node != null && !node.isNull() && !node.isMissingNode()) {
+            documents.add(node);
+          }
+        }
+      } catch (JsonProcessingException e) {
+        throw new RehearsalException(
+            file
+                + ": not valid YAML"
+                + (e.getLocation() != null ? " at line " + e.getLocation().getLineNr() : "")
+                + ": "
+                + e.getOriginalMessage());
+      } catch (IOException e) {
+        throw new RehearsalException(file + ": cannot read: " + e.getMessage());
+      } catch (RuntimeException e) {
+        // Jackson wraps parse errors of later documents in a RuntimeJsonMappingException.
+        throw new RehearsalException(file + ": not valid YAML: " + e.getMessage());
+      }
+      if (documents.isEmpty()) {
+        throw new RehearsalException(file + ": has no YAML documents");
+      }
+      for (JsonNode node : documents) {
+        all.add(check(file, node));
+      }
+    }
+    return all;
+  }
+
+  private static Manifest check(Path file, JsonNode node) {
+    if (!node.isObject() || !node.hasNonNull("kind") || !node.hasNonNull("apiVersion")) {
+      throw new RehearsalException(file + ": a document without apiVersion and kind");
+    }
+    ObjectNode document = (ObjectNode) node;
+    String apiVersion = document.get("apiVersion").asText();
+    String kind = document.get("kind").asText();
+    if (!SUPPORTED.getOrDefault(apiVersion, Set.of()).contains(kind)) {
+      throw new RehearsalException(
+          file
+              + ": kind "
+              + kind
+              + " ("
+              + apiVersion
+              + ") is not one a rehearsal applies; it applies Rollouts, AnalysisTemplates,"
+              + " Services, ConfigMaps, Secrets and Namespaces");
+    }
+    if (document.path("metadata").path("name").asText("").isEmpty()) {
+      throw new RehearsalException(file + ": " + kind + " without metadata.name");
+    }
+    if (kind.equals("ConfigMap") && document.path("metadata").path("name").asText().equals("ramp-config")) {
+      resolvePluginLocations(file, document);
+    }
+    return new Manifest(file, document);
+  }
+
+  /** Plugin entries whose location is a relative path are resolved against the file's folder. */
+  private static void resolvePluginLocations(Path file, ObjectNode configMap) {
+    JsonNode data = configMap.path("data");
+    if (!data.isObject()) {
+      return;
+    }
+    Path folder = file.toAbsolutePath().getParent();
+    for (String key : List.of("stepPlugins", "trafficRouterPlugins", "metricProviderPlugins")) {
+      if (!data.path(key).isTextual()) {
+        continue;
+      }
+      try {
+        JsonNode entries = YAML.readTree(data.get(key).asText());
+        if (!(entries instanceof ArrayNode list)) {
+          continue;
+        }
+        boolean changed = false;
+        for (JsonNode entry : list) {
+          String location = entry.path("location").asText("");
+          if (!location.isEmpty() && !location.startsWith("/") && !location.contains("://")) {
+            ((ObjectNode) entry)
+                .put("location", folder.resolve(location).normalize().toString());
+            changed = true;
+          }
+        }
+        if (changed) {
+          ((ObjectNode) data).put(key, YAML_OUT.writeValueAsString(list));
+        }
+      } catch (JsonProcessingException e) {
+        // Left as written: the plugin host reports the key's YAML error itself.
+      }
+    }
+  }
+}
