@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * /gate/checks/N} answers {@code {"result": null}} for the first polls, then {@code "APPROVED"} —
  * or {@code "REJECTED"} when the gate is set to refuse. Listens on 127.0.0.1 only.
  */
-final class DemoGate implements AutoCloseable {
+public final class DemoGate implements AutoCloseable {
 
   private final HttpServer server;
   private final boolean approve;
@@ -28,7 +28,7 @@ final class DemoGate implements AutoCloseable {
   private final AtomicInteger nextId = new AtomicInteger(1);
   private final Map<Integer, AtomicInteger> polls = new ConcurrentHashMap<>();
 
-  DemoGate(boolean approve, int pendingPolls, Consumer<String> log) {
+  public DemoGate(boolean approve, int pendingPolls, Consumer<String> log) {
     this.approve = approve;
     this.pendingPolls = pendingPolls;
     this.log = log;
@@ -50,7 +50,7 @@ final class DemoGate implements AutoCloseable {
   }
 
   /** The base URL, e.g. {@code http://127.0.0.1:41234}. */
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
