@@ -48,6 +48,12 @@ public final class RolloutController implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RolloutController.class);
   private static final PatchContext MERGE = PatchContext.of(PatchType.JSON_MERGE);
 
+  /**
+   * Assigns a Rollout to one controller instance (sharding): a controller with an instance id
+   * handles only the Rollouts carrying that value; one without handles only unlabelled Rollouts.
+   */
+  public static final String INSTANCE_LABEL = "ramp.dev/controller-instance";
+
   /** Called just before a status write; a test throws from it to "kill" the controller there. */
   interface BeforeStatusWrite {
     void beforeWrite(Rollout rollout, RolloutStatus status);
@@ -60,6 +66,9 @@ public final class RolloutController implements AutoCloseable {
   private final WorkQueue queue;
   private final String instance = UUID.randomUUID().toString().substring(0, 8);
   private volatile BeforeStatusWrite beforeStatusWrite = (r, s) -> {};
+  private String instanceId;
+  private ReconcileMetrics metrics = ReconcileMetrics.NONE;
+  private volatile boolean started;
   private SharedIndexInformer<Rollout> rollouts;
   private SharedIndexInformer<ReplicaSet> replicaSets;
   private SharedIndexInformer<Service> services;
@@ -77,7 +86,66 @@ public final class RolloutController implements AutoCloseable {
             clock,
             workers,
             new WorkQueue.Backoff(Duration.ofMillis(5), Duration.ofSeconds(300)),
-            this::reconcile);
+            this::measuredReconcile);
+  }
+
+  /**
+   * Handles only the Rollouts labelled {@link #INSTANCE_LABEL}={@code id}; with null (the default)
+   * only the unlabelled ones. Call before {@link #start()}.
+   */
+  public RolloutController shard(String id) {
+    requireNotStarted();
+    if (id != null && id.isBlank()) {
+      throw new IllegalArgumentException("instance id must not be blank; omit it to run unsharded");
+    }
+    this.instanceId = id;
+    return this;
+  }
+
+  /**
+   * Records {@code ramp_reconcile_total{result}}, {@code ramp_reconcile_seconds} and {@code
+   * ramp_rollouts{phase}} into the registry. Call before {@link #start()}.
+   */
+  public RolloutController metrics(io.micrometer.core.instrument.MeterRegistry registry) {
+    requireNotStarted();
+    this.metrics = new ReconcileMetrics(registry, this::countPhase);
+    return this;
+  }
+
+  /** True once started and every informer has listed its objects. */
+  public boolean isReady() {
+    return started && rollouts.hasSynced() && replicaSets.hasSynced() && services.hasSynced();
+  }
+
+  private void requireNotStarted() {
+    if (rollouts != null) {
+      throw new IllegalStateException("the controller has already started");
+    }
+  }
+
+  private long countPhase(String phase) {
+    SharedIndexInformer<Rollout> informer = rollouts;
+    if (informer == null) {
+      return 0;
+    }
+    return informer.getStore().list().stream()
+        .filter(r -> phase.equals(ReconcileMetrics.phaseOf(r)))
+        .count();
+  }
+
+  private WorkQueue.Result measuredReconcile(String key) {
+    long start = System.nanoTime();
+    String result = "error";
+    try {
+      WorkQueue.Result r = reconcile(key);
+      result = "success";
+      return r;
+    } catch (WorkQueue.RetryNow e) {
+      result = "conflict";
+      throw e;
+    } finally {
+      metrics.record(result, System.nanoTime() - start);
+    }
   }
 
   void beforeStatusWrite(BeforeStatusWrite hook) {
@@ -86,7 +154,13 @@ public final class RolloutController implements AutoCloseable {
 
   /** Starts the informers, waits for their first list, then starts the workers. */
   public void start() {
-    rollouts = inNamespace(client.resources(Rollout.class)).inform(handler(this::enqueue), 0);
+    var all = client.resources(Rollout.class);
+    var inScope = namespace == null ? all.inAnyNamespace() : all.inNamespace(namespace);
+    rollouts =
+        (instanceId == null
+                ? inScope.withoutLabel(INSTANCE_LABEL)
+                : inScope.withLabel(INSTANCE_LABEL, instanceId))
+            .inform(handler(this::enqueue), 0);
     replicaSets =
         (namespace == null
                 ? client.apps().replicaSets().inAnyNamespace()
@@ -99,6 +173,8 @@ public final class RolloutController implements AutoCloseable {
             .inform(handler(this::enqueueUsers), 0);
     queue.start("ramp-rollouts-" + instance);
     rollouts.getStore().list().forEach(this::enqueue);
+    metrics.bind();
+    started = true;
   }
 
   /** Looks again at every rollout whose requeue delay has passed on the clock. */
@@ -108,6 +184,8 @@ public final class RolloutController implements AutoCloseable {
 
   @Override
   public void close() {
+    started = false;
+    metrics.unbind();
     queue.stop();
     for (SharedIndexInformer<?> i :
         new SharedIndexInformer<?>[] {rollouts, replicaSets, services}) {
@@ -115,11 +193,6 @@ public final class RolloutController implements AutoCloseable {
         i.stop();
       }
     }
-  }
-
-  private <T extends HasMetadata, L, R> io.fabric8.kubernetes.client.dsl.Informable<T> inNamespace(
-      io.fabric8.kubernetes.client.dsl.MixedOperation<T, L, ?> op) {
-    return namespace == null ? op.inAnyNamespace() : op.inNamespace(namespace);
   }
 
   private static <T extends HasMetadata> ResourceEventHandler<T> handler(
