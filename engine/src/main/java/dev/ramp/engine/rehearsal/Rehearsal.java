@@ -1,0 +1,435 @@
+package dev.ramp.engine.rehearsal;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ramp.engine.actions.RolloutActions;
+import dev.ramp.engine.host.PluginHost;
+import dev.ramp.engine.model.CanaryStep;
+import dev.ramp.engine.model.CanaryStatus.StepPluginStatus;
+import dev.ramp.engine.model.Rollout;
+import dev.ramp.engine.model.RolloutStatus;
+import dev.ramp.engine.rehearsal.Manifests.Manifest;
+import dev.ramp.engine.runtime.RampRuntime;
+import dev.ramp.engine.sandbox.EmbeddedCluster;
+import dev.ramp.engine.sandbox.NodeSimulator;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * A rollout rehearsed without a cluster: an embedded API server, a node simulator that makes pods
+ * ready, the real controller with real plugin processes, and a clock that can run faster. The
+ * engine of `ramp demo` and `ramp run`; the controller code is the same that runs in a cluster.
+ */
+public final class Rehearsal implements AutoCloseable {
+
+  /** The controller's namespace in a rehearsal (where ramp-config goes). */
+  public static final String CONTROLLER_NAMESPACE = "ramp-system";
+
+  /**
+   * How a rehearsal runs.
+   *
+   * @param speed how many times faster than real time pauses, requeues and deadlines pass
+   * @param podReadyAfter how long (on the rehearsal's clock) a new pod takes to become ready
+   * @param autoPromote promote indefinite pauses as a person would
+   * @param timeout give up after this long on the rehearsal's clock
+   * @param runnerJar the plugin runner for JAR plugins, or null
+   * @param workDir where the kubeconfig and plugin caches go
+   */
+  public record Options(
+      double speed,
+      Duration podReadyAfter,
+      boolean autoPromote,
+      Duration timeout,
+      Path runnerJar,
+      Path workDir,
+      Consumer<String> log) {}
+
+  /** How a rehearsed rollout ended. */
+  public enum Verdict {
+    HEALTHY,
+    DEGRADED,
+    TIMED_OUT
+  }
+
+  /** One step as it happened, on the rehearsal's clock. */
+  public record StepRecord(
+      int index,
+      String kind,
+      String step,
+      Instant start,
+      Instant end,
+      String result,
+      int pluginCalls) {}
+
+  /** The end of a rehearsed rollout. */
+  public record Outcome(Verdict verdict, Rollout rollout, List<StepRecord> history) {}
+
+  private final Options options;
+  private final SpeedClock clock;
+  private final EmbeddedCluster cluster;
+  private final NodeSimulator nodes;
+  private final RampRuntime runtime;
+  private final RolloutActions actions;
+  private final Path kubeconfig;
+
+  private Rehearsal(Options options) {
+    this.options = options;
+    this.clock = new SpeedClock(Instant.now(), options.speed());
+    this.cluster = EmbeddedCluster.start(List.of(), List.of(CONTROLLER_NAMESPACE, "default"));
+    registerCrds(cluster);
+    this.kubeconfig = cluster.writeKubeconfig(options.workDir().resolve("kubeconfig"));
+    this.nodes =
+        new NodeSimulator(cluster.client(), clock.real(options.podReadyAfter())).start();
+    PluginHost.Settings host =
+        PluginHost.Settings.defaults()
+            .withCacheDir(options.workDir().resolve("cache"))
+            .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(5));
+    if (options.runnerJar() != null) {
+      host = host.withRunnerJar(options.runnerJar());
+    }
+    this.runtime =
+        new RampRuntime(
+            cluster.newClient(),
+            RampRuntime.Settings.defaults(CONTROLLER_NAMESPACE)
+                .withClock(clock)
+                .withPluginHost(host));
+    this.actions = new RolloutActions(cluster.client(), clock);
+  }
+
+  /** Starts the embedded world and the controller. */
+  public static Rehearsal start(Options options) {
+    Rehearsal rehearsal = new Rehearsal(options);
+    try {
+      rehearsal.runtime.start();
+      return rehearsal;
+    } catch (RuntimeException e) {
+      rehearsal.close();
+      throw e;
+    }
+  }
+
+  private static void registerCrds(EmbeddedCluster cluster) {
+    try (InputStream in = Rehearsal.class.getResourceAsStream("/crd/rollouts.ramp.dev-v1.yml")) {
+      if (in == null) {
+        throw new IllegalStateException("ramp.jar has no crd/rollouts.ramp.dev-v1.yml");
+      }
+      cluster.registerCrd(in);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the Rollout CRD: " + e.getMessage(), e);
+    }
+  }
+
+  /** The kubeconfig of the embedded API server, for kubectl and `ramp` beside the rehearsal. */
+  public Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  public KubernetesClient client() {
+    return cluster.client();
+  }
+
+  /** Applies the manifests of the files; returns the Rollouts among them. */
+  public List<Rollout> apply(List<Path> files) {
+    List<Manifest> manifests = Manifests.read(files);
+    Set<String> namespaces = new HashSet<>(List.of(CONTROLLER_NAMESPACE, "default"));
+    List<Rollout> rollouts = new ArrayList<>();
+    for (Manifest m : manifests) {
+      String namespace =
+          m.kind().equals("ConfigMap") && m.name().equals("ramp-config")
+              ? CONTROLLER_NAMESPACE
+              : m.namespace();
+      if (!m.kind().equals("Namespace") && namespaces.add(namespace)) {
+        client()
+            .namespaces()
+            .resource(
+                new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+            .create();
+      }
+      ObjectNode document = m.document().deepCopy();
+      if (!m.kind().equals("Namespace") && !m.kind().startsWith("Cluster")) {
+        ((ObjectNode) document.with("metadata")).put("namespace", namespace);
+      }
+      if (m.kind().equals("Rollout")) {
+        Rollout rollout = Serialization.jsonMapper().convertValue(document, Rollout.class);
+        rollouts.add(client().resources(Rollout.class).resource(rollout).create());
+      } else {
+        GenericKubernetesResource resource =
+            Serialization.jsonMapper().convertValue(document, GenericKubernetesResource.class);
+        client().resource(resource).create();
+      }
+      options.log().accept("applied " + m.kind() + " " + namespace + "/" + m.name());
+    }
+    if (rollouts.isEmpty()) {
+      throw new RehearsalException("the files hold no Rollout to rehearse");
+    }
+    return rollouts;
+  }
+
+  /** Waits until the rollout's current revision is stable and Healthy. */
+  public Outcome awaitStable(Rollout rollout) {
+    return follow(rollout, false, ignored -> {});
+  }
+
+  /** Starts a new revision: a new image for the first container, or a restart annotation. */
+  public void newRevision(Rollout rollout, String image) {
+    String ns = rollout.getMetadata().getNamespace();
+    String name = rollout.getMetadata().getName();
+    Rollout current = client().resources(Rollout.class).inNamespace(ns).withName(name).get();
+    String container =
+        current.getSpec().template.path("spec").path("containers").path(0).path("name").asText();
+    String newImage = image;
+    if (newImage == null) {
+      String old =
+          current.getSpec().template.path("spec").path("containers").path(0).path("image").asText();
+      newImage = old.contains(":") ? old + "-next" : old + ":next";
+    }
+    options.log().accept("set image " + container + "=" + newImage + " on rollout " + ns + "/" + name);
+    actions.setImage(ns, name, container, newImage);
+  }
+
+  /**
+   * Follows the rollout to its end, calling {@code onChange} on every change it sees, promoting
+   * indefinite pauses when the options say so.
+   */
+  public Outcome runToEnd(Rollout rollout, Consumer<Rollout> onChange) {
+    return follow(rollout, options.autoPromote(), onChange);
+  }
+
+  private Outcome follow(Rollout rollout, boolean autoPromote, Consumer<Rollout> onChange) {
+    String ns = rollout.getMetadata().getNamespace();
+    String name = rollout.getMetadata().getName();
+    Instant deadline = clock.instant().plus(options.timeout());
+    History history = new History();
+    String lastVersion = "";
+    String promotedAt = "";
+    while (true) {
+      runtime.clockAdvanced();
+      Rollout current = client().resources(Rollout.class).inNamespace(ns).withName(name).get();
+      if (current == null) {
+        throw new RehearsalException("rollout " + ns + "/" + name + " was deleted");
+      }
+      Instant now = clock.instant();
+      if (!current.getMetadata().getResourceVersion().equals(lastVersion)) {
+        lastVersion = current.getMetadata().getResourceVersion();
+        history.observe(current, now);
+        onChange.accept(current);
+      }
+      Verdict verdict = verdict(current);
+      if (verdict != null) {
+        history.finish(current, now, verdict);
+        return new Outcome(verdict, current, history.records());
+      }
+      if (!now.isBefore(deadline)) {
+        history.finish(current, now, Verdict.TIMED_OUT);
+        return new Outcome(Verdict.TIMED_OUT, current, history.records());
+      }
+      String pauseKey = indefinitePause(current);
+      if (autoPromote && pauseKey != null && !pauseKey.equals(promotedAt)) {
+        promotedAt = pauseKey;
+        options.log().accept("promoting " + ns + "/" + name + " (as you would: ramp promote " + name + ")");
+        history.promoted(current);
+        actions.promote(ns, name);
+      }
+      sleep(Duration.ofMillis(50));
+    }
+  }
+
+  /** Healthy when the current revision is stable and fully available; Degraded when aborted. */
+  static Verdict verdict(Rollout rollout) {
+    RolloutStatus status = rollout.getStatus();
+    if (status == null || status.observedGeneration == null) {
+      return null;
+    }
+    if (Boolean.TRUE.equals(status.abort) || "Degraded".equals(status.phase)) {
+      return Verdict.DEGRADED;
+    }
+    boolean observed =
+        Objects.equals(status.observedGeneration, rollout.getMetadata().getGeneration());
+    if (observed
+        && "Healthy".equals(status.phase)
+        && status.currentPodHash != null
+        && status.currentPodHash.equals(status.stableRS)) {
+      return Verdict.HEALTHY;
+    }
+    return null;
+  }
+
+  /** A key for the indefinite pause the rollout waits in, or null. */
+  private static String indefinitePause(Rollout rollout) {
+    RolloutStatus status = rollout.getStatus();
+    if (status == null || status.currentStepIndex == null || !"Paused".equals(status.phase)) {
+      return null;
+    }
+    List<CanaryStep> steps = steps(rollout);
+    int index = status.currentStepIndex;
+    if (index >= steps.size() || steps.get(index).pause == null) {
+      return null;
+    }
+    if (steps.get(index).pause.duration != null) {
+      return null;
+    }
+    return status.currentPodHash + "/" + index;
+  }
+
+  static List<CanaryStep> steps(Rollout rollout) {
+    if (rollout.getSpec() == null
+        || rollout.getSpec().strategy == null
+        || rollout.getSpec().strategy.canary == null
+        || rollout.getSpec().strategy.canary.steps == null) {
+      return List.of();
+    }
+    return rollout.getSpec().strategy.canary.steps;
+  }
+
+  /** The ReplicaSets a rollout owns, for views. */
+  public List<ReplicaSet> replicaSets(Rollout rollout) {
+    String uid = rollout.getMetadata().getUid();
+    return client()
+        .apps()
+        .replicaSets()
+        .inNamespace(rollout.getMetadata().getNamespace())
+        .list()
+        .getItems()
+        .stream()
+        .filter(
+            rs ->
+                rs.getMetadata().getOwnerReferences().stream()
+                    .anyMatch(o -> uid.equals(o.getUid())))
+        .toList();
+  }
+
+  /** Now on the rehearsal's clock. */
+  public Instant now() {
+    return clock.instant();
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RehearsalException("interrupted");
+    }
+  }
+
+  @Override
+  public void close() {
+    runtime.close();
+    nodes.close();
+    cluster.close();
+  }
+
+  /** Builds the step history from the status transitions a follower sees. */
+  private static final class History {
+    private final List<StepRecord> records = new ArrayList<>();
+    private Integer index;
+    private String podHash;
+    private Instant start;
+    private boolean promoted;
+
+    void observe(Rollout rollout, Instant now) {
+      RolloutStatus status = rollout.getStatus();
+      if (status == null || status.currentStepIndex == null) {
+        return;
+      }
+      if (podHash != null && !podHash.equals(status.currentPodHash)) {
+        // A new revision restarts the steps; what came before belongs to the old one.
+        records.clear();
+        index = null;
+      }
+      podHash = status.currentPodHash;
+      if (index == null) {
+        index = status.currentStepIndex;
+        start = now;
+        return;
+      }
+      while (index < status.currentStepIndex) {
+        close(rollout, now, promoted ? "promoted" : "completed");
+        index++;
+        start = now;
+      }
+    }
+
+    void promoted(Rollout rollout) {
+      promoted = true;
+    }
+
+    void finish(Rollout rollout, Instant now, Verdict verdict) {
+      if (index == null) {
+        return;
+      }
+      List<CanaryStep> steps = steps(rollout);
+      if (verdict == Verdict.HEALTHY) {
+        while (index < steps.size()) {
+          close(rollout, now, promoted ? "promoted" : "completed");
+          index++;
+          start = now;
+        }
+      } else if (index < steps.size()) {
+        close(rollout, now, verdict == Verdict.DEGRADED ? "aborted" : "timed out");
+        index = steps.size();
+      }
+    }
+
+    private void close(Rollout rollout, Instant now, String result) {
+      List<CanaryStep> steps = steps(rollout);
+      if (index >= steps.size()) {
+        return;
+      }
+      CanaryStep step = steps.get(index);
+      int calls = 0;
+      String outcome = result;
+      RolloutStatus status = rollout.getStatus();
+      if (status != null && status.canary != null && status.canary.stepPluginStatuses != null) {
+        for (StepPluginStatus s : status.canary.stepPluginStatuses) {
+          if (Objects.equals(s.index, index) && "Run".equals(s.operation)) {
+            calls += s.executions == null ? 0 : s.executions;
+            if (Boolean.TRUE.equals(s.disabled)) {
+              outcome = "skipped (plugin disabled)";
+            }
+          }
+        }
+      }
+      records.add(new StepRecord(index, kind(step), describe(step), start, now, outcome, calls));
+      promoted = false;
+    }
+
+    List<StepRecord> records() {
+      return List.copyOf(records);
+    }
+  }
+
+  static String kind(CanaryStep step) {
+    if (step.setWeight != null) return "setWeight";
+    if (step.pause != null) return "pause";
+    if (step.plugin != null) return "plugin";
+    if (step.setCanaryScale != null) return "setCanaryScale";
+    if (step.analysis != null) return "analysis";
+    if (step.setHeaderRoute != null) return "setHeaderRoute";
+    if (step.setMirrorRoute != null) return "setMirrorRoute";
+    return "experiment";
+  }
+
+  static String describe(CanaryStep step) {
+    if (step.setWeight != null) return "setWeight: " + step.setWeight;
+    if (step.pause != null) {
+      return step.pause.duration == null ? "pause (until promoted)" : "pause: " + step.pause.duration.getValue();
+    }
+    if (step.plugin != null) return "plugin: " + step.plugin.name;
+    return kind(step);
+  }
+}

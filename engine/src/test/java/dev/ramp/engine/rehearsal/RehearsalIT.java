@@ -1,0 +1,94 @@
+package dev.ramp.engine.rehearsal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ramp.engine.model.Rollout;
+import dev.ramp.engine.rehearsal.Rehearsal.Outcome;
+import dev.ramp.engine.rehearsal.Rehearsal.StepRecord;
+import dev.ramp.engine.rehearsal.Rehearsal.Verdict;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A rehearsal of the basic canary example, at speed 100, promoted automatically. */
+class RehearsalIT {
+
+  @TempDir Path work;
+  private final List<String> log = new ArrayList<>();
+
+  private Rehearsal.Options options(boolean autoPromote, Duration timeout) {
+    return new Rehearsal.Options(
+        100, Duration.ofSeconds(10), autoPromote, timeout, null, work, log::add);
+  }
+
+  @Test
+  void theBasicCanaryRunsToHealthyWithItsStepHistory() {
+    try (Rehearsal rehearsal = Rehearsal.start(options(true, Duration.ofMinutes(30)))) {
+      Rollout rollout =
+          rehearsal.apply(List.of(Path.of("../examples/basic-canary/rollout.yaml"))).get(0);
+      assertThat(rehearsal.awaitStable(rollout).verdict()).isEqualTo(Verdict.HEALTHY);
+
+      rehearsal.newRevision(rollout, "registry.example/checkout:1.1.0");
+      List<String> phases = new ArrayList<>();
+      Outcome outcome = rehearsal.runToEnd(rollout, r -> phases.add(r.getStatus().phase));
+
+      assertThat(outcome.verdict()).isEqualTo(Verdict.HEALTHY);
+      assertThat(outcome.history())
+          .extracting(StepRecord::index, StepRecord::step, StepRecord::result)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple(0, "setWeight: 20", "completed"),
+              org.assertj.core.groups.Tuple.tuple(1, "pause: 30s", "completed"),
+              org.assertj.core.groups.Tuple.tuple(2, "setWeight: 60", "completed"),
+              org.assertj.core.groups.Tuple.tuple(3, "pause (until promoted)", "promoted"));
+      // The timed pause took its 30 s on the rehearsal's clock.
+      StepRecord pause = outcome.history().get(1);
+      assertThat(Duration.between(pause.start(), pause.end())).isGreaterThanOrEqualTo(Duration.ofSeconds(30));
+      assertThat(phases).contains("Paused", "Healthy");
+      assertThat(log).anyMatch(l -> l.startsWith("promoting default/checkout"));
+      assertThat(rehearsal.kubeconfig()).exists();
+    }
+  }
+
+  @Test
+  void withoutPromotionItTimesOutAtTheIndefinitePause() {
+    try (Rehearsal rehearsal = Rehearsal.start(options(false, Duration.ofMinutes(3)))) {
+      Rollout rollout =
+          rehearsal.apply(List.of(Path.of("../examples/basic-canary/rollout.yaml"))).get(0);
+      rehearsal.awaitStable(rollout);
+      rehearsal.newRevision(rollout, null);
+      Outcome outcome = rehearsal.runToEnd(rollout, r -> {});
+      assertThat(outcome.verdict()).isEqualTo(Verdict.TIMED_OUT);
+      assertThat(outcome.rollout().getStatus().currentStepIndex).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void badManifestsAreOneClearMessage() throws Exception {
+    Path notYaml = Files.writeString(work.resolve("bad.yaml"), "kind: [unclosed\n");
+    Path unknownKind =
+        Files.writeString(
+            work.resolve("deploy.yaml"),
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n");
+    assertThatThrownBy(() -> Manifests.read(List.of(notYaml)))
+        .isInstanceOf(RehearsalException.class)
+        .hasMessageContaining("bad.yaml: not valid YAML");
+    assertThatThrownBy(() -> Manifests.read(List.of(unknownKind)))
+        .hasMessageContaining("kind Deployment (apps/v1) is not one a rehearsal applies");
+    assertThatThrownBy(() -> Manifests.read(List.of(work.resolve("missing.yaml"))))
+        .hasMessageContaining("missing.yaml: no such file");
+  }
+
+  @Test
+  void relativePluginLocationsAreResolvedAgainstTheFile() {
+    var manifests =
+        Manifests.read(List.of(Path.of("../examples/canary-with-plugin/ramp-config.yaml")));
+    String steps = manifests.get(0).document().path("data").path("stepPlugins").asText();
+    assertThat(steps)
+        .contains("location: \"" + Path.of("../tests/python/step_plugin.py").toAbsolutePath().normalize());
+  }
+}
