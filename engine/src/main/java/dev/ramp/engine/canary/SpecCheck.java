@@ -15,9 +15,10 @@ import java.util.Set;
 
 /**
  * Validates a Rollout spec before anything is touched. Every problem names the field and the value;
- * all problems found are reported together, joined by "; ".
+ * all problems found are reported together, joined by "; ". Public only for {@link #validate},
+ * which `ramp lint` runs on files, so that lint and the controller never disagree.
  */
-final class SpecCheck {
+public final class SpecCheck {
   private static final String CANARY = "spec.strategy.canary";
 
   private SpecCheck() {}
@@ -25,11 +26,41 @@ final class SpecCheck {
   /** A spec that passed: the parsed steps and resolved surge limits. */
   record Valid(int replicas, List<Step> steps, ReplicaMath.Limits limits) {}
 
+  /** One problem: the field path (e.g. {@code spec.strategy.canary.steps[1].setWeight}) and why. */
+  public record Problem(String field, String message) {
+    static Problem of(String error) {
+      int colon = error.indexOf(": ");
+      return colon < 0
+          ? new Problem("", error)
+          : new Problem(error.substring(0, colon), error.substring(colon + 2));
+    }
+  }
+
+  /**
+   * Every problem the controller would report for this Rollout as an InvalidSpec condition, except
+   * that Services are not looked up (there is no cluster to look in); empty when it is valid.
+   */
+  public static List<Problem> validate(Rollout rollout) {
+    List<String> errors = new ArrayList<>();
+    collect(rollout, null, errors);
+    return errors.stream().map(Problem::of).toList();
+  }
+
   static Valid check(Rollout rollout, Set<String> services) {
     List<String> errors = new ArrayList<>();
+    Valid valid = collect(rollout, services, errors);
+    if (!errors.isEmpty()) {
+      throw new InvalidSpecException(String.join("; ", errors));
+    }
+    return valid;
+  }
+
+  /** Adds every problem found to {@code errors}; null {@code services} skips the Service check. */
+  private static Valid collect(Rollout rollout, Set<String> services, List<String> errors) {
     RolloutSpec spec = rollout.getSpec();
     if (spec == null) {
-      throw new InvalidSpecException("spec: missing");
+      errors.add("spec: missing");
+      return null;
     }
     int replicas = spec.replicas == null ? 1 : spec.replicas;
     if (replicas < 0) {
@@ -80,9 +111,6 @@ final class SpecCheck {
       }
       steps = checkSteps(c, errors);
       checkCanaryFields(c, steps, services, errors);
-    }
-    if (!errors.isEmpty()) {
-      throw new InvalidSpecException(String.join("; ", errors));
     }
     return new Valid(replicas, steps, limits);
   }
@@ -193,7 +221,7 @@ final class SpecCheck {
 
   private static void checkService(
       String name, String field, Set<String> services, List<String> errors) {
-    if (name != null && !services.contains(name)) {
+    if (name != null && services != null && !services.contains(name)) {
       errors.add(field + ": Service \"" + name + "\" not found in the Rollout's namespace");
     }
   }

@@ -11,6 +11,18 @@ import picocli.CommandLine.Option;
     versionProvider = VersionCommand.Provider.class,
     description = "Progressive delivery for Kubernetes: canary rollouts with out-of-process plugins.",
     subcommands = {
+      GetCommand.class,
+      ListCommand.class,
+      StatusCommand.class,
+      ActionCommands.Promote.class,
+      ActionCommands.Abort.class,
+      ActionCommands.Retry.class,
+      ActionCommands.Pause.class,
+      ActionCommands.Resume.class,
+      ActionCommands.Undo.class,
+      ActionCommands.Restart.class,
+      ActionCommands.Set.class,
+      LintCommand.class,
       VersionCommand.class,
       PluginCommand.class,
       CommandLine.HelpCommand.class

@@ -1,0 +1,173 @@
+package dev.ramp.engine.cli;
+
+import com.fasterxml.jackson.databind.DatabindException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ramp.engine.canary.SpecCheck;
+import dev.ramp.engine.model.Json;
+import dev.ramp.engine.model.Rollout;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "lint",
+    description = {
+      "Check Rollouts in YAML files with the controller's own validation, offline.",
+      "Each problem is printed as FILE:LINE: FIELD: message. Documents of other kinds are",
+      "noted and skipped. Services named by the Rollout are not looked up (no cluster).",
+      "Exit code: 0 clean, 1 problems found, 3 a file that cannot be read or is not YAML."
+    })
+final class LintCommand implements Callable<Integer> {
+
+  static final String API_VERSION = Rollout.API_VERSION;
+
+  @Option(
+      names = {"-f", "--filename"},
+      required = true,
+      paramLabel = "FILE",
+      description = "A YAML file, one or more documents; repeat for more files.")
+  List<Path> files;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    int problems = 0;
+    for (Path file : files) {
+      problems += lint(file, out);
+    }
+    out.flush();
+    return problems == 0 ? 0 : 1;
+  }
+
+  private int lint(Path file, PrintWriter out) {
+    List<YamlDocuments.Document> documents = read(file);
+    int problems = 0;
+    for (int i = 0; i < documents.size(); i++) {
+      YamlDocuments.Document doc = documents.get(i);
+      JsonNode tree = doc.tree();
+      if (tree.isNull() || (tree.isObject() && tree.isEmpty())) {
+        continue;
+      }
+      if (!tree.isObject()) {
+        out.println(file + ":" + doc.line() + ": document " + (i + 1) + " is not a mapping");
+        problems++;
+        continue;
+      }
+      String kind = tree.path("kind").asText("");
+      String apiVersion = tree.path("apiVersion").asText("");
+      if (kind.isEmpty()) {
+        out.println(
+            file + ":" + doc.line() + ": document " + (i + 1) + " has no kind; set apiVersion and kind");
+        problems++;
+        continue;
+      }
+      if (!kind.equals("Rollout")) {
+        out.println(file + ":" + doc.line() + ": kind " + kind + " is not checked");
+        continue;
+      }
+      String label = "Rollout " + tree.path("metadata").path("name").asText("(no name)");
+      if (!apiVersion.equals(API_VERSION)) {
+        out.println(
+            file
+                + ":"
+                + doc.lineOf("apiVersion")
+                + ": "
+                + label
+                + ": apiVersion: \""
+                + apiVersion
+                + "\" is not Ramp's; write apiVersion: "
+                + API_VERSION);
+        problems++;
+        continue;
+      }
+      List<String> found = check(tree, doc, file, label);
+      found.forEach(out::println);
+      problems += found.size();
+      if (found.isEmpty()) {
+        out.println(file + ":" + doc.line() + ": " + label + ": ok");
+      }
+    }
+    return problems;
+  }
+
+  private static List<String> check(
+      JsonNode tree, YamlDocuments.Document doc, Path file, String label) {
+    List<String> lines = new ArrayList<>();
+    if (tree.path("metadata").path("name").asText("").isEmpty()) {
+      lines.add(file + ":" + doc.lineOf("metadata") + ": " + label + ": metadata.name: missing");
+    }
+    Rollout rollout;
+    try {
+      rollout = Json.MAPPER.treeToValue(tree, Rollout.class);
+    } catch (DatabindException e) {
+      String field = path(e);
+      lines.add(
+          file
+              + ":"
+              + doc.lineOf(field)
+              + ": "
+              + label
+              + ": "
+              + field
+              + ": "
+              + e.getOriginalMessage().lines().findFirst().orElse(""));
+      return lines;
+    } catch (IOException e) {
+      lines.add(file + ":" + doc.line() + ": " + label + ": " + e.getMessage());
+      return lines;
+    }
+    for (SpecCheck.Problem p : SpecCheck.validate(rollout)) {
+      lines.add(
+          file + ":" + doc.lineOf(p.field()) + ": " + label + ": " + p.field() + ": " + p.message());
+    }
+    return lines;
+  }
+
+  /** The field path of a mapping error, as the controller's messages write paths. */
+  private static String path(DatabindException e) {
+    StringBuilder path = new StringBuilder();
+    if (e instanceof JsonMappingException m) {
+      for (JsonMappingException.Reference ref : m.getPath()) {
+        if (ref.getFieldName() != null) {
+          path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
+        } else if (ref.getIndex() >= 0) {
+          path.append('[').append(ref.getIndex()).append(']');
+        }
+      }
+    }
+    return path.toString();
+  }
+
+  private static List<YamlDocuments.Document> read(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new CliException("file " + file + " does not exist");
+    }
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new CliException("file " + file + " cannot be read: " + e.getMessage());
+    }
+    try {
+      return YamlDocuments.parse(text);
+    } catch (IOException e) {
+      String message = e.getMessage() == null ? e.toString() : e.getMessage();
+      int newline = message.indexOf('\n');
+      throw new CliException(
+          "file "
+              + file
+              + " is not YAML: "
+              + (newline < 0 ? message : message.substring(0, newline)).strip());
+    }
+  }
+}

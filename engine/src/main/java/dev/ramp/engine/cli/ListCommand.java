@@ -1,0 +1,95 @@
+package dev.ramp.engine.cli;
+
+import dev.ramp.engine.model.Rollout;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "list", description = "List rollouts: name, phase, step, canary weight, age.")
+final class ListCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "KIND", description = "rollouts (or rollout, ro).")
+  String kind;
+
+  @Option(
+      names = {"-A", "--all-namespaces"},
+      description = "Rollouts of all namespaces.")
+  boolean allNamespaces;
+
+  @Mixin ClusterOptions cluster;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  Clock clock = Clock.systemUTC();
+
+  @Override
+  public Integer call() {
+    RolloutKind.require("list", kind);
+    PrintWriter out = spec.commandLine().getOut();
+    try (KubernetesClient client = cluster.client()) {
+      var rollouts = client.resources(Rollout.class);
+      List<Rollout> items =
+          new ArrayList<>(
+              allNamespaces
+                  ? rollouts.inAnyNamespace().list().getItems()
+                  : rollouts.inNamespace(cluster.namespace()).list().getItems());
+      if (items.isEmpty()) {
+        spec.commandLine()
+            .getErr()
+            .println(
+                allNamespaces
+                    ? "no rollouts found"
+                    : "no rollouts found in namespace " + cluster.namespace());
+        return 0;
+      }
+      items.sort(
+          Comparator.comparing((Rollout r) -> r.getMetadata().getNamespace())
+              .thenComparing(r -> r.getMetadata().getName()));
+      out.print(table(items, allNamespaces, clock.instant()));
+      out.flush();
+      return 0;
+    }
+  }
+
+  static String table(List<Rollout> items, boolean withNamespace, Instant now) {
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"NAMESPACE", "NAME", "PHASE", "STEP", "WEIGHT", "AGE"});
+    for (Rollout r : items) {
+      rows.add(
+          new String[] {
+            r.getMetadata().getNamespace(),
+            r.getMetadata().getName(),
+            r.getStatus() == null || r.getStatus().phase == null ? "" : r.getStatus().phase,
+            RolloutView.stepColumn(r),
+            String.valueOf(RolloutView.canaryWeight(r)),
+            RolloutView.ageOf(r.getMetadata().getCreationTimestamp(), now)
+          });
+    }
+    int first = withNamespace ? 0 : 1;
+    int[] widths = new int[6];
+    for (String[] row : rows) {
+      for (int i = first; i < 6; i++) {
+        widths[i] = Math.max(widths[i], row[i].length());
+      }
+    }
+    StringBuilder text = new StringBuilder();
+    for (String[] row : rows) {
+      StringBuilder line = new StringBuilder();
+      for (int i = first; i < 6; i++) {
+        line.append(row[i]).append(" ".repeat(widths[i] - row[i].length() + 3));
+      }
+      text.append(line.toString().stripTrailing()).append('\n');
+    }
+    return text.toString();
+  }
+}

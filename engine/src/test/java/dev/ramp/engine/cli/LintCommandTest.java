@@ -1,0 +1,143 @@
+package dev.ramp.engine.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LintCommandTest {
+
+  @TempDir Path dir;
+
+  static final String VALID =
+      String.join(
+          "\n",
+          "apiVersion: ramp.dev/v1alpha1",
+          "kind: Rollout",
+          "metadata:",
+          "  name: checkout",
+          "spec:",
+          "  replicas: 3",
+          "  selector:",
+          "    matchLabels: {app: checkout}",
+          "  template:",
+          "    metadata:",
+          "      labels: {app: checkout}",
+          "    spec:",
+          "      containers: [{name: app, image: shop:1}]",
+          "  strategy:",
+          "    canary:",
+          "      canaryService: checkout-canary",
+          "      stableService: checkout-stable",
+          "      steps:",
+          "      - setWeight: 20",
+          "      - pause: {}",
+          "");
+
+  private Path write(String name, String text) throws Exception {
+    return Files.writeString(dir.resolve(name), text);
+  }
+
+  @Test
+  void aValidRolloutIsCleanAndOtherKindsAreNoted() throws Exception {
+    Path file =
+        write(
+            "ok.yaml",
+            "apiVersion: v1\nkind: Service\nmetadata: {name: checkout-canary}\n---\n" + VALID);
+
+    CliHarness.Result result = CliHarness.run("lint", "-f", file.toString());
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out())
+        .isEqualTo(file + ":1: kind Service is not checked\n" + file + ":5: Rollout checkout: ok\n");
+  }
+
+  @Test
+  void everyProblemNamesItsFieldAndLineAcrossDocuments() throws Exception {
+    String bad =
+        VALID
+            .replace("      - setWeight: 20", "      - setWeight: 120")
+            .replace("      - pause: {}", "      - pause: {duration: soon}")
+            .replace("matchLabels: {app: checkout}", "matchLabels: {app: other}");
+    Path file = write("bad.yaml", VALID + "---\n" + bad);
+
+    CliHarness.Result result = CliHarness.run("lint", "-f", file.toString());
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    // The second document starts on line 22; its fields sit 21 lines below the first's.
+    assertThat(result.out().lines())
+        .contains(file + ":1: Rollout checkout: ok")
+        .anyMatch(l -> l.startsWith(file + ":28: Rollout checkout: spec.selector: "))
+        .anyMatch(
+            l ->
+                l.startsWith(
+                    file + ":40: Rollout checkout: spec.strategy.canary.steps[0].setWeight: 120"))
+        .anyMatch(
+            l ->
+                l.startsWith(
+                    file
+                        + ":41: Rollout checkout: spec.strategy.canary.steps[1].pause.duration:"));
+    assertThat(result.out().lines().filter(l -> !l.endsWith(": ok"))).hasSize(3);
+  }
+
+  @Test
+  void aWrongTypeIsReportedAtItsField() throws Exception {
+    Path file = write("type.yaml", VALID.replace("replicas: 3", "replicas: three"));
+
+    CliHarness.Result result = CliHarness.run("lint", "-f", file.toString());
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.out()).startsWith(file + ":6: Rollout checkout: spec.replicas: ");
+  }
+
+  @Test
+  void aMissingFieldPointsAtItsParentAndArgoApiVersionIsNamed() throws Exception {
+    Path file =
+        write(
+            "missing.yaml",
+            VALID.substring(0, VALID.indexOf("  strategy:"))
+                + "  strategy: {}\n"
+                + "---\n"
+                + VALID.replace("ramp.dev/v1alpha1", "argoproj.io/v1alpha1"));
+
+    CliHarness.Result result = CliHarness.run("lint", "-f", file.toString());
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.out())
+        .contains(file + ":14: Rollout checkout: spec.strategy.canary: missing")
+        .contains(
+            file + ":16: Rollout checkout: apiVersion: \"argoproj.io/v1alpha1\" is not Ramp's;"
+                + " write apiVersion: ramp.dev/v1alpha1");
+  }
+
+  @Test
+  void aDocumentWithoutKindIsAProblem() throws Exception {
+    Path file = write("nokind.yaml", "metadata: {name: x}\n");
+
+    CliHarness.Result result = CliHarness.run("lint", "-f", file.toString());
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.out()).isEqualTo(file + ":1: document 1 has no kind; set apiVersion and kind\n");
+  }
+
+  @Test
+  void aFileThatIsNotYamlIsOneLineAndExit3() throws Exception {
+    Path file = write("broken.yaml", "kind: Rollout\nspec: [unclosed\n  - {a: b\n");
+
+    CliHarness.Result result = CliHarness.run("lint", "-f", file.toString());
+
+    assertThat(result.exitCode()).isEqualTo(3);
+    assertThat(result.err()).startsWith("error: file " + file + " is not YAML: ");
+    assertThat(result.err().lines()).hasSize(1);
+  }
+
+  @Test
+  void aMissingFileIsExit3() {
+    CliHarness.Result result = CliHarness.run("lint", "-f", dir.resolve("nope.yaml").toString());
+
+    assertThat(result.exitCode()).isEqualTo(3);
+    assertThat(result.err()).isEqualTo("error: file " + dir.resolve("nope.yaml") + " does not exist\n");
+  }
+}
