@@ -11,6 +11,8 @@ import picocli.CommandLine.Option;
     versionProvider = VersionCommand.Provider.class,
     description = "Progressive delivery for Kubernetes: canary rollouts with out-of-process plugins.",
     subcommands = {
+      DemoCommand.class,
+      RunCommand.class,
       GetCommand.class,
       ListCommand.class,
       StatusCommand.class,

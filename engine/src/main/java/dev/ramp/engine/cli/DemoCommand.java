@@ -1,0 +1,152 @@
+package dev.ramp.engine.cli;
+
+import dev.ramp.engine.model.Rollout;
+import dev.ramp.engine.rehearsal.DemoGate;
+import dev.ramp.engine.rehearsal.DemoManifests;
+import dev.ramp.engine.rehearsal.Rehearsal;
+import dev.ramp.engine.rehearsal.Rehearsal.Outcome;
+import dev.ramp.engine.rehearsal.Rehearsal.Verdict;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "demo",
+    description = {
+      "Run a canary without a cluster: an embedded Kubernetes API, the real controller, the",
+      "step-webhook plugin as a real process calling a local gate. Ends Healthy; with --bad the",
+      "gate refuses, the plugin step fails and the rollout aborts."
+    })
+final class DemoCommand implements Callable<Integer> {
+
+  @Option(names = "--bad", description = "The gate refuses: the rollout aborts.")
+  boolean bad;
+
+  @Option(
+      names = "--speed",
+      defaultValue = "10",
+      description = "How many times faster pauses and waits pass (default ${DEFAULT-VALUE}).")
+  double speed;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    boolean colour = RolloutView.colourWanted();
+    Path webhook = webhookJar();
+    Path work = Files.createTempDirectory("ramp-demo-");
+    out.println("Ramp demo" + (bad ? " (--bad: the gate will refuse)" : ""));
+    out.println("  starting an embedded Kubernetes API, the controller and its plugins ...");
+    out.flush();
+    try (DemoGate gate = new DemoGate(!bad, 2, line -> log(out, line));
+        Rehearsal rehearsal =
+            Rehearsal.start(
+                new Rehearsal.Options(
+                    speed,
+                    Duration.ofSeconds(5),
+                    true,
+                    Duration.ofMinutes(30),
+                    PluginSupport.runnerJar(),
+                    work,
+                    line -> log(out, line)))) {
+      out.println("  API server: " + rehearsal.client().getMasterUrl());
+      out.println("  look around: kubectl --kubeconfig " + rehearsal.kubeconfig() + " get rollouts,rs");
+      out.println(
+          "               ramp --kubeconfig " + rehearsal.kubeconfig() + " get rollout demo");
+      out.flush();
+      List<Path> manifests = DemoManifests.write(work, webhook, gate.url());
+      Rollout rollout = rehearsal.apply(manifests).get(0);
+      log(out, "waiting for the first revision to become stable ...");
+      rehearsal.awaitStable(rollout);
+      log(out, "revision 1 is stable; now a new image starts a canary");
+      rehearsal.newRevision(rollout, "registry.example/demo:2.0.0");
+      String[] shown = {""};
+      Outcome outcome =
+          rehearsal.runToEnd(
+              rollout,
+              current -> {
+                // On a terminal the view is redrawn on every change; into a pipe or file it is
+                // printed when the step or phase changes, so a log stays readable.
+                String key = moment(current);
+                if (!colour && key.equals(shown[0])) {
+                  return;
+                }
+                shown[0] = key;
+                String view =
+                    RolloutView.render(
+                        current, rehearsal.replicaSets(current), colour, rehearsal.now());
+                out.print(colour ? CLEAR_SCREEN + view : view + System.lineSeparator());
+                out.flush();
+              });
+      out.println();
+      out.println("The rollout ended " + outcome.verdict() + ":");
+      outcome.history().forEach(s -> out.println("  " + HistoryText.line(s)));
+      Verdict expected = bad ? Verdict.DEGRADED : Verdict.HEALTHY;
+      out.println(
+          outcome.verdict() == expected
+              ? "As expected. Try `ramp demo" + (bad ? "`" : " --bad`") + " next."
+              : "Not what the demo expected (" + expected + ").");
+      out.flush();
+      return outcome.verdict() == expected ? 0 : 1;
+    } finally {
+      deleteQuietly(work);
+    }
+  }
+
+  /**
+   * The step-webhook plugin JAR: {@code -Dramp.webhook.jar}, else the build's, under the
+   * repository that {@code ramp} runs from ({@code -Dramp.home}).
+   */
+  static Path webhookJar() {
+    String property = System.getProperty("ramp.webhook.jar");
+    Path jar =
+        property != null
+            ? Path.of(property)
+            : Path.of(System.getProperty("ramp.home", "."))
+                .resolve("plugins/step-webhook/target/ramp-step-webhook.jar");
+    if (!Files.isRegularFile(jar)) {
+      throw new CliException(
+          "the step-webhook plugin " + jar + " is missing; build it: mvn -B -q package -DskipTests");
+    }
+    return jar.toAbsolutePath().normalize();
+  }
+
+  private static final String CLEAR_SCREEN = "\u001b[H\u001b[2J";
+
+  /** What a reader of a log wants to see change: the step, the phase, the canary's weight. */
+  private static String moment(Rollout rollout) {
+    var status = rollout.getStatus();
+    if (status == null) {
+      return "";
+    }
+    String weight =
+        status.canary == null || status.canary.weights == null || status.canary.weights.canary == null
+            ? ""
+            : String.valueOf(status.canary.weights.canary.weight);
+    return status.currentStepIndex + "/" + status.phase + "/" + weight + "/" + status.message;
+  }
+
+  private static void log(PrintWriter out, String line) {
+    synchronized (out) {
+      out.println("  · " + line);
+      out.flush();
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | UncheckedIOException ignored) {
+      // A temp folder left behind is harmless.
+    }
+  }
+}

@@ -1,0 +1,176 @@
+package dev.ramp.engine.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.ramp.engine.model.Rollout;
+import dev.ramp.engine.rehearsal.Rehearsal;
+import dev.ramp.engine.rehearsal.Rehearsal.Outcome;
+import dev.ramp.engine.rehearsal.Rehearsal.StepRecord;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "run",
+    description = {
+      "Rehearse a rollout without a cluster: apply the manifests to an embedded Kubernetes API,",
+      "wait for the first revision to be stable, start a new one and run it to its end with the",
+      "real controller and plugins. Exit code: 0 Healthy, 1 Degraded or aborted, 2 timed out."
+    })
+final class RunCommand implements Callable<Integer> {
+
+  @Option(
+      names = {"-f", "--filename"},
+      required = true,
+      description = "Manifests: Rollouts, the ramp-config ConfigMap, Services, Secrets.")
+  List<Path> files = new ArrayList<>();
+
+  @Option(names = "--image", description = "The new revision's image (first container).")
+  String image;
+
+  @Option(
+      names = "--speed",
+      defaultValue = "1",
+      description = "Divide every duration (pauses, requeues, readiness) by N.")
+  double speed;
+
+  @Option(names = "--auto-promote", description = "Promote indefinite pauses as a person would.")
+  boolean autoPromote;
+
+  @Option(
+      names = "--timeout",
+      defaultValue = "10m",
+      converter = DurationConverter.class,
+      description = "Give up after this long (real time).")
+  Duration timeout;
+
+  @Option(
+      names = "--pod-ready-after",
+      defaultValue = "10s",
+      converter = DurationConverter.class,
+      description = "How long a new pod takes to become ready (divided by --speed too).")
+  Duration podReadyAfter;
+
+  @Option(
+      names = {"-o", "--output"},
+      description = "json: print the final status and the step history as JSON.")
+  String output;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    if (output != null && !output.equals("json")) {
+      throw new CliException("-o " + output + " is not supported; use -o json");
+    }
+    if (!(speed >= 1)) {
+      throw new CliException("--speed must be at least 1, was " + speed);
+    }
+    boolean json = output != null;
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    // With -o json, stdout carries the JSON only.
+    PrintWriter progress = json ? err : out;
+    Path work = Files.createTempDirectory("ramp-run-");
+    try (Rehearsal rehearsal =
+        Rehearsal.start(
+            new Rehearsal.Options(
+                speed,
+                podReadyAfter,
+                autoPromote,
+                Duration.ofNanos((long) (timeout.toNanos() * speed)),
+                PluginSupport.runnerJar(),
+                work,
+                line -> progress.println("· " + line)))) {
+      List<Rollout> rollouts = rehearsal.apply(files);
+      ArrayNode results = JSON.createArrayNode();
+      int exit = 0;
+      for (Rollout rollout : rollouts) {
+        String id = rollout.getMetadata().getNamespace() + "/" + rollout.getMetadata().getName();
+        Outcome first = rehearsal.awaitStable(rollout);
+        if (first.verdict() != Rehearsal.Verdict.HEALTHY) {
+          progress.println("· rollout " + id + " never became stable: " + first.verdict());
+          results.add(result(first));
+          exit = Math.max(exit, code(first));
+          continue;
+        }
+        rehearsal.newRevision(rollout, image);
+        int[] lastStep = {-1};
+        Outcome outcome =
+            rehearsal.runToEnd(
+                rollout,
+                current -> {
+                  var status = current.getStatus();
+                  if (status != null
+                      && status.currentStepIndex != null
+                      && status.currentStepIndex != lastStep[0]) {
+                    lastStep[0] = status.currentStepIndex;
+                    progress.println(
+                        "· " + id + ": step " + status.currentStepIndex + ", " + status.phase
+                            + (status.message == null ? "" : " (" + status.message + ")"));
+                    progress.flush();
+                  }
+                });
+        progress.println("· rollout " + id + " ended " + outcome.verdict());
+        outcome.history().forEach(s -> progress.println("    " + HistoryText.line(s)));
+        results.add(result(outcome));
+        exit = Math.max(exit, code(outcome));
+      }
+      if (json) {
+        out.println(JSON.writeValueAsString(results.size() == 1 ? results.get(0) : results));
+      }
+      out.flush();
+      progress.flush();
+      return exit;
+    } finally {
+      deleteQuietly(work);
+    }
+  }
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .registerModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .enable(SerializationFeature.INDENT_OUTPUT);
+
+  private static int code(Outcome outcome) {
+    return switch (outcome.verdict()) {
+      case HEALTHY -> 0;
+      case DEGRADED -> 1;
+      case TIMED_OUT -> 2;
+    };
+  }
+
+  private static ObjectNode result(Outcome outcome) {
+    ObjectNode node = JSON.createObjectNode();
+    Rollout r = outcome.rollout();
+    node.put("rollout", r.getMetadata().getNamespace() + "/" + r.getMetadata().getName());
+    node.put("result", outcome.verdict().name());
+    node.set("status", JSON.valueToTree(r.getStatus()));
+    ArrayNode steps = node.putArray("steps");
+    for (StepRecord s : outcome.history()) {
+      steps.add(JSON.valueToTree(s));
+    }
+    return node;
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | UncheckedIOException ignored) {
+      // A temp folder left behind is harmless.
+    }
+  }
+}
