@@ -8,6 +8,14 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // The controller logs at INFO; the other verbs print their own output and keep the log to
+    // warnings (RAMP_LOG_LEVEL overrides both). Set before the first logger exists.
+    boolean controller = args.length > 0 && args[0].equals("controller");
+    if (System.getProperty("RAMP_LOG_LEVEL") == null
+        && System.getenv("RAMP_LOG_LEVEL") == null
+        && !controller) {
+      System.setProperty("RAMP_LOG_LEVEL", "WARN");
+    }
     System.exit(run(args));
   }
 
