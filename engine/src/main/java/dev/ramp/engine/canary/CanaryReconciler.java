@@ -281,6 +281,9 @@ public final class CanaryReconciler {
     String hold;
     boolean pluginWaiting;
 
+    /** A plugin answered RUNNING in this reconcile: progress, for the progress deadline. */
+    boolean pluginProgressed;
+
     /** A spec fault found while walking the steps (an unknown plugin): the rollout holds. */
     String invalidSpec;
 
@@ -765,7 +768,8 @@ public final class CanaryReconciler {
               || !Objects.equals(old.availableReplicas, st.availableReplicas)
               || !Objects.equals(old.readyReplicas, st.readyReplicas)
               || !Objects.equals(old.replicas, st.replicas)
-              || "Paused".equals(old.phase) != paused;
+              || "Paused".equals(old.phase) != paused
+              || pluginProgressed;
       RolloutCondition progressing = st.condition("Progressing");
       Instant lastMove =
           progressing == null || progressing.lastUpdateTime == null || moved
@@ -998,6 +1002,7 @@ public final class CanaryReconciler {
               wait = pluginSettings.runningFloor();
             }
             e.phase = "Running";
+            pluginProgressed = true;
             e.message = res.message();
             e.status = stateOf(res);
             e.backoff = Durations.format(wait);
