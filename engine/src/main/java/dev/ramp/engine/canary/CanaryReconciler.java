@@ -450,20 +450,6 @@ public final class CanaryReconciler {
 
       // 6. The status, whole.
       status(n, atStable, weight, current, target, others);
-      if (invalidSpec != null) {
-        st.phase = "Degraded";
-        st.message = "InvalidSpec: " + invalidSpec;
-        RolloutCondition kept = old.condition("InvalidSpec");
-        if (kept != null) {
-          // Removed at the start of the walk; put back so its timestamps stay.
-          st.conditions.add(Json.copy(kept, RolloutCondition.class));
-        }
-        Conditions.set(st, "InvalidSpec", "True", "InvalidSpec", invalidSpec, now);
-        RolloutCondition was = old.condition("InvalidSpec");
-        if (was == null || !Objects.equals(was.message, invalidSpec)) {
-          events.add(new RolloutEvent("Warning", "InvalidSpec", invalidSpec));
-        }
-      }
       return new Plan(
           create,
           scaleWrites,
@@ -865,7 +851,19 @@ public final class CanaryReconciler {
           healthy ? "Rollout is healthy" : "Rollout is not healthy",
           now);
 
-      if (aborted) {
+      if (invalidSpec != null) {
+        st.phase = "Degraded";
+        st.message = "InvalidSpec: " + invalidSpec;
+        RolloutCondition kept = old.condition("InvalidSpec");
+        if (kept != null) {
+          // Removed at the start of the walk; put back so its timestamps stay.
+          st.conditions.add(Json.copy(kept, RolloutCondition.class));
+        }
+        Conditions.set(st, "InvalidSpec", "True", "InvalidSpec", invalidSpec, now);
+        if (kept == null || !Objects.equals(kept.message, invalidSpec)) {
+          events.add(new RolloutEvent("Warning", "InvalidSpec", invalidSpec));
+        }
+      } else if (aborted) {
         st.phase = "Degraded";
         String failed = failedPluginStep();
         st.message =

@@ -30,6 +30,11 @@ class StepMachineTest {
             "InvalidSpec: spec.strategy.canary.steps[1].plugin.name: \"ramp.dev/step-webhook\""
                 + " is not a configured step plugin");
     assertThat(w.status().currentStepIndex).isEqualTo(1);
+    int events = w.events.size();
+    w.advance(Duration.ofMinutes(1));
+    w.converge();
+    assertThat(w.events).hasSize(events);
+    assertThat(w.last.statusChanged()).isFalse();
   }
 
   @Test
