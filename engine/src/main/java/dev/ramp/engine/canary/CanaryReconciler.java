@@ -9,6 +9,15 @@ import dev.ramp.engine.model.Rollout;
 import dev.ramp.engine.model.RolloutCondition;
 import dev.ramp.engine.model.RolloutSpec;
 import dev.ramp.engine.model.RolloutStatus;
+import dev.ramp.engine.plugin.PluginAvailability;
+import dev.ramp.engine.plugin.StepOperation;
+import dev.ramp.engine.plugin.StepPluginClient;
+import dev.ramp.plugin.api.PluginContext;
+import dev.ramp.plugin.api.StepCall;
+import dev.ramp.plugin.api.StepResult;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -42,6 +51,91 @@ public final class CanaryReconciler {
 
   static final String PAUSE_REASON = "CanaryPauseStep";
   static final Duration RESTART_POLL = Duration.ofSeconds(10);
+
+  /** The condition a plugin step sets while its plugin cannot take calls. */
+  public static final String PLUGIN_WAIT_CONDITION = "StepPluginAvailable";
+
+  /** The largest plugin state stored in the status, serialized. */
+  public static final int MAX_PLUGIN_STATE_BYTES = 64 * 1024;
+
+  /**
+   * How plugin steps are paced.
+   *
+   * @param runningFloor the shortest wait before calling a RUNNING plugin again
+   * @param runningDefault the wait when a RUNNING plugin leaves it to the controller
+   * @param errorBackoff the first wait after an ERROR, doubling on each further ERROR
+   * @param errorBackoffMax the cap of that doubling
+   * @param unavailableRetry how often a step looks again at a plugin that is starting, backing off
+   *     or refused
+   */
+  public record PluginStepSettings(
+      Duration runningFloor,
+      Duration runningDefault,
+      Duration errorBackoff,
+      Duration errorBackoffMax,
+      Duration unavailableRetry) {
+    public PluginStepSettings {
+      for (Duration d :
+          new Duration[] {
+            runningFloor, runningDefault, errorBackoff, errorBackoffMax, unavailableRetry
+          }) {
+        if (d == null || d.isNegative() || d.isZero()) {
+          throw new IllegalArgumentException(
+              "plugin step durations must be positive, got " + d + " in " + this);
+        }
+      }
+      if (errorBackoffMax.compareTo(errorBackoff) < 0) {
+        throw new IllegalArgumentException(
+            "errorBackoffMax " + errorBackoffMax + " is below errorBackoff " + errorBackoff);
+      }
+    }
+
+    /** Floor 1 s, default 10 s, errors 5 s doubling to 5 min, unavailable plugins every 5 s. */
+    public static PluginStepSettings defaults() {
+      return new PluginStepSettings(
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(10),
+          Duration.ofSeconds(5),
+          Duration.ofMinutes(5),
+          Duration.ofSeconds(5));
+    }
+
+    /** The same settings with another floor and default for RUNNING requeues. */
+    public PluginStepSettings withRunning(Duration floor, Duration byDefault) {
+      return new PluginStepSettings(
+          floor, byDefault, errorBackoff, errorBackoffMax, unavailableRetry);
+    }
+  }
+
+  /** A client that knows no plugin: every plugin step of a rollout is an InvalidSpec. */
+  public static StepPluginClient noPlugins() {
+    return new StepPluginClient() {
+      @Override
+      public PluginAvailability availability(String pluginName) {
+        return PluginAvailability.of(
+            PluginAvailability.State.UNKNOWN, "this controller runs without a plugin host");
+      }
+
+      @Override
+      public StepResult call(String pluginName, StepOperation operation, StepCall call) {
+        return StepResult.error("this controller runs without a plugin host");
+      }
+    };
+  }
+
+  private final StepPluginClient plugins;
+  private final PluginStepSettings pluginSettings;
+
+  /** A step machine without plugins. */
+  public CanaryReconciler() {
+    this(noPlugins(), PluginStepSettings.defaults());
+  }
+
+  /** A step machine that calls step plugins through {@code plugins}. */
+  public CanaryReconciler(StepPluginClient plugins, PluginStepSettings pluginSettings) {
+    this.plugins = Objects.requireNonNull(plugins, "plugins");
+    this.pluginSettings = Objects.requireNonNull(pluginSettings, "pluginSettings");
+  }
 
   /** A ReplicaSet owned by the Rollout, as read. */
   public record ObservedReplicaSet(
@@ -145,6 +239,26 @@ public final class CanaryReconciler {
         null);
   }
 
+  /**
+   * The idempotency key of one plugin operation on one step of one canary: derived, never stored,
+   * so a controller restarted after a crash sends the same key again.
+   */
+  static String idempotencyKey(
+      String uid, String podHash, String stepHash, int idx, StepOperation op) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      String text = uid + "\n" + podHash + "\n" + stepHash + "\n" + idx + "\n" + op.rpcName();
+      byte[] d = sha.digest(text.getBytes(StandardCharsets.UTF_8));
+      StringBuilder out = new StringBuilder();
+      for (int i = 0; i < 16; i++) {
+        out.append(String.format("%02x", d[i]));
+      }
+      return out.toString();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
   static boolean changed(RolloutStatus a, RolloutStatus b) {
     return !Json.canonical(Json.tree(a)).equals(Json.canonical(Json.tree(b)));
   }
@@ -154,7 +268,7 @@ public final class CanaryReconciler {
   }
 
   /** One reconcile's working state. */
-  private static final class Run {
+  private final class Run {
     final Rollout r;
     final RolloutSpec spec;
     final RolloutStatus old;
@@ -165,6 +279,13 @@ public final class CanaryReconciler {
     final List<RolloutEvent> events = new ArrayList<>();
     Duration requeue;
     String hold;
+    boolean pluginWaiting;
+
+    /** A plugin answered RUNNING in this reconcile: progress, for the progress deadline. */
+    boolean pluginProgressed;
+
+    /** A spec fault found while walking the steps (an unknown plugin): the rollout holds. */
+    String invalidSpec;
 
     Run(Rollout r, RolloutStatus old, RolloutStatus st, SpecCheck.Valid v, Observed o) {
       this.r = r;
@@ -185,13 +306,23 @@ public final class CanaryReconciler {
       String stepHash = PodTemplateHash.ofSteps(stepsJson());
 
       // 1. A new template starts a new canary; an edited step list restarts the steps.
-      if (st.currentPodHash != null && !hash.equals(st.currentPodHash)) {
+      boolean newTemplate = st.currentPodHash != null && !hash.equals(st.currentPodHash);
+      boolean newSteps = st.currentStepHash != null && !stepHash.equals(st.currentStepHash);
+      if (newTemplate || newSteps) {
+        // The runs belong to the old canary: stop the one still running, then forget them.
+        terminateRunning(true);
+        clearPluginStatuses();
+      } else if (!Boolean.TRUE.equals(st.abort) && hasEntry(StepOperation.ABORT)) {
+        // Aborted plugins and no abort any more: a retry, whose steps start afresh.
+        clearPluginStatuses();
+      }
+      if (newTemplate) {
         clearSteering();
         st.currentStepIndex = 0;
         events.add(
             new RolloutEvent(
                 "Normal", "RolloutUpdated", "Rollout updated to pod template " + hash));
-      } else if (st.currentStepHash != null && !stepHash.equals(st.currentStepHash)) {
+      } else if (newSteps) {
         st.pauseConditions = null;
         st.controllerPause = null;
         st.currentStepIndex = 0;
@@ -219,9 +350,15 @@ public final class CanaryReconciler {
         weight = 100;
       } else if (aborted) {
         weight = 0;
+        abortPlugins();
       } else {
         weight = walkSteps(steps, hash, current);
-        if (weight == 100 && fullyAvailable(current, n)) {
+        if (Boolean.TRUE.equals(st.abort)) {
+          // A plugin step failed: the rollout aborts in this same reconcile.
+          aborted = true;
+          weight = 0;
+          abortPlugins();
+        } else if (weight == 100 && fullyAvailable(current, n)) {
           st.stableRS = hash;
           st.promoteFull = null;
           st.currentStepIndex = steps.size();
@@ -232,6 +369,9 @@ public final class CanaryReconciler {
                   "RolloutCompleted",
                   "Rollout completed update to pod template " + hash));
         }
+      }
+      if (!pluginWaiting && st.condition(PLUGIN_WAIT_CONDITION) != null) {
+        st.conditions.removeIf(c -> PLUGIN_WAIT_CONDITION.equals(c.type));
       }
       ObservedReplicaSet stable = atStable ? null : find(st.stableRS);
 
@@ -372,6 +512,8 @@ public final class CanaryReconciler {
      * one place that decides what each step kind does.
      */
     private int walkSteps(List<Step> steps, String hash, ObservedReplicaSet current) {
+      // A plugin left running by promote or promote full gets Terminate, once.
+      terminateRunning(Boolean.TRUE.equals(st.promoteFull));
       while (true) {
         int idx = st.currentStepIndex;
         if (Boolean.TRUE.equals(st.promoteFull) || idx >= steps.size()) {
@@ -422,6 +564,10 @@ public final class CanaryReconciler {
           // The pause is over: its time passed, or it was promoted (its condition removed).
           st.pauseConditions = null;
           st.controllerPause = null;
+        } else if (step instanceof Step.Plugin p) {
+          if (!pluginStep(idx, p)) {
+            return weight;
+          }
         } else {
           hold =
               "step " + idx + " (" + step.kind() + ") is not executable by this controller version";
@@ -608,7 +754,8 @@ public final class CanaryReconciler {
               || !Objects.equals(old.availableReplicas, st.availableReplicas)
               || !Objects.equals(old.readyReplicas, st.readyReplicas)
               || !Objects.equals(old.replicas, st.replicas)
-              || "Paused".equals(old.phase) != paused;
+              || "Paused".equals(old.phase) != paused
+              || pluginProgressed;
       RolloutCondition progressing = st.condition("Progressing");
       Instant lastMove =
           progressing == null || progressing.lastUpdateTime == null || moved
@@ -704,9 +851,26 @@ public final class CanaryReconciler {
           healthy ? "Rollout is healthy" : "Rollout is not healthy",
           now);
 
-      if (aborted) {
+      if (invalidSpec != null) {
         st.phase = "Degraded";
-        st.message = "RolloutAborted: Rollout aborted update to pod template " + st.currentPodHash;
+        st.message = "InvalidSpec: " + invalidSpec;
+        RolloutCondition kept = old.condition("InvalidSpec");
+        if (kept != null) {
+          // Removed at the start of the walk; put back so its timestamps stay.
+          st.conditions.add(Json.copy(kept, RolloutCondition.class));
+        }
+        Conditions.set(st, "InvalidSpec", "True", "InvalidSpec", invalidSpec, now);
+        if (kept == null || !Objects.equals(kept.message, invalidSpec)) {
+          events.add(new RolloutEvent("Warning", "InvalidSpec", invalidSpec));
+        }
+      } else if (aborted) {
+        st.phase = "Degraded";
+        String failed = failedPluginStep();
+        st.message =
+            "RolloutAborted: "
+                + (failed != null
+                    ? failed
+                    : "Rollout aborted update to pod template " + st.currentPodHash);
         if (st.abortedAt == null) {
           // The controller's first sight of this abort (set by a user or the deadline).
           st.abortedAt = time(now);
@@ -751,6 +915,355 @@ public final class CanaryReconciler {
           && !Objects.equals(old.message, st.message)) {
         events.add(new RolloutEvent("Warning", "RolloutDegraded", st.message));
       }
+    }
+
+    // ---- plugin steps ----
+
+    /** Runs plugin step {@code idx} as far as it goes now; true when the step is done. */
+    private boolean pluginStep(int idx, Step.Plugin p) {
+      CanaryStatus.StepPluginStatus run = entry(idx, StepOperation.RUN);
+      if (run != null && "Successful".equals(run.phase)) {
+        // Persisted as done: never called again for this index.
+        return true;
+      }
+      String where = "step " + idx + " (plugin " + p.name() + ")";
+      PluginAvailability a = plugins.availability(p.name());
+      switch (a.state()) {
+        case UNKNOWN:
+          invalidSpec =
+              "spec.strategy.canary.steps["
+                  + idx
+                  + "].plugin.name: \""
+                  + p.name()
+                  + "\" is not a configured step plugin; add it to stepPlugins in the plugin"
+                  + " ConfigMap or fix the name";
+          return false;
+        case DISABLED:
+          {
+            CanaryStatus.StepPluginStatus e =
+                run != null ? run : addEntry(idx, p.name(), StepOperation.RUN);
+            String before = run == null ? null : run.phase;
+            e.disabled = true;
+            e.phase = "Successful";
+            e.message = "plugin disabled in the plugin ConfigMap; step skipped";
+            e.backoff = null;
+            e.updatedAt = time(now);
+            e.finishedAt = time(now);
+            phaseEvent(e, before);
+            return true;
+          }
+        case READY:
+          break;
+        default:
+          pluginWaiting = true;
+          hold = where + " waits: " + a.reason();
+          Conditions.set(
+              st,
+              PLUGIN_WAIT_CONDITION,
+              "False",
+              switch (a.state()) {
+                case STARTING -> "StepPluginStarting";
+                case BACKING_OFF -> "StepPluginBackingOff";
+                default -> "StepPluginRefused";
+              },
+              "Step plugin " + p.name() + " cannot take calls: " + a.reason(),
+              now);
+          requeue = min(requeue, pluginSettings.unavailableRetry());
+          return false;
+      }
+      if (run != null && run.backoff != null && run.updatedAt != null) {
+        Instant due = Instant.parse(run.updatedAt).plus(Durations.parse(run.backoff, "backoff"));
+        if (now.isBefore(due)) {
+          requeue = min(requeue, Duration.between(now, due));
+          hold = holdMessage(where, run);
+          return false;
+        }
+      }
+      StepResult res = call(idx, p.name(), StepOperation.RUN, run);
+      CanaryStatus.StepPluginStatus e =
+          run != null ? run : addEntry(idx, p.name(), StepOperation.RUN);
+      String before = run == null ? null : run.phase;
+      e.executions = (e.executions == null ? 0 : e.executions) + 1;
+      e.updatedAt = time(now);
+      String refused = stateTooLarge(res);
+      if (refused != null) {
+        res = StepResult.error(refused);
+      }
+      switch (res.phase()) {
+        case RUNNING:
+          {
+            Duration wait = res.requeueAfter();
+            if (wait.isZero() || wait.isNegative()) {
+              wait = pluginSettings.runningDefault();
+            }
+            if (wait.compareTo(pluginSettings.runningFloor()) < 0) {
+              wait = pluginSettings.runningFloor();
+            }
+            e.phase = "Running";
+            pluginProgressed = true;
+            e.message = res.message();
+            e.status = stateOf(res);
+            e.backoff = Durations.format(wait);
+            requeue = min(requeue, wait);
+            break;
+          }
+        case SUCCESSFUL:
+          e.phase = "Successful";
+          e.message = res.message();
+          e.status = stateOf(res);
+          e.backoff = null;
+          e.finishedAt = time(now);
+          break;
+        case FAILED:
+          e.phase = "Failed";
+          e.message = res.message();
+          e.status = stateOf(res);
+          e.backoff = null;
+          e.finishedAt = time(now);
+          st.abort = true;
+          st.pauseConditions = null;
+          st.controllerPause = null;
+          break;
+        default:
+          {
+            // ERROR: the last good state stays; the wait doubles up to its cap.
+            Duration wait = pluginSettings.errorBackoff();
+            if ("Error".equals(before) && run.backoff != null) {
+              wait = Durations.parse(run.backoff, "backoff").multipliedBy(2);
+              if (wait.compareTo(pluginSettings.errorBackoffMax()) > 0) {
+                wait = pluginSettings.errorBackoffMax();
+              }
+            }
+            e.phase = "Error";
+            e.message = res.message();
+            e.backoff = Durations.format(wait);
+            requeue = min(requeue, wait);
+          }
+      }
+      phaseEvent(e, before);
+      if ("Successful".equals(e.phase)) {
+        return true;
+      }
+      hold = holdMessage(where, e);
+      return false;
+    }
+
+    private String holdMessage(String where, CanaryStatus.StepPluginStatus e) {
+      String msg = e.message == null || e.message.isEmpty() ? "" : ": " + e.message;
+      if ("Error".equals(e.phase)) {
+        return where + " failed to run, retrying after " + e.backoff + msg;
+      }
+      return where + " is running" + msg;
+    }
+
+    /** Abort on every plugin that ran, in reverse order of the runs, each once. */
+    private void abortPlugins() {
+      List<CanaryStatus.StepPluginStatus> runs =
+          entries().stream()
+              .filter(e -> StepOperation.RUN.rpcName().equals(e.operation))
+              .filter(e -> !Boolean.TRUE.equals(e.disabled))
+              .sorted(
+                  Comparator.comparing(
+                          (CanaryStatus.StepPluginStatus e) ->
+                              e.startedAt == null ? "" : e.startedAt)
+                      .thenComparing(e -> e.index)
+                      .reversed())
+              .toList();
+      for (CanaryStatus.StepPluginStatus run : runs) {
+        if (entry(run.index, StepOperation.ABORT) == null) {
+          once(run, StepOperation.ABORT);
+        }
+      }
+    }
+
+    /**
+     * Terminate on a plugin step left running: by promote full ({@code all}), a new template or
+     * step list ({@code all}), or a plain promote that moved past it.
+     */
+    private void terminateRunning(boolean all) {
+      if (Boolean.TRUE.equals(st.abort)) {
+        return;
+      }
+      for (CanaryStatus.StepPluginStatus run : List.copyOf(entries())) {
+        boolean running = "Running".equals(run.phase) || "Error".equals(run.phase);
+        if (StepOperation.RUN.rpcName().equals(run.operation)
+            && running
+            && (all || !Objects.equals(run.index, st.currentStepIndex))
+            && entry(run.index, StepOperation.TERMINATE) == null) {
+          once(run, StepOperation.TERMINATE);
+        }
+      }
+    }
+
+    /** Calls Abort or Terminate once and records it; these are not asynchronous. */
+    private void once(CanaryStatus.StepPluginStatus run, StepOperation op) {
+      CanaryStatus.StepPluginStatus e = addEntry(run.index, run.name, op);
+      if (plugins.availability(run.name).state() == PluginAvailability.State.DISABLED) {
+        e.disabled = true;
+        e.phase = "Successful";
+        e.message = "plugin disabled in the plugin ConfigMap; " + op.rpcName() + " skipped";
+        e.finishedAt = time(now);
+        phaseEvent(e, null);
+        return;
+      }
+      StepResult res = call(run.index, run.name, op, run);
+      e.executions = 1;
+      String refused = stateTooLarge(res);
+      switch (res.phase()) {
+        case SUCCESSFUL -> e.phase = "Successful";
+        case RUNNING -> e.phase = "Failed";
+        case FAILED -> e.phase = "Failed";
+        default -> e.phase = "Error";
+      }
+      e.message =
+          res.phase() == dev.ramp.plugin.api.StepPhase.RUNNING
+              ? op.rpcName()
+                  + " answered RUNNING, but "
+                  + op.rpcName()
+                  + " is not asynchronous: counted as failed"
+                  + (res.message().isEmpty() ? "" : " (" + res.message() + ")")
+              : res.message();
+      if (refused == null) {
+        e.status = stateOf(res);
+      } else {
+        e.message = e.message.isEmpty() ? refused : e.message + "; " + refused;
+      }
+      e.finishedAt = time(now);
+      phaseEvent(e, null);
+    }
+
+    private StepResult call(
+        int idx, String name, StepOperation op, CanaryStatus.StepPluginStatus run) {
+      int attempt =
+          op == StepOperation.RUN && run != null && run.executions != null ? run.executions + 1 : 1;
+      PluginContext ctx =
+          new PluginContext(
+              nz(r.getMetadata().getUid()),
+              nz(r.getMetadata().getNamespace()),
+              nz(r.getMetadata().getName()),
+              nz(st.currentPodHash),
+              idx,
+              nz(st.currentStepHash),
+              op.rpcName(),
+              attempt,
+              idempotencyKey(
+                  r.getMetadata().getUid(), st.currentPodHash, st.currentStepHash, idx, op),
+              name);
+      Step step = idx >= 0 && idx < v.steps().size() ? v.steps().get(idx) : null;
+      JsonNode config =
+          step instanceof Step.Plugin p && p.config() != null
+              ? p.config()
+              : JsonNodeFactory.instance.objectNode();
+      JsonNode state =
+          run == null || run.status == null
+              ? com.fasterxml.jackson.databind.node.MissingNode.getInstance()
+              : run.status;
+      return plugins.call(name, op, new StepCall(ctx, Json.tree(r), config, state));
+    }
+
+    private String stateTooLarge(StepResult res) {
+      if (res.state() == null || res.state().isMissingNode()) {
+        return null;
+      }
+      int size = Json.write(res.state()).getBytes(StandardCharsets.UTF_8).length;
+      if (size <= MAX_PLUGIN_STATE_BYTES) {
+        return null;
+      }
+      return "the plugin returned a state of "
+          + size
+          + " bytes, over the limit of "
+          + MAX_PLUGIN_STATE_BYTES
+          + "; it was not stored (keep the state small, store large data elsewhere)";
+    }
+
+    private static JsonNode stateOf(StepResult res) {
+      return res.state() == null || res.state().isMissingNode() ? null : res.state();
+    }
+
+    private void phaseEvent(CanaryStatus.StepPluginStatus e, String before) {
+      if (Objects.equals(before, e.phase)) {
+        return;
+      }
+      boolean bad = "Failed".equals(e.phase) || "Error".equals(e.phase);
+      String reason =
+          Boolean.TRUE.equals(e.disabled)
+              ? "StepPluginDisabled"
+              : "StepPlugin" + e.operation + e.phase;
+      events.add(
+          new RolloutEvent(
+              bad ? "Warning" : "Normal",
+              reason,
+              "Step "
+                  + e.index
+                  + " plugin "
+                  + e.name
+                  + " "
+                  + e.operation
+                  + ": "
+                  + e.phase
+                  + (e.message == null || e.message.isEmpty() ? "" : ": " + e.message)));
+    }
+
+    /** The failed plugin step that aborted the rollout, described; null when none did. */
+    private String failedPluginStep() {
+      return entries().stream()
+          .filter(e -> StepOperation.RUN.rpcName().equals(e.operation))
+          .filter(e -> "Failed".equals(e.phase))
+          .findFirst()
+          .map(
+              e ->
+                  "step "
+                      + e.index
+                      + " (plugin "
+                      + e.name
+                      + ") failed"
+                      + (e.message == null || e.message.isEmpty() ? "" : ": " + e.message))
+          .orElse(null);
+    }
+
+    private List<CanaryStatus.StepPluginStatus> entries() {
+      if (st.canary == null || st.canary.stepPluginStatuses == null) {
+        return List.of();
+      }
+      return st.canary.stepPluginStatuses;
+    }
+
+    private boolean hasEntry(StepOperation op) {
+      return entries().stream().anyMatch(e -> op.rpcName().equals(e.operation));
+    }
+
+    private CanaryStatus.StepPluginStatus entry(int idx, StepOperation op) {
+      return entries().stream()
+          .filter(e -> e.index != null && e.index == idx && op.rpcName().equals(e.operation))
+          .findFirst()
+          .orElse(null);
+    }
+
+    private CanaryStatus.StepPluginStatus addEntry(int idx, String name, StepOperation op) {
+      if (st.canary == null) {
+        st.canary = new CanaryStatus();
+      }
+      if (st.canary.stepPluginStatuses == null) {
+        st.canary.stepPluginStatuses = new ArrayList<>();
+      }
+      CanaryStatus.StepPluginStatus e = new CanaryStatus.StepPluginStatus();
+      e.index = idx;
+      e.name = name;
+      e.operation = op.rpcName();
+      e.startedAt = time(now);
+      e.updatedAt = time(now);
+      st.canary.stepPluginStatuses.add(e);
+      return e;
+    }
+
+    private void clearPluginStatuses() {
+      if (st.canary != null) {
+        st.canary.stepPluginStatuses = null;
+      }
+    }
+
+    private static String nz(String s) {
+      return s == null ? "" : s;
     }
 
     private static Duration min(Duration a, Duration b) {

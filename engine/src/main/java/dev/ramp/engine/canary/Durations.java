@@ -47,4 +47,28 @@ final class Durations {
     }
     return total;
   }
+
+  /** Parses a duration this controller wrote (e.g. a step plugin status's backoff). */
+  static Duration parse(String text, String field) {
+    return parse(new IntOrString(text), field);
+  }
+
+  /** Formats a duration as Go does for whole units ("500ms", "5s", "1m30s", "2h0m0s"). */
+  static String format(Duration d) {
+    long ms = d.toMillis();
+    if (ms % 1000 != 0 || ms == 0) {
+      return ms + (ms == 0 ? "s" : "ms");
+    }
+    long s = ms / 1000;
+    long h = s / 3600;
+    long m = (s % 3600) / 60;
+    long sec = s % 60;
+    if (h > 0) {
+      return h + "h" + m + "m" + sec + "s";
+    }
+    if (m > 0) {
+      return m + "m" + sec + "s";
+    }
+    return sec + "s";
+  }
 }

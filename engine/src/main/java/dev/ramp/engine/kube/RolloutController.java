@@ -7,6 +7,7 @@ import dev.ramp.engine.canary.CanaryReconciler;
 import dev.ramp.engine.model.Json;
 import dev.ramp.engine.model.Rollout;
 import dev.ramp.engine.model.RolloutStatus;
+import dev.ramp.engine.plugin.StepPluginClient;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
@@ -62,7 +63,8 @@ public final class RolloutController implements AutoCloseable {
   private final KubernetesClient client;
   private final String namespace;
   private final Clock clock;
-  private final CanaryReconciler reconciler = new CanaryReconciler();
+  private final StepPluginClient stepPlugins;
+  private volatile CanaryReconciler reconciler;
   private final WorkQueue queue;
   private final String instance = UUID.randomUUID().toString().substring(0, 8);
   private volatile BeforeStatusWrite beforeStatusWrite = (r, s) -> {};
@@ -78,6 +80,23 @@ public final class RolloutController implements AutoCloseable {
    * @param workers reconcile threads
    */
   public RolloutController(KubernetesClient client, String namespace, Clock clock, int workers) {
+    this(client, namespace, clock, workers, CanaryReconciler.noPlugins());
+  }
+
+  /**
+   * @param namespace the namespace to watch, or null for all
+   * @param workers reconcile threads
+   * @param stepPlugins the step plugins that {@code plugin} steps call (the plugin host's)
+   */
+  public RolloutController(
+      KubernetesClient client,
+      String namespace,
+      Clock clock,
+      int workers,
+      StepPluginClient stepPlugins) {
+    this.stepPlugins = java.util.Objects.requireNonNull(stepPlugins, "stepPlugins");
+    this.reconciler =
+        new CanaryReconciler(stepPlugins, CanaryReconciler.PluginStepSettings.defaults());
     this.client = client;
     this.namespace = namespace;
     this.clock = clock;
@@ -146,6 +165,11 @@ public final class RolloutController implements AutoCloseable {
     } finally {
       metrics.record(result, System.nanoTime() - start);
     }
+  }
+
+  /** Replaces how plugin steps are paced (tests lower the RUNNING floor). */
+  void pluginStepSettings(CanaryReconciler.PluginStepSettings settings) {
+    this.reconciler = new CanaryReconciler(stepPlugins, settings);
   }
 
   void beforeStatusWrite(BeforeStatusWrite hook) {

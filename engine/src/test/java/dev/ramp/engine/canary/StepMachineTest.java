@@ -19,19 +19,22 @@ class StepMachineTest {
   }
 
   @Test
-  void aStepKindThisVersionCannotRunHoldsTheRolloutWithoutAdvancing() {
+  void aPluginStepWithoutAPluginHostIsAnInvalidSpec() {
     CanaryStep plugin = new CanaryStep();
     plugin.plugin = new CanaryStep.PluginStep();
     plugin.plugin.name = "ramp.dev/step-webhook";
     World w = rolloutToV2(List.of(CanaryStep.setWeight(40), plugin, CanaryStep.setWeight(80)));
-    assertThat(w.status().phase).isEqualTo("Progressing");
-    assertThat(w.status().currentStepIndex).isEqualTo(1);
+    assertThat(w.status().phase).isEqualTo("Degraded");
     assertThat(w.status().message)
-        .isEqualTo("step 1 (plugin) is not executable by this controller version");
-    assertThat(w.replicasOf(w.status().currentPodHash)).isEqualTo(2);
+        .startsWith(
+            "InvalidSpec: spec.strategy.canary.steps[1].plugin.name: \"ramp.dev/step-webhook\""
+                + " is not a configured step plugin");
+    assertThat(w.status().currentStepIndex).isEqualTo(1);
+    int events = w.events.size();
     w.advance(Duration.ofMinutes(1));
     w.converge();
-    assertThat(w.status().currentStepIndex).isEqualTo(1);
+    assertThat(w.events).hasSize(events);
+    assertThat(w.last.statusChanged()).isFalse();
   }
 
   @Test

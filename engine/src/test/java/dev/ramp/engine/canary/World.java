@@ -23,7 +23,7 @@ import java.util.Set;
  * and makes pods ready when told to.
  */
 final class World {
-  final CanaryReconciler reconciler = new CanaryReconciler();
+  CanaryReconciler reconciler = new CanaryReconciler();
   final Rollout rollout;
   final Map<String, CanaryReconciler.ObservedReplicaSet> sets = new LinkedHashMap<>();
   final List<CanaryReconciler.RolloutEvent> events = new ArrayList<>();

@@ -130,6 +130,27 @@ final class Cluster implements AutoCloseable {
         .toList();
   }
 
+  /** The controllers' reconcile workers; a plugin's maxConcurrentCalls stays below it. */
+  static final int WORKERS = 4;
+
+  /** The step plugins the next controllers call; null for a controller without plugins. */
+  volatile dev.ramp.engine.plugin.StepPluginClient stepPlugins;
+
+  /** How the next controllers pace plugin steps; null for the defaults. */
+  volatile dev.ramp.engine.canary.CanaryReconciler.PluginStepSettings pluginSettings;
+
+  /** Each plugin status entry's operation, phase and executions: a kill point of its own. */
+  private static String pluginProgress(dev.ramp.engine.model.RolloutStatus st) {
+    if (st.canary == null || st.canary.stepPluginStatuses == null) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder();
+    for (var e : st.canary.stepPluginStatuses) {
+      out.append('/').append(e.index).append(e.operation).append(e.phase).append(e.executions);
+    }
+    return out.toString();
+  }
+
   /** Killing controllers just before a status write, once for each distinct new status. */
   boolean chaos;
 
@@ -147,7 +168,13 @@ final class Cluster implements AutoCloseable {
     }
     java.util.concurrent.atomic.AtomicBoolean died =
         new java.util.concurrent.atomic.AtomicBoolean();
-    RolloutController c = new RolloutController(client, NS, clock, 4);
+    RolloutController c =
+        stepPlugins == null
+            ? new RolloutController(client, NS, clock, WORKERS)
+            : new RolloutController(client, NS, clock, WORKERS, stepPlugins);
+    if (pluginSettings != null) {
+      c.pluginStepSettings(pluginSettings);
+    }
     c.beforeStatusWrite(
         (read, st) -> {
           RolloutController.BeforeStatusWrite extra = extraHook;
@@ -166,7 +193,8 @@ final class Cluster implements AutoCloseable {
                   + "/"
                   + st.stableRS
                   + "/"
-                  + st.abort;
+                  + st.abort
+                  + pluginProgress(st);
           if (chaos && killedAt.add(target)) {
             died.set(true);
             dead.set(true);
