@@ -162,7 +162,11 @@ public final class RampRuntime implements AutoCloseable {
       }
       started =
           new RolloutController(
-                  client, settings.watchNamespace(), settings.clock(), settings.workers())
+                  client,
+                  settings.watchNamespace(),
+                  settings.clock(),
+                  settings.workers(),
+                  host.stepClient())
               .shard(settings.instanceId())
               .metrics(registry);
       controller = started;
