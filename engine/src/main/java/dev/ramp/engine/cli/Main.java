@@ -16,6 +16,9 @@ public final class Main {
         && !controller) {
       System.setProperty("RAMP_LOG_LEVEL", "WARN");
     }
+    // The embedded API server logs every request through java.util.logging.
+    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver")
+        .setLevel(java.util.logging.Level.WARNING);
     System.exit(run(args));
   }
 
