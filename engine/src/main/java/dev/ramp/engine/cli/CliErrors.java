@@ -20,8 +20,13 @@ final class CliErrors {
     }
     KubernetesClientException k = cause(e, KubernetesClientException.class);
     if (hasCause(e, ConnectException.class) || hasCause(e, UnknownHostException.class)) {
+      Throwable root = rootCause(e);
+      String why = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
       return "cannot reach the Kubernetes API: "
-          + firstLine(k != null ? k.getMessage() : rootCause(e).toString());
+          + (k != null
+              ? firstLine(k.getMessage()).replaceAll("\\s+", " ") + " (" + firstLine(why) + ")"
+              : firstLine(why))
+          + "; check --kubeconfig and --context";
     }
     if (k != null) {
       String message = k.getStatus() != null ? k.getStatus().getMessage() : k.getMessage();
