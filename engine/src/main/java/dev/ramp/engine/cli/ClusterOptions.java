@@ -61,7 +61,8 @@ final class ClusterOptions {
       text = Files.readString(kubeconfig);
       parsed = PluginSupport.YAML.readTree(text);
     } catch (IOException e) {
-      throw new CliException("kubeconfig " + kubeconfig + " is not readable YAML: " + e.getMessage());
+      throw new CliException(
+          "kubeconfig " + kubeconfig + " is not readable YAML: " + e.getMessage());
     }
     if (parsed == null || !parsed.isObject()) {
       throw new CliException("kubeconfig " + kubeconfig + " is not a kubeconfig (no YAML mapping)");
@@ -109,7 +110,12 @@ final class ClusterOptions {
   /** The ReplicaSets a Rollout owns. */
   static List<ReplicaSet> replicaSets(KubernetesClient client, Rollout r) {
     String uid = r.getMetadata().getUid();
-    return client.apps().replicaSets().inNamespace(r.getMetadata().getNamespace()).list().getItems()
+    return client
+        .apps()
+        .replicaSets()
+        .inNamespace(r.getMetadata().getNamespace())
+        .list()
+        .getItems()
         .stream()
         .filter(
             rs ->

@@ -67,7 +67,12 @@ final class LintCommand implements Callable<Integer> {
       String apiVersion = tree.path("apiVersion").asText("");
       if (kind.isEmpty()) {
         out.println(
-            file + ":" + doc.line() + ": document " + (i + 1) + " has no kind; set apiVersion and kind");
+            file
+                + ":"
+                + doc.line()
+                + ": document "
+                + (i + 1)
+                + " has no kind; set apiVersion and kind");
         problems++;
         continue;
       }
@@ -128,7 +133,15 @@ final class LintCommand implements Callable<Integer> {
     }
     for (SpecCheck.Problem p : SpecCheck.validate(rollout)) {
       lines.add(
-          file + ":" + doc.lineOf(p.field()) + ": " + label + ": " + p.field() + ": " + p.message());
+          file
+              + ":"
+              + doc.lineOf(p.field())
+              + ": "
+              + label
+              + ": "
+              + p.field()
+              + ": "
+              + p.message());
     }
     return lines;
   }

@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
     name = "ramp",
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.Provider.class,
-    description = "Progressive delivery for Kubernetes: canary rollouts with out-of-process plugins.",
+    description =
+        "Progressive delivery for Kubernetes: canary rollouts with out-of-process plugins.",
     subcommands = {
       GetCommand.class,
       ListCommand.class,

@@ -61,8 +61,9 @@ class SteeringCommandsIT {
     client.apps().replicaSets().inNamespace("shop").delete();
     await()
         .until(
-            () -> client.resources(Rollout.class).inNamespace("shop").withName("checkout").get()
-                == null);
+            () ->
+                client.resources(Rollout.class).inNamespace("shop").withName("checkout").get()
+                    == null);
     Rollout r = PluginSupport.YAML.readValue(LintCommandTest.VALID, Rollout.class);
     r.getMetadata().setNamespace("shop");
     r.getSpec().template = Json.MAPPER.readTree(template("shop:2"));
@@ -164,7 +165,10 @@ class SteeringCommandsIT {
 
     CliHarness.Result result = await().until(watching::join, r -> true);
     assertThat(result.exitCode()).as(result.err()).isZero();
-    assertThat(result.out()).contains("Status:    Paused").contains("---").contains("Status:    Healthy");
+    assertThat(result.out())
+        .contains("Status:    Paused")
+        .contains("---")
+        .contains("Status:    Healthy");
   }
 
   @Test
@@ -172,9 +176,7 @@ class SteeringCommandsIT {
     CliHarness.Result result = ramp("list", "rollouts");
 
     assertThat(result.exitCode()).as(result.err()).isZero();
-    assertThat(result.out().lines())
-        .first()
-        .isEqualTo("NAME       PHASE    STEP   WEIGHT   AGE");
+    assertThat(result.out().lines()).first().isEqualTo("NAME       PHASE    STEP   WEIGHT   AGE");
     assertThat(result.out().lines().skip(1).findFirst().orElseThrow())
         .startsWith("checkout   Paused   2/2    20       ");
 
@@ -215,7 +217,8 @@ class SteeringCommandsIT {
     CliHarness.Result result = ramp("undo", "checkout");
 
     assertThat(result.exitCode()).as(result.err()).isZero();
-    assertThat(read().getSpec().template.path("spec").path("containers").get(0).path("image").asText())
+    assertThat(
+            read().getSpec().template.path("spec").path("containers").get(0).path("image").asText())
         .isEqualTo("shop:1");
 
     CliHarness.Result missing = ramp("undo", "checkout", "--to-revision", "7");
@@ -234,12 +237,14 @@ class SteeringCommandsIT {
     CliHarness.Result result = ramp("set", "image", "checkout", "app=shop:3");
 
     assertThat(result.out()).isEqualTo("rollout shop/checkout container app set to shop:3\n");
-    assertThat(read().getSpec().template.path("spec").path("containers").get(0).path("image").asText())
+    assertThat(
+            read().getSpec().template.path("spec").path("containers").get(0).path("image").asText())
         .isEqualTo("shop:3");
 
     CliHarness.Result noContainer = ramp("set", "image", "checkout", "db=pg:16");
     assertThat(noContainer.exitCode()).isEqualTo(3);
-    assertThat(noContainer.err()).isEqualTo("error: Rollout shop/checkout has no container \"db\"\n");
+    assertThat(noContainer.err())
+        .isEqualTo("error: Rollout shop/checkout has no container \"db\"\n");
 
     CliHarness.Result malformed = ramp("set", "image", "checkout", "shop:3");
     assertThat(malformed.exitCode()).isEqualTo(3);
@@ -316,8 +321,7 @@ class SteeringCommandsIT {
       assertThat(result.exitCode()).as(verb).isEqualTo(3);
       assertThat(result.err())
           .as(verb)
-          .isEqualTo(
-              "error: rollout shop/nope not found; see `ramp list rollouts -n shop`\n");
+          .isEqualTo("error: rollout shop/nope not found; see `ramp list rollouts -n shop`\n");
     }
   }
 
@@ -333,8 +337,7 @@ class SteeringCommandsIT {
   @Test
   void anUnknownContextIsOneLine() {
     CliHarness.Result result =
-        CliHarness.run(
-            "list", "ro", "--kubeconfig", kubeconfig.toString(), "--context", "prod");
+        CliHarness.run("list", "ro", "--kubeconfig", kubeconfig.toString(), "--context", "prod");
 
     assertThat(result.exitCode()).isEqualTo(3);
     assertThat(result.err())
@@ -364,8 +367,7 @@ class SteeringCommandsIT {
     assertThat(result.err().lines()).hasSize(1);
 
     CliHarness.Result verbose =
-        CliHarness.run(
-            "status", "checkout", "--kubeconfig", closed.toString(), "--verbose");
+        CliHarness.run("status", "checkout", "--kubeconfig", closed.toString(), "--verbose");
     assertThat(verbose.exitCode()).isEqualTo(4);
     assertThat(verbose.err()).contains("\tat ");
   }
