@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** {@link SpecCheck#validate}, which `ramp lint` runs: the controller's problems, split by field. */
+/**
+ * {@link SpecCheck#validate}, which `ramp lint` runs: the controller's problems, split by field.
+ */
 class SpecCheckValidateTest {
 
   @Test

@@ -131,8 +131,27 @@ class LintCommandTest {
     CliHarness.Result result = CliHarness.run("lint", "-f", file.toString());
 
     assertThat(result.exitCode()).isEqualTo(3);
-    assertThat(result.err()).startsWith("error: file " + file + " is not YAML: ");
+    assertThat(result.err()).startsWith("error: file " + file + " is not YAML (line 3): ");
     assertThat(result.err().lines()).hasSize(1);
+  }
+
+  @Test
+  void binaryAndScalarFilesAreRefused() throws Exception {
+    Path binary = dir.resolve("binary.yaml");
+    Files.write(binary, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1});
+    CliHarness.Result notText = CliHarness.run("lint", "-f", binary.toString());
+    assertThat(notText.exitCode()).isEqualTo(3);
+    assertThat(notText.err())
+        .isEqualTo("error: file " + binary + " is not YAML: it is not UTF-8 text\n");
+
+    Path prose = write("prose.yaml", "just some words\n");
+    CliHarness.Result scalar = CliHarness.run("lint", "-f", prose.toString());
+    assertThat(scalar.exitCode()).isEqualTo(1);
+    assertThat(scalar.out())
+        .isEqualTo(
+            prose
+                + ":1: document 1 is not a Kubernetes object (a mapping with apiVersion and"
+                + " kind)\n");
   }
 
   @Test
