@@ -108,7 +108,8 @@ final class ActionCommands {
     @Override
     String act(RolloutActions actions, String namespace) {
       if (toRevision != null && toRevision < 1) {
-        throw new CliException("--to-revision " + toRevision + " is not a revision; they start at 1");
+        throw new CliException(
+            "--to-revision " + toRevision + " is not a revision; they start at 1");
       }
       actions.undo(namespace, name, toRevision);
       return toRevision == null

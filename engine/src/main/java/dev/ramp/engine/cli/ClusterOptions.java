@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import picocli.CommandLine.Option;
 
 /**
@@ -50,6 +52,12 @@ final class ClusterOptions {
 
   private Config load() {
     if (kubeconfig == null) {
+      String missing =
+          nothingToConnectTo(
+              System.getenv(), Path.of(System.getProperty("user.home")), System.getProperties());
+      if (missing != null) {
+        throw new CliException(missing);
+      }
       return Config.autoConfigure(context);
     }
     if (!Files.isRegularFile(kubeconfig)) {
@@ -61,7 +69,8 @@ final class ClusterOptions {
       text = Files.readString(kubeconfig);
       parsed = PluginSupport.YAML.readTree(text);
     } catch (IOException e) {
-      throw new CliException("kubeconfig " + kubeconfig + " is not readable YAML: " + e.getMessage());
+      throw new CliException(
+          "kubeconfig " + kubeconfig + " is not readable YAML: " + e.getMessage());
     }
     if (parsed == null || !parsed.isObject()) {
       throw new CliException("kubeconfig " + kubeconfig + " is not a kubeconfig (no YAML mapping)");
@@ -75,6 +84,24 @@ final class ClusterOptions {
       }
     }
     return Config.fromKubeconfig(context, text, kubeconfig.toAbsolutePath().toString());
+  }
+
+  /**
+   * Null when fabric8 has a cluster to talk to: $KUBECONFIG, ~/.kube/config, a pod's service
+   * account, or -Dkubernetes.master; else the message that says what to do.
+   */
+  static String nothingToConnectTo(Map<String, String> env, Path home, Properties properties) {
+    String kubeconfigEnv = env.get("KUBECONFIG");
+    boolean found =
+        (kubeconfigEnv != null && !kubeconfigEnv.isBlank())
+            || Files.isRegularFile(home.resolve(".kube").resolve("config"))
+            || env.containsKey("KUBERNETES_SERVICE_HOST")
+            || properties.getProperty(Config.KUBERNETES_MASTER_SYSTEM_PROPERTY) != null;
+    return found
+        ? null
+        : "no cluster configured: no --kubeconfig, $KUBECONFIG is not set, "
+            + home.resolve(".kube").resolve("config")
+            + " does not exist and this is not a pod; pass --kubeconfig FILE";
   }
 
   KubernetesClient client() {
@@ -109,7 +136,12 @@ final class ClusterOptions {
   /** The ReplicaSets a Rollout owns. */
   static List<ReplicaSet> replicaSets(KubernetesClient client, Rollout r) {
     String uid = r.getMetadata().getUid();
-    return client.apps().replicaSets().inNamespace(r.getMetadata().getNamespace()).list().getItems()
+    return client
+        .apps()
+        .replicaSets()
+        .inNamespace(r.getMetadata().getNamespace())
+        .list()
+        .getItems()
         .stream()
         .filter(
             rs ->

@@ -18,8 +18,9 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "get",
     description = {
-      "Show a rollout as a tree: phase, current step, weights, revisions and their ReplicaSets,",
-      "step plugin statuses and conditions. With --watch, redraw on every change."
+      "Show a rollout as a tree, live with --watch.",
+      "The phase, current step, weights, revisions and their ReplicaSets, step plugin",
+      "statuses and conditions."
     })
 final class GetCommand implements Callable<Integer> {
 

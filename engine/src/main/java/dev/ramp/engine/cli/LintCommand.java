@@ -1,5 +1,6 @@
 package dev.ramp.engine.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DatabindException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,11 +9,13 @@ import dev.ramp.engine.model.Json;
 import dev.ramp.engine.model.Rollout;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.MalformedInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -59,7 +62,13 @@ final class LintCommand implements Callable<Integer> {
         continue;
       }
       if (!tree.isObject()) {
-        out.println(file + ":" + doc.line() + ": document " + (i + 1) + " is not a mapping");
+        out.println(
+            file
+                + ":"
+                + doc.line()
+                + ": document "
+                + (i + 1)
+                + " is not a Kubernetes object (a mapping with apiVersion and kind)");
         problems++;
         continue;
       }
@@ -67,7 +76,12 @@ final class LintCommand implements Callable<Integer> {
       String apiVersion = tree.path("apiVersion").asText("");
       if (kind.isEmpty()) {
         out.println(
-            file + ":" + doc.line() + ": document " + (i + 1) + " has no kind; set apiVersion and kind");
+            file
+                + ":"
+                + doc.line()
+                + ": document "
+                + (i + 1)
+                + " has no kind; set apiVersion and kind");
         problems++;
         continue;
       }
@@ -128,7 +142,15 @@ final class LintCommand implements Callable<Integer> {
     }
     for (SpecCheck.Problem p : SpecCheck.validate(rollout)) {
       lines.add(
-          file + ":" + doc.lineOf(p.field()) + ": " + label + ": " + p.field() + ": " + p.message());
+          file
+              + ":"
+              + doc.lineOf(p.field())
+              + ": "
+              + label
+              + ": "
+              + p.field()
+              + ": "
+              + p.message());
     }
     return lines;
   }
@@ -155,19 +177,26 @@ final class LintCommand implements Callable<Integer> {
     String text;
     try {
       text = Files.readString(file);
+    } catch (MalformedInputException e) {
+      throw new CliException("file " + file + " is not YAML: it is not UTF-8 text");
     } catch (IOException e) {
       throw new CliException("file " + file + " cannot be read: " + e.getMessage());
     }
     try {
       return YamlDocuments.parse(text);
-    } catch (IOException e) {
-      String message = e.getMessage() == null ? e.toString() : e.getMessage();
-      int newline = message.indexOf('\n');
+    } catch (JsonProcessingException e) {
+      // The YAML parser's message spans lines with an excerpt and a caret; keep the sentences.
+      String why =
+          e.getOriginalMessage()
+              .lines()
+              .filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
+              .map(String::strip)
+              .collect(Collectors.joining(": "));
+      int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
       throw new CliException(
-          "file "
-              + file
-              + " is not YAML: "
-              + (newline < 0 ? message : message.substring(0, newline)).strip());
+          "file " + file + " is not YAML" + (line > 0 ? " (line " + line + ")" : "") + ": " + why);
+    } catch (IOException e) {
+      throw new CliException("file " + file + " is not YAML: " + e.getMessage());
     }
   }
 }

@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
     name = "ramp",
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.Provider.class,
-    description = "Progressive delivery for Kubernetes: canary rollouts with out-of-process plugins.",
+    description =
+        "Progressive delivery for Kubernetes: canary rollouts with out-of-process plugins.",
     subcommands = {
       DemoCommand.class,
       RunCommand.class,
@@ -44,13 +45,23 @@ final class RampCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
+  /** Whether --verbose was given anywhere on the line (it is inherited by every subcommand). */
+  private static boolean verbose(CommandLine.ParseResult parseResult) {
+    for (CommandLine.ParseResult p = parseResult; p != null; p = p.subcommand()) {
+      if (p.hasMatchedOption("--verbose")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The command line with Ramp's error handling: one clear line, a stack trace on request. */
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new RampCommand());
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           PrintWriter err = commandLine.getErr();
-          boolean verbose = parseResult.hasMatchedOption("--verbose");
+          boolean verbose = verbose(parseResult);
           err.println("error: " + CliErrors.describe(e));
           if (verbose) {
             e.printStackTrace(err);

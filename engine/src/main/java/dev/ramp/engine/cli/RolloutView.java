@@ -22,8 +22,8 @@ import java.util.Objects;
 
 /**
  * The text of {@code ramp get rollout}: the rollout, its current step, its revisions and their
- * ReplicaSets, step plugin statuses and conditions. Pure: the same arguments give the same text,
- * so `ramp demo` and tests render it too.
+ * ReplicaSets, step plugin statuses and conditions. Pure: the same arguments give the same text, so
+ * `ramp demo` and tests render it too.
  */
 public final class RolloutView {
 
@@ -144,9 +144,10 @@ public final class RolloutView {
     if (steps.isEmpty()) {
       return "-";
     }
-    int index = r.getStatus() == null || r.getStatus().currentStepIndex == null
-        ? 0
-        : r.getStatus().currentStepIndex;
+    int index =
+        r.getStatus() == null || r.getStatus().currentStepIndex == null
+            ? 0
+            : r.getStatus().currentStepIndex;
     return Math.min(index + 1, steps.size()) + "/" + steps.size();
   }
 
@@ -166,9 +167,10 @@ public final class RolloutView {
   /** The current step's manifest text, or null when there is none (done, or no steps). */
   static String currentStep(Rollout r) {
     List<CanaryStep> steps = steps(r);
-    int index = r.getStatus() == null || r.getStatus().currentStepIndex == null
-        ? 0
-        : r.getStatus().currentStepIndex;
+    int index =
+        r.getStatus() == null || r.getStatus().currentStepIndex == null
+            ? 0
+            : r.getStatus().currentStepIndex;
     return index < steps.size() ? describe(steps.get(index)) : null;
   }
 
@@ -254,9 +256,7 @@ public final class RolloutView {
         Duration length = duration(step.pause.duration.getValue());
         if (length != null) {
           Duration left = Duration.between(now, since.plus(length));
-          text.append(", ")
-              .append(left.isNegative() ? "0s" : compact(left))
-              .append(" left");
+          text.append(", ").append(left.isNegative() ? "0s" : compact(left)).append(" left");
         }
       }
     }
@@ -286,9 +286,9 @@ public final class RolloutView {
         new String[] {
           r.getMetadata().getName(),
           "Rollout",
-          orZero(st.readyReplicas) + "/" + (r.getSpec() == null || r.getSpec().replicas == null
-              ? 1
-              : r.getSpec().replicas),
+          orZero(st.readyReplicas)
+              + "/"
+              + (r.getSpec() == null || r.getSpec().replicas == null ? 1 : r.getSpec().replicas),
           ageOf(r.getMetadata().getCreationTimestamp()),
           st.phase == null ? "" : st.phase
         });
@@ -320,7 +320,8 @@ public final class RolloutView {
                 + orZero(rs.getSpec() == null ? null : rs.getSpec().getReplicas());
         rows.add(
             new String[] {
-              (lastRevision ? "    " : "|   ") + (i == sets.size() - 1 ? "`-- " : "|-- ")
+              (lastRevision ? "    " : "|   ")
+                  + (i == sets.size() - 1 ? "`-- " : "|-- ")
                   + rs.getMetadata().getName(),
               "ReplicaSet",
               ready,
@@ -449,7 +450,9 @@ public final class RolloutView {
 
   static String ageOf(String timestamp, Instant now) {
     Instant t = instant(timestamp);
-    return t == null ? "" : compact(Duration.between(t, now).isNegative() ? Duration.ZERO : Duration.between(t, now));
+    return t == null
+        ? ""
+        : compact(Duration.between(t, now).isNegative() ? Duration.ZERO : Duration.between(t, now));
   }
 
   private String age(Instant since) {
@@ -495,7 +498,9 @@ public final class RolloutView {
 
   static String hash(ReplicaSet rs) {
     Map<String, String> labels = rs.getMetadata().getLabels();
-    return labels == null ? "" : Objects.requireNonNullElse(labels.get(CanaryReconciler.HASH_LABEL), "");
+    return labels == null
+        ? ""
+        : Objects.requireNonNullElse(labels.get(CanaryReconciler.HASH_LABEL), "");
   }
 
   private static int orZero(Integer value) {

@@ -24,7 +24,9 @@ final class YamlDocuments {
   /** One document and where its fields are (1-based lines). */
   record Document(JsonNode tree, int line, Map<String, Integer> lines) {
 
-    /** The line of a field, else of its nearest enclosing field that exists, else the document's. */
+    /**
+     * The line of a field, else of its nearest enclosing field that exists, else the document's.
+     */
     int lineOf(String path) {
       String p = path;
       while (!p.isEmpty()) {
@@ -99,7 +101,8 @@ final class YamlDocuments {
       case VALUE_NULL:
         return NODES.nullNode();
       default:
-        throw new IOException("unexpected " + token + " at line " + parser.currentTokenLocation().getLineNr());
+        throw new IOException(
+            "unexpected " + token + " at line " + parser.currentTokenLocation().getLineNr());
     }
   }
 }

@@ -51,7 +51,8 @@ class LintCommandTest {
 
     assertThat(result.exitCode()).isZero();
     assertThat(result.out())
-        .isEqualTo(file + ":1: kind Service is not checked\n" + file + ":5: Rollout checkout: ok\n");
+        .isEqualTo(
+            file + ":1: kind Service is not checked\n" + file + ":5: Rollout checkout: ok\n");
   }
 
   @Test
@@ -77,8 +78,7 @@ class LintCommandTest {
         .anyMatch(
             l ->
                 l.startsWith(
-                    file
-                        + ":41: Rollout checkout: spec.strategy.canary.steps[1].pause.duration:"));
+                    file + ":41: Rollout checkout: spec.strategy.canary.steps[1].pause.duration:"));
     assertThat(result.out().lines().filter(l -> !l.endsWith(": ok"))).hasSize(3);
   }
 
@@ -108,7 +108,8 @@ class LintCommandTest {
     assertThat(result.out())
         .contains(file + ":14: Rollout checkout: spec.strategy.canary: missing")
         .contains(
-            file + ":16: Rollout checkout: apiVersion: \"argoproj.io/v1alpha1\" is not Ramp's;"
+            file
+                + ":16: Rollout checkout: apiVersion: \"argoproj.io/v1alpha1\" is not Ramp's;"
                 + " write apiVersion: ramp.dev/v1alpha1");
   }
 
@@ -119,7 +120,8 @@ class LintCommandTest {
     CliHarness.Result result = CliHarness.run("lint", "-f", file.toString());
 
     assertThat(result.exitCode()).isEqualTo(1);
-    assertThat(result.out()).isEqualTo(file + ":1: document 1 has no kind; set apiVersion and kind\n");
+    assertThat(result.out())
+        .isEqualTo(file + ":1: document 1 has no kind; set apiVersion and kind\n");
   }
 
   @Test
@@ -129,8 +131,27 @@ class LintCommandTest {
     CliHarness.Result result = CliHarness.run("lint", "-f", file.toString());
 
     assertThat(result.exitCode()).isEqualTo(3);
-    assertThat(result.err()).startsWith("error: file " + file + " is not YAML: ");
+    assertThat(result.err()).startsWith("error: file " + file + " is not YAML (line 3): ");
     assertThat(result.err().lines()).hasSize(1);
+  }
+
+  @Test
+  void binaryAndScalarFilesAreRefused() throws Exception {
+    Path binary = dir.resolve("binary.yaml");
+    Files.write(binary, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1});
+    CliHarness.Result notText = CliHarness.run("lint", "-f", binary.toString());
+    assertThat(notText.exitCode()).isEqualTo(3);
+    assertThat(notText.err())
+        .isEqualTo("error: file " + binary + " is not YAML: it is not UTF-8 text\n");
+
+    Path prose = write("prose.yaml", "just some words\n");
+    CliHarness.Result scalar = CliHarness.run("lint", "-f", prose.toString());
+    assertThat(scalar.exitCode()).isEqualTo(1);
+    assertThat(scalar.out())
+        .isEqualTo(
+            prose
+                + ":1: document 1 is not a Kubernetes object (a mapping with apiVersion and"
+                + " kind)\n");
   }
 
   @Test
@@ -138,6 +159,7 @@ class LintCommandTest {
     CliHarness.Result result = CliHarness.run("lint", "-f", dir.resolve("nope.yaml").toString());
 
     assertThat(result.exitCode()).isEqualTo(3);
-    assertThat(result.err()).isEqualTo("error: file " + dir.resolve("nope.yaml") + " does not exist\n");
+    assertThat(result.err())
+        .isEqualTo("error: file " + dir.resolve("nope.yaml") + " does not exist\n");
   }
 }
