@@ -9,7 +9,6 @@ final class CliErrors {
 
   /** Exit code for usage and input errors; 1 and 2 are the rollout verdicts of `status`. */
   static final int INPUT_ERROR = 3;
-
   /** Exit code when the cluster cannot be reached or refused the request. */
   static final int CLUSTER_ERROR = 4;
 
@@ -32,15 +31,15 @@ final class CliErrors {
           + firstLine(message);
     }
     Throwable root = rootCause(e);
-    return firstLine(
-        root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage());
+    return firstLine(root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage());
   }
 
   static int exitCode(Throwable e) {
     if (e instanceof CliException cli) {
       return cli.exitCode();
     }
-    if (cause(e, KubernetesClientException.class) != null || hasCause(e, ConnectException.class)) {
+    if (cause(e, KubernetesClientException.class) != null
+        || hasCause(e, ConnectException.class)) {
       return CLUSTER_ERROR;
     }
     return INPUT_ERROR;

@@ -9,8 +9,7 @@ import picocli.CommandLine.Option;
     name = "ramp",
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.Provider.class,
-    description =
-        "Progressive delivery for Kubernetes: canary rollouts with out-of-process plugins.",
+    description = "Progressive delivery for Kubernetes: canary rollouts with out-of-process plugins.",
     subcommands = {
       VersionCommand.class,
       PluginCommand.class,
