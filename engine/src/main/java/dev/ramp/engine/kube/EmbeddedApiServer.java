@@ -26,30 +26,73 @@ import java.util.Map;
  */
 public final class EmbeddedApiServer implements AutoCloseable {
   private final KubernetesMockServer server;
+  private final RfcMergeDispatcher dispatcher;
   private final KubernetesClient client;
 
-  private EmbeddedApiServer(KubernetesMockServer server) {
+  private EmbeddedApiServer(KubernetesMockServer server, RfcMergeDispatcher dispatcher) {
     this.server = server;
+    this.dispatcher = dispatcher;
     this.client = server.createClient();
   }
 
   /** Starts a server on a free port of 127.0.0.1. */
   public static EmbeddedApiServer start() {
+    RfcMergeDispatcher dispatcher = new RfcMergeDispatcher();
     KubernetesMockServer server =
         new KubernetesMockServer(
-            new Context(), new MockWebServer(), new HashMap<>(), new RfcMergeDispatcher(), false);
+            new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
     try {
       server.init(InetAddress.getByName("127.0.0.1"), 0);
     } catch (IOException e) {
       throw new IllegalStateException("cannot start the embedded API server: " + e, e);
     }
-    return new EmbeddedApiServer(server);
+    return new EmbeddedApiServer(server, dispatcher);
   }
 
   /** Registers a CRD read from YAML (as in config/crd/). */
   public void registerCrd(InputStream yaml) {
     CustomResourceDefinition crd = Serialization.unmarshal(yaml, CustomResourceDefinition.class);
     client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+  }
+
+  /**
+   * Stores objects as they are (a missing uid or creation time is filled in, the resourceVersion is
+   * assigned) without one request each: the mock scans every stored object on each request, so
+   * creating tens of thousands one by one would take hours. For benchmarks: no watch event is sent,
+   * so load before any informer starts. Register a custom resource's CRD first.
+   */
+  public void preload(
+      java.util.Collection<? extends io.fabric8.kubernetes.api.model.HasMetadata> objects) {
+    String now =
+        java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    for (io.fabric8.kubernetes.api.model.HasMetadata o : objects) {
+      var meta = o.getMetadata();
+      if (meta.getUid() == null) {
+        meta.setUid(java.util.UUID.randomUUID().toString());
+      }
+      if (meta.getCreationTimestamp() == null) {
+        meta.setCreationTimestamp(now);
+      }
+      meta.setResourceVersion(String.valueOf(dispatcher.requestResourceVersion()));
+      String json = Serialization.asJson(o);
+      // The key a POST to the collection would store it under: the path's attributes (plural,
+      // group, version, namespace) with the object's own (kind, name, labels).
+      String group = o.getApiVersion().contains("/") ? "/apis/" : "/api/";
+      String path =
+          group
+              + o.getApiVersion()
+              + "/namespaces/"
+              + meta.getNamespace()
+              + "/"
+              + io.fabric8.kubernetes.api.model.HasMetadata.getPlural(o.getClass());
+      var extractor = dispatcher.getAttributeExtractor();
+      dispatcher
+          .getMap()
+          .put(
+              io.fabric8.mockwebserver.crud.AttributeSet.merge(
+                  extractor.fromPath(path), extractor.fromResource(json)),
+              json);
+    }
   }
 
   public KubernetesClient client() {

@@ -261,6 +261,14 @@ public final class RampRuntime implements AutoCloseable {
     return c == null || c.isReady();
   }
 
+  /** Queues every Rollout this controller handles for a reconcile, as a periodic resync would. */
+  public void resync() {
+    RolloutController c = controller;
+    if (c != null) {
+      c.resync();
+    }
+  }
+
   /** Looks again at every Rollout whose requeue delay has passed (for a controlled clock). */
   public void clockAdvanced() {
     RolloutController c = controller;
