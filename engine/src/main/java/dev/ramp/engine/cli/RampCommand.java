@@ -28,6 +28,7 @@ import picocli.CommandLine.Option;
       LintCommand.class,
       VersionCommand.class,
       PluginCommand.class,
+      ControllerCommand.class,
       CommandLine.HelpCommand.class
     })
 final class RampCommand implements Runnable {

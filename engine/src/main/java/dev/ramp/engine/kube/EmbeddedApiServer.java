@@ -26,6 +26,12 @@ public final class EmbeddedApiServer implements AutoCloseable {
     cluster.registerCrd(yaml);
   }
 
+  /** See {@link EmbeddedCluster#preload}: stores objects without a request each. */
+  public void preload(
+      java.util.Collection<? extends io.fabric8.kubernetes.api.model.HasMetadata> objects) {
+    cluster.preload(objects);
+  }
+
   public KubernetesClient client() {
     return cluster.client();
   }

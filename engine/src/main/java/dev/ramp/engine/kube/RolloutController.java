@@ -34,7 +34,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -184,21 +183,53 @@ public final class RolloutController implements AutoCloseable {
         (instanceId == null
                 ? inScope.withoutLabel(INSTANCE_LABEL)
                 : inScope.withLabel(INSTANCE_LABEL, instanceId))
-            .inform(handler(this::enqueue), 0);
+            .runnableInformer(0);
+    rollouts.addIndexers(Map.of(SERVICE_INDEX, RolloutController::servicesOf));
+    rollouts.addEventHandler(handler(this::enqueue));
+    rollouts.run();
     replicaSets =
         (namespace == null
                 ? client.apps().replicaSets().inAnyNamespace()
                 : client.apps().replicaSets().inNamespace(namespace))
-            .inform(handler(this::enqueueOwner), 0);
+            .runnableInformer(0);
+    // The ReplicaSet cache keeps what a reconcile reads, not the pod template: a third of the
+    // controller's heap at scale (docs/performance.md).
+    replicaSets.itemStore(
+        new io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore<>(
+            io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore.NAME_KEY_STATE,
+            ReplicaSet.class,
+            client.getKubernetesSerialization(),
+            REPLICA_SET_FIELDS));
+    replicaSets.addIndexers(Map.of(OWNER_INDEX, RolloutController::controllerUid));
+    replicaSets.addEventHandler(handler(this::enqueueOwner));
+    replicaSets.run();
     services =
         (namespace == null
                 ? client.services().inAnyNamespace()
                 : client.services().inNamespace(namespace))
-            .inform(handler(this::enqueueUsers), 0);
+            .runnableInformer(0);
+    // Of a Service only its existence and its selector matter here.
+    services.itemStore(
+        new io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore<>(
+            io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore.NAME_KEY_STATE,
+            Service.class,
+            client.getKubernetesSerialization(),
+            "metadata.uid",
+            "spec.selector"));
+    services.addEventHandler(handler(this::enqueueUsers));
+    services.run();
     queue.start("ramp-rollouts-" + instance);
     rollouts.getStore().list().forEach(this::enqueue);
     metrics.bind();
     started = true;
+  }
+
+  /** Queues every cached Rollout, as a periodic resync would. */
+  public void resync() {
+    SharedIndexInformer<Rollout> informer = rollouts;
+    if (informer != null) {
+      informer.getStore().list().forEach(this::enqueue);
+    }
   }
 
   /** Looks again at every rollout whose requeue delay has passed on the clock. */
@@ -236,6 +267,48 @@ public final class RolloutController implements AutoCloseable {
     };
   }
 
+  // Indexes keep a reconcile and a Service event proportional to one Rollout, not to the cluster.
+  private static final String OWNER_INDEX = "controller-uid";
+  private static final String SERVICE_INDEX = "services";
+  private static final String[] REPLICA_SET_FIELDS = {
+    "metadata.uid",
+    "metadata.labels",
+    "metadata.annotations",
+    "metadata.ownerReferences",
+    "metadata.creationTimestamp",
+    "metadata.deletionTimestamp",
+    "metadata.generation",
+    "spec.replicas",
+    "spec.minReadySeconds",
+    "spec.selector",
+    "status"
+  };
+
+  private static List<String> controllerUid(ReplicaSet rs) {
+    return rs.getMetadata().getOwnerReferences().stream()
+        .filter(ref -> Boolean.TRUE.equals(ref.getController()))
+        .map(OwnerReference::getUid)
+        .filter(Objects::nonNull)
+        .toList();
+  }
+
+  private static List<String> servicesOf(Rollout r) {
+    var c =
+        r.getSpec() == null || r.getSpec().strategy == null ? null : r.getSpec().strategy.canary;
+    if (c == null) {
+      return List.of();
+    }
+    String ns = r.getMetadata().getNamespace();
+    List<String> keys = new ArrayList<>(2);
+    if (c.canaryService != null) {
+      keys.add(ns + "/" + c.canaryService);
+    }
+    if (c.stableService != null) {
+      keys.add(ns + "/" + c.stableService);
+    }
+    return keys;
+  }
+
   private void enqueue(HasMetadata r) {
     queue.add(r.getMetadata().getNamespace() + "/" + r.getMetadata().getName());
   }
@@ -252,17 +325,8 @@ public final class RolloutController implements AutoCloseable {
     if (rollouts == null) {
       return;
     }
-    String ns = svc.getMetadata().getNamespace();
-    String name = svc.getMetadata().getName();
-    for (Rollout r : rollouts.getStore().list()) {
-      var c =
-          r.getSpec() == null || r.getSpec().strategy == null ? null : r.getSpec().strategy.canary;
-      if (ns.equals(r.getMetadata().getNamespace())
-          && c != null
-          && (name.equals(c.canaryService) || name.equals(c.stableService))) {
-        enqueue(r);
-      }
-    }
+    String key = svc.getMetadata().getNamespace() + "/" + svc.getMetadata().getName();
+    rollouts.getIndexer().byIndex(SERVICE_INDEX, key).forEach(this::enqueue);
   }
 
   private WorkQueue.Result reconcile(String key) {
@@ -272,15 +336,17 @@ public final class RolloutController implements AutoCloseable {
     }
     String ns = rollout.getMetadata().getNamespace();
     List<ReplicaSet> owned =
-        replicaSets.getStore().list().stream()
+        replicaSets.getIndexer().byIndex(OWNER_INDEX, rollout.getMetadata().getUid()).stream()
             .filter(rs -> ns.equals(rs.getMetadata().getNamespace()))
             .filter(rs -> ownedBy(rs, rollout))
             .toList();
-    Set<String> serviceNames =
-        services.getStore().list().stream()
-            .filter(s -> ns.equals(s.getMetadata().getNamespace()))
-            .map(s -> s.getMetadata().getName())
-            .collect(Collectors.toCollection(TreeSet::new));
+    // Only the Services the Rollout names matter (the spec check asks whether they exist).
+    Set<String> serviceNames = new TreeSet<>();
+    for (String serviceKey : servicesOf(rollout)) {
+      if (services.getStore().getByKey(serviceKey) != null) {
+        serviceNames.add(serviceKey.substring(ns.length() + 1));
+      }
+    }
     List<CanaryReconciler.ObservedReplicaSet> observed = new ArrayList<>();
     for (ReplicaSet rs : owned) {
       observed.add(observe(rs));

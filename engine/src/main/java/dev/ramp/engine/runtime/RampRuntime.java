@@ -3,6 +3,7 @@ package dev.ramp.engine.runtime;
 import dev.ramp.engine.host.PluginHost;
 import dev.ramp.engine.kube.PluginConfigInformer;
 import dev.ramp.engine.kube.RolloutController;
+import dev.ramp.engine.kube.election.LeaderElection;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -110,9 +111,11 @@ public final class RampRuntime implements AutoCloseable {
   private final PluginConfigInformer configInformer;
   private final Object lock = new Object();
   private boolean pluginsStarted;
-  private boolean closed;
+  private volatile boolean closed;
   private volatile boolean pluginsReady;
   private volatile RolloutController controller;
+  private volatile LeaderElection election;
+  private volatile boolean controllerFailed;
 
   public RampRuntime(KubernetesClient client, Settings settings) {
     this.client = Objects.requireNonNull(client, "client");
@@ -187,6 +190,50 @@ public final class RampRuntime implements AutoCloseable {
         settings.workers());
   }
 
+  /**
+   * Starts the plugins now and stands for election on a Lease: the controller runs only while this
+   * replica holds it. Returns at once after the plugins have started.
+   */
+  public void startElected(LeaderElection.Settings electionSettings) {
+    Objects.requireNonNull(electionSettings, "electionSettings");
+    startPlugins();
+    LeaderElection started;
+    synchronized (lock) {
+      requireOpen();
+      if (election != null) {
+        throw new IllegalStateException("already standing for election");
+      }
+      started =
+          new LeaderElection(client, electionSettings, this::startLeading, this::stopController);
+      election = started;
+    }
+    started.start();
+  }
+
+  private void startLeading() {
+    try {
+      startController();
+    } catch (RuntimeException e) {
+      if (!closed) {
+        // A leader that cannot reconcile must not keep the lease: report not live, so that the
+        // kubelet restarts the process and another replica takes over.
+        controllerFailed = true;
+        LOG.error("leading, but the controller cannot start", e);
+      }
+    }
+  }
+
+  /** True while this replica holds the Lease (always false without {@link #startElected}). */
+  public boolean isLeader() {
+    LeaderElection e = election;
+    return e != null && e.isLeader();
+  }
+
+  /** False once the controller failed to start while leading: the process should restart. */
+  public boolean isLive() {
+    return !controllerFailed;
+  }
+
   /** Stops the Rollout controller if one runs; the plugins keep running. */
   public void stopController() {
     RolloutController stopping;
@@ -218,6 +265,14 @@ public final class RampRuntime implements AutoCloseable {
     return c == null || c.isReady();
   }
 
+  /** Queues every Rollout this controller handles for a reconcile, as a periodic resync would. */
+  public void resync() {
+    RolloutController c = controller;
+    if (c != null) {
+      c.resync();
+    }
+  }
+
   /** Looks again at every Rollout whose requeue delay has passed (for a controlled clock). */
   public void clockAdvanced() {
     RolloutController c = controller;
@@ -245,7 +300,10 @@ public final class RampRuntime implements AutoCloseable {
     }
   }
 
-  /** Stops the controller, then the configuration informer, then every plugin process. */
+  /**
+   * Stops the controller, then releases the Lease (a standby takes over at once, without waiting
+   * the lease out), then stops the configuration informer and every plugin process.
+   */
   @Override
   public void close() {
     synchronized (lock) {
@@ -255,6 +313,10 @@ public final class RampRuntime implements AutoCloseable {
       closed = true;
     }
     stopController();
+    LeaderElection e = election;
+    if (e != null) {
+      e.close();
+    }
     pluginsReady = false;
     configInformer.close();
     host.close();

@@ -25,10 +25,13 @@ import java.util.List;
 public final class EmbeddedCluster implements AutoCloseable {
 
   private final KubernetesMockServer server;
+  private final RfcMergeDispatcher dispatcher;
   private final KubernetesClient client;
 
-  private EmbeddedCluster(KubernetesMockServer server, KubernetesClient client) {
+  private EmbeddedCluster(
+      KubernetesMockServer server, RfcMergeDispatcher dispatcher, KubernetesClient client) {
     this.server = server;
+    this.dispatcher = dispatcher;
     this.client = client;
   }
 
@@ -39,12 +42,13 @@ public final class EmbeddedCluster implements AutoCloseable {
    * @param namespaces namespaces to create
    */
   public static EmbeddedCluster start(List<CustomResourceDefinition> crds, List<String> namespaces) {
+    RfcMergeDispatcher dispatcher = new RfcMergeDispatcher();
     KubernetesMockServer server =
         new KubernetesMockServer(
             new Context(),
             new MockWebServer(),
             new HashMap<>(),
-            new DiscoveryDispatcher(new RfcMergeDispatcher()),
+            new DiscoveryDispatcher(dispatcher),
             false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     KubernetesClient client = server.createClient();
@@ -57,7 +61,7 @@ public final class EmbeddedCluster implements AutoCloseable {
           .resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
           .create();
     }
-    return new EmbeddedCluster(server, client);
+    return new EmbeddedCluster(server, dispatcher, client);
   }
 
   /** Registers a CRD read from YAML (as in config/crd/). */
@@ -66,6 +70,46 @@ public final class EmbeddedCluster implements AutoCloseable {
         io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
             yaml, CustomResourceDefinition.class);
     client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+  }
+
+  /**
+   * Stores objects as they are (a missing uid or creation time is filled in, the resourceVersion is
+   * assigned) without one request each: the mock scans every stored object on each request, so
+   * creating tens of thousands one by one would take hours. For benchmarks: no watch event is sent,
+   * so load before any informer starts. Register a custom resource's CRD first.
+   */
+  public void preload(
+      java.util.Collection<? extends io.fabric8.kubernetes.api.model.HasMetadata> objects) {
+    String now =
+        java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    for (io.fabric8.kubernetes.api.model.HasMetadata o : objects) {
+      var meta = o.getMetadata();
+      if (meta.getUid() == null) {
+        meta.setUid(java.util.UUID.randomUUID().toString());
+      }
+      if (meta.getCreationTimestamp() == null) {
+        meta.setCreationTimestamp(now);
+      }
+      meta.setResourceVersion(String.valueOf(dispatcher.requestResourceVersion()));
+      String json = io.fabric8.kubernetes.client.utils.Serialization.asJson(o);
+      // The key a POST to the collection would store it under: the path's attributes (plural,
+      // group, version, namespace) with the object's own (kind, name, labels).
+      String group = o.getApiVersion().contains("/") ? "/apis/" : "/api/";
+      String path =
+          group
+              + o.getApiVersion()
+              + "/namespaces/"
+              + meta.getNamespace()
+              + "/"
+              + io.fabric8.kubernetes.api.model.HasMetadata.getPlural(o.getClass());
+      var extractor = dispatcher.getAttributeExtractor();
+      dispatcher
+          .getMap()
+          .put(
+              io.fabric8.mockwebserver.crud.AttributeSet.merge(
+                  extractor.fromPath(path), extractor.fromResource(json)),
+              json);
+    }
   }
 
   /** A client of this server (closed with it). */
