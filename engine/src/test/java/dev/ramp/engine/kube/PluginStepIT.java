@@ -291,7 +291,7 @@ class PluginStepIT extends RolloutItBase {
             CanaryStep.setWeight(20),
             plugin(CHECK, "{}"),
             CanaryStep.setWeight(40),
-            plugin(CHECK, "{\"runningCalls\": 1000, \"requeueMs\": 60000}"),
+            plugin(CHECK, "{\"runningCalls\": 1, \"requeueMs\": 1000}"),
             CanaryStep.pause(null));
     deploy("demo", steps);
 
@@ -314,7 +314,7 @@ class PluginStepIT extends RolloutItBase {
 
     // Retry starts the plugin record afresh; promote full ends the running plugin once.
     actions.retry(Cluster.NS, "demo");
-    r = awaitRollout("demo", run(3, "Running", 1));
+    r = awaitRollout("demo", x -> run(3, "Running", 1).test(x) && entry(x, 3, "Abort") == null);
     assertThat(r.getStatus().canary.stepPluginStatuses)
         .extracting(e -> e.operation + " " + e.index)
         .containsExactly("Run 1", "Run 3");
@@ -327,6 +327,23 @@ class PluginStepIT extends RolloutItBase {
     assertThat(calls().stream().filter(c -> !c.operation().equals("Run")))
         .extracting(c -> c.operation() + " " + c.index())
         .containsExactly("Abort 3", "Abort 1", "Terminate 3");
+
+    // A new template runs both plugins to the end; abort at the pause after them.
+    actions.setImage(Cluster.NS, "demo", "app", "demo:3");
+    // The new canary's run, not the last one's (that one has its Terminate entry).
+    awaitRollout("demo", x -> run(3, "Running", 1).test(x) && entry(x, 3, "Terminate") == null);
+    cluster.clock.advance(Duration.ofSeconds(1));
+    cluster.clockAdvanced();
+    awaitRollout("demo", phase("Paused", 4));
+    actions.abort(Cluster.NS, "demo");
+    awaitRollout(
+        "demo", x -> "Degraded".equals(x.getStatus().phase) && entry(x, 1, "Abort") != null);
+    List<Call> others = calls().stream().filter(c -> !c.operation().equals("Run")).toList();
+    assertThat(others)
+        .extracting(c -> c.operation() + " " + c.index())
+        .containsExactly("Abort 3", "Abort 1", "Terminate 3", "Abort 3", "Abort 1");
+    // Another canary, other keys.
+    assertThat(others.get(3).key()).isNotEqualTo(others.get(0).key());
   }
 
   @Test
