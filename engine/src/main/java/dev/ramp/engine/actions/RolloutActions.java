@@ -100,6 +100,10 @@ public final class RolloutActions {
           p.putNull("controllerPause");
           p.put("currentStepIndex", 0);
           p.putObject("canary").putNull("stepPluginStatuses");
+          // A new generation of plugin operations: their idempotency keys change with it.
+          int retries =
+              r.getStatus() == null || r.getStatus().retries == null ? 0 : r.getStatus().retries;
+          p.put("retries", retries + 1);
           return p;
         });
   }

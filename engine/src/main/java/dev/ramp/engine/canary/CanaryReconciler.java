@@ -241,13 +241,17 @@ public final class CanaryReconciler {
 
   /**
    * The idempotency key of one plugin operation on one step of one canary: derived, never stored,
-   * so a controller restarted after a crash sends the same key again.
+   * so a controller restarted after a crash sends the same key again. A retry after an abort
+   * counts up {@code retries}, which makes the steps run again new operations.
    */
   static String idempotencyKey(
-      String uid, String podHash, String stepHash, int idx, StepOperation op) {
+      String uid, String podHash, String stepHash, int idx, StepOperation op, Integer retries) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       String text = uid + "\n" + podHash + "\n" + stepHash + "\n" + idx + "\n" + op.rpcName();
+      if (retries != null && retries > 0) {
+        text += "\nretry " + retries;
+      }
       byte[] d = sha.digest(text.getBytes(StandardCharsets.UTF_8));
       StringBuilder out = new StringBuilder();
       for (int i = 0; i < 16; i++) {
@@ -1147,7 +1151,12 @@ public final class CanaryReconciler {
               op.rpcName(),
               attempt,
               idempotencyKey(
-                  r.getMetadata().getUid(), st.currentPodHash, st.currentStepHash, idx, op),
+                  r.getMetadata().getUid(),
+                  st.currentPodHash,
+                  st.currentStepHash,
+                  idx,
+                  op,
+                  st.retries),
               name);
       Step step = idx >= 0 && idx < v.steps().size() ? v.steps().get(idx) : null;
       JsonNode config =

@@ -47,6 +47,12 @@ public class RolloutStatus {
 
   public Integer collisionCount;
   public String restartedAt;
+
+  /**
+   * How many times the rollout was retried after an abort (a Ramp addition). Part of the step
+   * plugins' idempotency keys, so a step run again after a retry is a new operation for them.
+   */
+  public Integer retries;
   public CanaryStatus canary;
 
   /** A deep copy through JSON, so the step machine can compute a new status beside the old. */

@@ -350,14 +350,20 @@ class PluginStepTest {
   }
 
   @Test
-  void idempotencyKeysDifferByOperationAndStepAndAreStable() {
-    String run = CanaryReconciler.idempotencyKey("u", "h", "s", 1, StepOperation.RUN);
-    assertThat(CanaryReconciler.idempotencyKey("u", "h", "s", 1, StepOperation.RUN))
+  void idempotencyKeysDifferByOperationStepAndRetryAndAreStable() {
+    String run = CanaryReconciler.idempotencyKey("u", "h", "s", 1, StepOperation.RUN, null);
+    assertThat(CanaryReconciler.idempotencyKey("u", "h", "s", 1, StepOperation.RUN, null))
         .isEqualTo(run)
         .hasSize(32);
-    assertThat(CanaryReconciler.idempotencyKey("u", "h", "s", 1, StepOperation.ABORT))
+    // No retry yet: the same key as before the retries field existed.
+    assertThat(CanaryReconciler.idempotencyKey("u", "h", "s", 1, StepOperation.RUN, 0))
+        .isEqualTo(run);
+    assertThat(CanaryReconciler.idempotencyKey("u", "h", "s", 1, StepOperation.ABORT, null))
         .isNotEqualTo(run);
-    assertThat(CanaryReconciler.idempotencyKey("u", "h", "s", 2, StepOperation.RUN))
+    assertThat(CanaryReconciler.idempotencyKey("u", "h", "s", 2, StepOperation.RUN, null))
+        .isNotEqualTo(run);
+    // After `ramp retry` the step runs again as a new operation.
+    assertThat(CanaryReconciler.idempotencyKey("u", "h", "s", 1, StepOperation.RUN, 1))
         .isNotEqualTo(run);
   }
 

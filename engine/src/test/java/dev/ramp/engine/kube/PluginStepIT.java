@@ -318,6 +318,13 @@ class PluginStepIT extends RolloutItBase {
     assertThat(r.getStatus().canary.stepPluginStatuses)
         .extracting(e -> e.operation + " " + e.index)
         .containsExactly("Run 1", "Run 3");
+    // After the retry the steps run again as new operations: new idempotency keys.
+    assertThat(
+            calls().stream()
+                .filter(c -> c.operation().equals("Run") && c.index() == 1)
+                .map(Call::key)
+                .distinct())
+        .hasSize(2);
     actions.promoteFull(Cluster.NS, "demo");
     r = awaitRollout("demo", phase("Healthy", 5));
     assertThat(entry(r, 3, "Terminate").phase).isEqualTo("Successful");
@@ -379,7 +386,12 @@ class PluginStepIT extends RolloutItBase {
     assertThat(e.disabled).isTrue();
     assertThat(e.phase).isEqualTo("Successful");
     assertThat(e.status.path("calls").asInt()).isEqualTo(1);
-    assertThat(calls("Run", 1)).hasSize(1);
+    // One Run before the plugin was disabled; a repeat (a reconcile whose status write raced
+    // another) is the same operation: same key, same attempt.
+    assertThat(calls("Run", 1))
+        .isNotEmpty()
+        .extracting(c -> c.key() + "/" + c.attempt())
+        .containsOnly(calls("Run", 1).get(0).key() + "/1");
     assertThat(cluster.events("demo"))
         .contains(
             "StepPluginDisabled: Step 1 plugin ramp-tests/check Run: Successful: plugin disabled in"
