@@ -127,7 +127,19 @@ public final class RampRuntime implements AutoCloseable {
     this.host = new PluginHost(settings.pluginHost(), registry);
     this.configInformer =
         new PluginConfigInformer(
-            client, settings.controllerNamespace(), settings.workers(), host::apply);
+            client, settings.controllerNamespace(), settings.workers(), this::applyPluginConfig);
+  }
+
+  /**
+   * A new plugin configuration: the host applies it, then every rollout is looked at again, so a
+   * plugin switched off (or on) takes effect in seconds, not at each step's next requeue.
+   */
+  private void applyPluginConfig(dev.ramp.engine.host.config.PluginConfigSnapshot snapshot) {
+    host.apply(snapshot);
+    RolloutController current = controller;
+    if (current != null) {
+      current.resync();
+    }
   }
 
   /** Starts the plugins, then the controller; returns once the controller's caches are synced. */
