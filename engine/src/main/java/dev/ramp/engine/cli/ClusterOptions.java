@@ -28,11 +28,15 @@ final class ClusterOptions {
       description = "Kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or in-cluster).")
   Path kubeconfig;
 
-  @Option(names = "--context", description = "Kubeconfig context (default: the current one).")
+  @Option(
+      names = "--context",
+      paramLabel = "NAME",
+      description = "Kubeconfig context (default: the current one).")
   String context;
 
   @Option(
       names = {"-n", "--namespace"},
+      paramLabel = "NS",
       description = "Namespace (default: the context's, else default).")
   String namespace;
 

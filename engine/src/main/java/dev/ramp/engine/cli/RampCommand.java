@@ -46,6 +46,21 @@ final class RampCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
+  /** `-h`/`--help` on every subcommand, as the error lines suggest ("See 'ramp get --help'"). */
+  private static void addHelpOption(CommandLine command) {
+    for (CommandLine sub : command.getSubcommands().values()) {
+      if (sub.getCommandSpec().findOption("--help") == null) {
+        sub.getCommandSpec()
+            .addOption(
+                CommandLine.Model.OptionSpec.builder("-h", "--help")
+                    .usageHelp(true)
+                    .description("Show this help message and exit.")
+                    .build());
+      }
+      addHelpOption(sub);
+    }
+  }
+
   /** Whether --verbose was given anywhere on the line (it is inherited by every subcommand). */
   private static boolean verbose(CommandLine.ParseResult parseResult) {
     for (CommandLine.ParseResult p = parseResult; p != null; p = p.subcommand()) {
@@ -59,6 +74,7 @@ final class RampCommand implements Runnable {
   /** The command line with Ramp's error handling: one clear line, a stack trace on request. */
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new RampCommand());
+    addHelpOption(cli);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           PrintWriter err = commandLine.getErr();

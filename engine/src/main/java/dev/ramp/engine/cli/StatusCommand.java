@@ -17,9 +17,10 @@ import picocli.CommandLine.Parameters;
     name = "status",
     description = {
       "Report whether a rollout is done, for CI pipelines: one line per change.",
-      "Exit code: 0 Healthy (the controller saw the latest spec and the current pods are",
-      "stable), 1 Degraded or aborted, 2 timed out (or, without --watch, not done yet),",
-      "3 bad input, 4 cluster error."
+      "Done: the controller saw the latest spec, the phase is Healthy and the",
+      "current pods are the stable ones.",
+      "Exit code: 0 done, 1 Degraded or aborted, 2 timed out (without --watch:",
+      "not done yet), 3 bad input, 4 cluster error."
     })
 final class StatusCommand implements Callable<Integer> {
 
@@ -36,6 +37,7 @@ final class StatusCommand implements Callable<Integer> {
 
   @Option(
       names = {"-t", "--timeout"},
+      paramLabel = "DURATION",
       converter = DurationConverter.class,
       description = "Give up after this long (e.g. 10m) with exit code 2.")
   Duration timeout;

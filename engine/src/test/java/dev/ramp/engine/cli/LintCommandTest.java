@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -152,6 +153,15 @@ class LintCommandTest {
             prose
                 + ":1: document 1 is not a Kubernetes object (a mapping with apiVersion and"
                 + " kind)\n");
+  }
+
+  @Test
+  void everyVerbAnswersHelp() {
+    for (String verb : List.of("lint", "status", "get", "list", "promote", "set image", "undo")) {
+      CliHarness.Result result = CliHarness.run((verb + " --help").split(" "));
+      assertThat(result.exitCode()).as(verb).isZero();
+      assertThat(result.out()).as(verb).startsWith("Usage: ramp " + verb);
+    }
   }
 
   @Test
