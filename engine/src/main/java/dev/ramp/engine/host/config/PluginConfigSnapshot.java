@@ -17,7 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -53,7 +52,6 @@ public record PluginConfigSnapshot(List<PluginEntry> entries, List<Refused> refu
       Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?/[a-z0-9]([a-z0-9._-]*[a-z0-9])?");
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   /**
@@ -355,8 +353,13 @@ public record PluginConfigSnapshot(List<PluginEntry> entries, List<Refused> refu
     if (value == null || value.isNull()) {
       return dflt;
     }
-    Matcher m = DURATION.matcher(value.asText().trim());
-    if (!value.isTextual() || !m.matches()) {
+    Duration d;
+    try {
+      if (!value.isTextual()) {
+        throw new IllegalArgumentException("not a string");
+      }
+      d = dev.ramp.engine.model.GoDuration.parse(value.asText());
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           where
               + ": "
@@ -365,14 +368,6 @@ public record PluginConfigSnapshot(List<PluginEntry> entries, List<Refused> refu
               + value.asText()
               + "' must be a duration like 500ms, 30s, 2m or 1h");
     }
-    long amount = Long.parseLong(m.group(1));
-    Duration d =
-        switch (m.group(2)) {
-          case "ms" -> Duration.ofMillis(amount);
-          case "s" -> Duration.ofSeconds(amount);
-          case "m" -> Duration.ofMinutes(amount);
-          default -> Duration.ofHours(amount);
-        };
     if (d.isZero()) {
       throw new IllegalArgumentException(
           where + ": " + field + " '" + value.asText() + "' must be more than zero");
