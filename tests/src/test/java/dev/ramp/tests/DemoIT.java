@@ -66,8 +66,7 @@ class DemoIT {
     }
     try {
       Process p =
-          new ProcessBuilder(
-                  binary.toString(), "--kubeconfig", kubeconfig, "get", "rollouts", "-A")
+          new ProcessBuilder(binary.toString(), "--kubeconfig", kubeconfig, "get", "rollouts", "-A")
               .redirectErrorStream(true)
               .start();
       p.waitFor(60, TimeUnit.SECONDS);

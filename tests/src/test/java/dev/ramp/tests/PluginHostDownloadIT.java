@@ -32,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Remote plugin locations through the whole host: a plugin served by a local HTTP server is
- * downloaded once into the cache and run; a 404, a wrong checksum and an unreachable host each
- * keep that plugin out with the reason in its state, while the others run.
+ * downloaded once into the cache and run; a 404, a wrong checksum and an unreachable host each keep
+ * that plugin out with the reason in its state, while the others run.
  */
 class PluginHostDownloadIT {
 
@@ -87,7 +87,8 @@ class PluginHostDownloadIT {
         entry("ramp-tests/echo", url("/plugins/echo.jar"), sha256)
             + entry("ramp-tests/missing", url("/plugins/missing.jar"), sha256)
             + entry("ramp-tests/tampered", url("/plugins/echo.jar"), "2".repeat(64))
-            // Another digest: the cache holds the echo JAR under its own, so this one must download.
+            // Another digest: the cache holds the echo JAR under its own, so this one must
+            // download.
             + entry(
                 "ramp-tests/unreachable",
                 "http://127.0.0.1:" + closedPort + "/plugins/echo.jar",

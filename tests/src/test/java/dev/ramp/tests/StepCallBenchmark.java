@@ -23,10 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A step plugin's {@code Run} round trip through the whole host stack (client interface →
- * deadline, circuit breaker, bulkhead → gRPC over a Unix socket → runner → plugin) against a bare
- * gRPC unary call to the same plugin process kind over the same kind of socket, in one run.
- * Prints p50, p99, calls/s and the ratio; asserts nothing.
+ * A step plugin's {@code Run} round trip through the whole host stack (client interface → deadline,
+ * circuit breaker, bulkhead → gRPC over a Unix socket → runner → plugin) against a bare gRPC unary
+ * call to the same plugin process kind over the same kind of socket, in one run. Prints p50, p99,
+ * calls/s and the ratio; asserts nothing.
  *
  * <p>Run: {@code mvn -B -Pbench verify -pl tests -am -Dbench.calls=20000}
  */
@@ -106,8 +106,7 @@ class StepCallBenchmark {
       Stats b = Stats.of(bareNanos, bareWall);
       System.out.printf("  %-28s %s%n", "whole host stack", h);
       System.out.printf("  %-28s %s%n", "bare gRPC unary", b);
-      System.out.printf(
-          "  ratio host/bare: p50 %.2fx  p99 %.2fx%n", h.p50 / b.p50, h.p99 / b.p99);
+      System.out.printf("  ratio host/bare: p50 %.2fx  p99 %.2fx%n", h.p50 / b.p50, h.p99 / b.p99);
     }
   }
 

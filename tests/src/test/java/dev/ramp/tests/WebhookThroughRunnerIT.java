@@ -31,9 +31,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The step-webhook plugin JAR through the real runner over a real Unix socket, against a real
- * HTTP server on 127.0.0.1: the test kit passes, and a trigger + poll round trip carries its
- * state and the idempotency key.
+ * The step-webhook plugin JAR through the real runner over a real Unix socket, against a real HTTP
+ * server on 127.0.0.1: the test kit passes, and a trigger + poll round trip carries its state and
+ * the idempotency key.
  */
 class WebhookThroughRunnerIT {
 
@@ -56,7 +56,8 @@ class WebhookThroughRunnerIT {
         "/status/1",
         exchange -> {
           idempotencyKeys.add(exchange.getRequestHeaders().getFirst("Idempotency-Key"));
-          String body = polls.incrementAndGet() < 2 ? "{\"result\":null}" : "{\"result\":\"SUCCESS\"}";
+          String body =
+              polls.incrementAndGet() < 2 ? "{\"result\":null}" : "{\"result\":\"SUCCESS\"}";
           byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
           exchange.sendResponseHeaders(200, bytes.length);
           exchange.getResponseBody().write(bytes);
@@ -77,7 +78,9 @@ class WebhookThroughRunnerIT {
   private LaunchSpec spec() {
     return new LaunchSpec(
         "ramp/step-webhook",
-        Path.of("../plugins/step-webhook/target/ramp-step-webhook.jar").toAbsolutePath().normalize(),
+        Path.of("../plugins/step-webhook/target/ramp-step-webhook.jar")
+            .toAbsolutePath()
+            .normalize(),
         null,
         List.of(),
         Map.of(),
@@ -134,7 +137,9 @@ class WebhookThroughRunnerIT {
       while (state.getPhase() == StepPhase.STEP_PHASE_RUNNING && calls++ < 5) {
         state = stub.run(first.toBuilder().setStateJson(state.getStateJson()).build());
       }
-      assertThat(state.getPhase()).as(state.getMessage()).isEqualTo(StepPhase.STEP_PHASE_SUCCESSFUL);
+      assertThat(state.getPhase())
+          .as(state.getMessage())
+          .isEqualTo(StepPhase.STEP_PHASE_SUCCESSFUL);
       assertThat(polls).hasValue(2);
       assertThat(idempotencyKeys).hasSize(3).containsOnly("u-1/abc123/2/Run");
     }

@@ -31,13 +31,13 @@ import java.util.regex.Pattern;
 /**
  * Turns a plugin entry's {@code location} into a local file that matches its {@code sha256}.
  *
- * <p>{@code file://} locations (or bare absolute paths) are used in place and checked when a
- * sha256 is given. {@code https://} locations must carry a sha256: they are downloaded once,
- * with a timeout, into a cache keyed by that sha256, and checked before anything runs; a later
- * start (or another controller replica's restart with the same cache volume) uses the cached
- * file. {@code http://} is accepted for loopback hosts only (local mirrors, tests, the demo).
- * Every failure is a {@link PluginArtifactException} naming the plugin, the location and what to
- * do; it refuses that plugin only.
+ * <p>{@code file://} locations (or bare absolute paths) are used in place and checked when a sha256
+ * is given. {@code https://} locations must carry a sha256: they are downloaded once, with a
+ * timeout, into a cache keyed by that sha256, and checked before anything runs; a later start (or
+ * another controller replica's restart with the same cache volume) uses the cached file. {@code
+ * http://} is accepted for loopback hosts only (local mirrors, tests, the demo). Every failure is a
+ * {@link PluginArtifactException} naming the plugin, the location and what to do; it refuses that
+ * plugin only.
  */
 public final class PluginArtifacts {
 
@@ -142,8 +142,7 @@ public final class PluginArtifacts {
     try {
       Files.createDirectories(dir);
       tmp = Files.createTempFile(dir, ".download-", ".part");
-      HttpRequest request =
-          HttpRequest.newBuilder(uri).timeout(downloadTimeout).GET().build();
+      HttpRequest request = HttpRequest.newBuilder(uri).timeout(downloadTimeout).GET().build();
       HttpResponse<InputStream> response =
           http.send(request, HttpResponse.BodyHandlers.ofInputStream());
       int status = response.statusCode();

@@ -241,8 +241,8 @@ public final class CanaryReconciler {
 
   /**
    * The idempotency key of one plugin operation on one step of one canary: derived, never stored,
-   * so a controller restarted after a crash sends the same key again. A retry after an abort
-   * counts up {@code retries}, which makes the steps run again new operations.
+   * so a controller restarted after a crash sends the same key again. A retry after an abort counts
+   * up {@code retries}, which makes the steps run again new operations.
    */
   static String idempotencyKey(
       String uid, String podHash, String stepHash, int idx, StepOperation op, Integer retries) {

@@ -30,15 +30,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Class-data-sharing archives that make JAR plugins start faster: one per plugin JAR, keyed by
- * the JDK, the runner JAR, the plugin JAR's sha256 and the JVM options.
+ * Class-data-sharing archives that make JAR plugins start faster: one per plugin JAR, keyed by the
+ * JDK, the runner JAR, the plugin JAR's sha256 and the JVM options.
  *
- * <p>A JVM writes a dynamic archive only at a clean exit, so an archive is made by a short
- * training start (start, one Info call, graceful stop) in the background after the first plain
- * start succeeded; later starts use it. An archive is checked against the digest
- * recorded beside it before every use — a truncated archive crashes the JVM rather than being
- * ignored — and a start that still fails with it makes the caller {@link #discard} it and start
- * plainly.
+ * <p>A JVM writes a dynamic archive only at a clean exit, so an archive is made by a short training
+ * start (start, one Info call, graceful stop) in the background after the first plain start
+ * succeeded; later starts use it. An archive is checked against the digest recorded beside it
+ * before every use — a truncated archive crashes the JVM rather than being ignored — and a start
+ * that still fails with it makes the caller {@link #discard} it and start plainly.
  */
 public final class ClassDataArchives {
 
@@ -49,6 +48,7 @@ public final class ClassDataArchives {
   private final Executor trainer;
   private final Set<String> training = ConcurrentHashMap.newKeySet();
   private final Set<String> failed = ConcurrentHashMap.newKeySet();
+
   /** Archives verified in this process, with the size and time they had then. */
   private final Map<String, String> verified = new ConcurrentHashMap<>();
 
@@ -64,8 +64,8 @@ public final class ClassDataArchives {
   }
 
   /**
-   * The spec to start: with its archive when a good one exists, else the spec unchanged. Specs
-   * that are not JARs are returned unchanged.
+   * The spec to start: with its archive when a good one exists, else the spec unchanged. Specs that
+   * are not JARs are returned unchanged.
    */
   public LaunchSpec prepare(LaunchSpec spec) {
     if (!spec.isJar() || spec.runnerJar() == null) {
@@ -80,8 +80,8 @@ public final class ClassDataArchives {
   }
 
   /**
-   * Starts a plugin with its archive when it has a good one, and plainly when it has none or
-   * the start with it fails (the archive is then discarded and made again later).
+   * Starts a plugin with its archive when it has a good one, and plainly when it has none or the
+   * start with it fails (the archive is then discarded and made again later).
    */
   public PluginProcess launch(LaunchSpec spec) {
     LaunchSpec prepared = prepare(spec);
@@ -213,7 +213,11 @@ public final class ClassDataArchives {
     update(digest, System.getProperty("java.vm.version"));
     update(digest, System.getProperty("java.home"));
     update(digest, sha256(spec.runnerJar()));
-    update(digest, spec.sha256() != null ? spec.sha256().toLowerCase(java.util.Locale.ROOT) : sha256(spec.location()));
+    update(
+        digest,
+        spec.sha256() != null
+            ? spec.sha256().toLowerCase(java.util.Locale.ROOT)
+            : sha256(spec.location()));
     spec.jvmOptions().forEach(option -> update(digest, option));
     return HexFormat.of().formatHex(digest.digest()).substring(0, 32);
   }

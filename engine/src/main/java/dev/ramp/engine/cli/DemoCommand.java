@@ -59,7 +59,8 @@ final class DemoCommand implements Callable<Integer> {
                     work,
                     line -> log(out, line)))) {
       out.println("  API server: " + rehearsal.client().getMasterUrl());
-      out.println("  look around: kubectl --kubeconfig " + rehearsal.kubeconfig() + " get rollouts,rs");
+      out.println(
+          "  look around: kubectl --kubeconfig " + rehearsal.kubeconfig() + " get rollouts,rs");
       out.println(
           "               ramp --kubeconfig " + rehearsal.kubeconfig() + " get rollout demo");
       out.flush();
@@ -103,8 +104,8 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /**
-   * The step-webhook plugin JAR: {@code -Dramp.webhook.jar}, else the build's, under the
-   * repository that {@code ramp} runs from ({@code -Dramp.home}).
+   * The step-webhook plugin JAR: {@code -Dramp.webhook.jar}, else the build's, under the repository
+   * that {@code ramp} runs from ({@code -Dramp.home}).
    */
   static Path webhookJar() {
     String property = System.getProperty("ramp.webhook.jar");
@@ -115,7 +116,9 @@ final class DemoCommand implements Callable<Integer> {
                 .resolve("plugins/step-webhook/target/ramp-step-webhook.jar");
     if (!Files.isRegularFile(jar)) {
       throw new CliException(
-          "the step-webhook plugin " + jar + " is missing; build it: mvn -B -q package -DskipTests");
+          "the step-webhook plugin "
+              + jar
+              + " is missing; build it: mvn -B -q package -DskipTests");
     }
     return jar.toAbsolutePath().normalize();
   }
@@ -129,7 +132,9 @@ final class DemoCommand implements Callable<Integer> {
       return "";
     }
     String weight =
-        status.canary == null || status.canary.weights == null || status.canary.weights.canary == null
+        status.canary == null
+                || status.canary.weights == null
+                || status.canary.weights.canary == null
             ? ""
             : String.valueOf(status.canary.weights.canary.weight);
     return status.currentStepIndex + "/" + status.phase + "/" + weight + "/" + status.message;

@@ -45,7 +45,10 @@ final class PluginRunCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "LOCATION", description = "file://, https:// or a path.")
   String location;
 
-  @Option(names = "--kind", defaultValue = "step", description = "Plugin kind: ${COMPLETION-CANDIDATES}.")
+  @Option(
+      names = "--kind",
+      defaultValue = "step",
+      description = "Plugin kind: ${COMPLETION-CANDIDATES}.")
   Kind kind;
 
   @Option(names = "--name", defaultValue = "local/plugin", description = "Configured name.")
@@ -116,7 +119,9 @@ final class PluginRunCommand implements Callable<Integer> {
       out.println(
           "message: "
               + e.getStatus().getCode()
-              + (e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription()));
+              + (e.getStatus().getDescription() == null
+                  ? ""
+                  : ": " + e.getStatus().getDescription()));
       return 5;
     }
   }
@@ -124,7 +129,8 @@ final class PluginRunCommand implements Callable<Integer> {
   private CallContext context(JsonNode rolloutJson) {
     JsonNode metadata = rolloutJson.path("metadata");
     String uid = metadata.path("uid").asText("");
-    String key = UUID.nameUUIDFromBytes((uid + "/" + stepIndex + "/" + operation).getBytes()).toString();
+    String key =
+        UUID.nameUUIDFromBytes((uid + "/" + stepIndex + "/" + operation).getBytes()).toString();
     return CallContext.newBuilder()
         .setRolloutUid(uid)
         .setNamespace(metadata.path("namespace").asText("default"))

@@ -61,7 +61,14 @@ final class PluginSupport {
               + " -Dramp.runner.jar=PATH");
     }
     return new LaunchSpec(
-        name, file, sha256, args, env, List.of(), startTimeout, file.toString().endsWith(".jar") ? runner : null);
+        name,
+        file,
+        sha256,
+        args,
+        env,
+        List.of(),
+        startTimeout,
+        file.toString().endsWith(".jar") ? runner : null);
   }
 
   /** A JSON or YAML document from a file, as a tree. */

@@ -62,7 +62,10 @@ final class PluginVerifyCommand implements Callable<Integer> {
   @Option(names = "--start-timeout", defaultValue = "20s", converter = DurationConverter.class)
   Duration startTimeout;
 
-  @Option(names = "--deadline", defaultValue = "5s", converter = DurationConverter.class,
+  @Option(
+      names = "--deadline",
+      defaultValue = "5s",
+      converter = DurationConverter.class,
       description = "Deadline of each call.")
   Duration deadline;
 
@@ -77,8 +80,7 @@ final class PluginVerifyCommand implements Callable<Integer> {
     LaunchSpec launch = PluginSupport.spec(name, location, sha256, List.of(), env, startTimeout);
     PrintWriter err = spec.commandLine().getErr();
     PluginTestKit kit = new PluginTestKit(new PluginLauncher(err::println), deadline);
-    Set<PluginTestKit.Kind> kinds =
-        kind == null ? Set.of() : EnumSet.of(kind.testKitKind);
+    Set<PluginTestKit.Kind> kinds = kind == null ? Set.of() : EnumSet.of(kind.testKitKind);
     ConformanceReport report = kit.verify(launch, kinds, sample);
     PrintWriter out = spec.commandLine().getOut();
     out.print(report.render());

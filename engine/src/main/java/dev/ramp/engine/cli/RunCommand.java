@@ -118,7 +118,12 @@ final class RunCommand implements Callable<Integer> {
                       && status.currentStepIndex != lastStep[0]) {
                     lastStep[0] = status.currentStepIndex;
                     progress.println(
-                        "· " + id + ": step " + status.currentStepIndex + ", " + status.phase
+                        "· "
+                            + id
+                            + ": step "
+                            + status.currentStepIndex
+                            + ", "
+                            + status.phase
                             + (status.message == null ? "" : " (" + status.message + ")"));
                     progress.flush();
                   }

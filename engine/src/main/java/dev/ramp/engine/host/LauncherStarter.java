@@ -16,9 +16,9 @@ import java.util.concurrent.Executors;
 
 /**
  * Starts plugins with the SDK's launcher, which verifies the checksum, cleans the environment,
- * makes the socket directory, reads the handshake, drains the output and waits for health.
- * Remote locations are downloaded into the cache first; JAR plugins start with their
- * class-data archive once one has been trained.
+ * makes the socket directory, reads the handshake, drains the output and waits for health. Remote
+ * locations are downloaded into the cache first; JAR plugins start with their class-data archive
+ * once one has been trained.
  */
 final class LauncherStarter implements PluginStarter {
 

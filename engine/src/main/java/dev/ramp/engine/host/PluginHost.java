@@ -129,8 +129,8 @@ public final class PluginHost implements AutoCloseable {
     }
 
     /**
-     * {@code RAMP_CACHE_DIR}, else {@code /var/cache/ramp} when writable (the Deployment mounts
-     * a volume there), else {@code ramp-cache} in the temp directory.
+     * {@code RAMP_CACHE_DIR}, else {@code /var/cache/ramp} when writable (the Deployment mounts a
+     * volume there), else {@code ramp-cache} in the temp directory.
      */
     static Path defaultCacheDir() {
       String env = System.getenv("RAMP_CACHE_DIR");

@@ -6,8 +6,8 @@ import java.io.InputStream;
 import java.util.List;
 
 /**
- * The embedded API server as the controller's tests use it: {@link EmbeddedCluster} (fabric8's
- * CRUD mock on 127.0.0.1 with RFC 7386 merge patches), with CRDs registered one by one.
+ * The embedded API server as the controller's tests use it: {@link EmbeddedCluster} (fabric8's CRUD
+ * mock on 127.0.0.1 with RFC 7386 merge patches), with CRDs registered one by one.
  */
 public final class EmbeddedApiServer implements AutoCloseable {
   private final EmbeddedCluster cluster;

@@ -53,6 +53,7 @@ public class RolloutStatus {
    * plugins' idempotency keys, so a step run again after a retry is a new operation for them.
    */
   public Integer retries;
+
   public CanaryStatus canary;
 
   /** A deep copy through JSON, so the step machine can compute a new status beside the old. */

@@ -13,10 +13,9 @@ import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
 /**
- * The controller's HTTP endpoints for the platform: {@code /metrics} (Prometheus text),
- * {@code /healthz} (the process works) and {@code /readyz} (informers synced, plugin
- * configuration loaded). Runs on its own small thread pool so that a slow scrape never
- * competes with reconciles.
+ * The controller's HTTP endpoints for the platform: {@code /metrics} (Prometheus text), {@code
+ * /healthz} (the process works) and {@code /readyz} (informers synced, plugin configuration
+ * loaded). Runs on its own small thread pool so that a slow scrape never competes with reconciles.
  */
 public final class OperationsServer implements AutoCloseable {
 

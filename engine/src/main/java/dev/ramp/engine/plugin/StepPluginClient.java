@@ -4,12 +4,12 @@ import dev.ramp.plugin.api.StepCall;
 import dev.ramp.plugin.api.StepResult;
 
 /**
- * The controller's view of step plugins. The plugin host implements it; the step machine and
- * its unit tests see only this, never gRPC or processes.
+ * The controller's view of step plugins. The plugin host implements it; the step machine and its
+ * unit tests see only this, never gRPC or processes.
  *
- * <p>Calls never throw for plugin trouble: a transport failure, a deadline, an open circuit or
- * a full bulkhead comes back as {@link dev.ramp.plugin.api.StepPhase#ERROR} with a message
- * saying what happened (retried with backoff by the caller), never as FAILED.
+ * <p>Calls never throw for plugin trouble: a transport failure, a deadline, an open circuit or a
+ * full bulkhead comes back as {@link dev.ramp.plugin.api.StepPhase#ERROR} with a message saying
+ * what happened (retried with backoff by the caller), never as FAILED.
  */
 public interface StepPluginClient {
 

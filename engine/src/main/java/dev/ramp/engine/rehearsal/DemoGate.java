@@ -77,8 +77,7 @@ public final class DemoGate implements AutoCloseable {
         return;
       }
       int n = count.incrementAndGet();
-      String result =
-          n <= pendingPolls ? "null" : approve ? "\"APPROVED\"" : "\"REJECTED\"";
+      String result = n <= pendingPolls ? "null" : approve ? "\"APPROVED\"" : "\"REJECTED\"";
       if (n == pendingPolls + 1) {
         log.accept("gate: " + (approve ? "approved" : "rejected") + " " + path);
       }

@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The manifests a rehearsal applies: read from YAML files (several documents each), checked for
- * the kinds a rehearsal knows, with relative plugin locations of a {@code ramp-config} resolved
- * against the file's folder (so an example can name a plugin beside it).
+ * The manifests a rehearsal applies: read from YAML files (several documents each), checked for the
+ * kinds a rehearsal knows, with relative plugin locations of a {@code ramp-config} resolved against
+ * the file's folder (so an example can name a plugin beside it).
  */
 final class Manifests {
 
@@ -63,7 +63,8 @@ final class Manifests {
         throw new RehearsalException(file + ": no such file");
       }
       List<JsonNode> documents = new ArrayList<>();
-      try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
+      try (MappingIterator<JsonNode> it =
+          YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
         while (it.hasNextValue()) {
           JsonNode node = it.nextValue();
           if (node != null && !node.isNull() && !node.isMissingNode()) {
@@ -113,7 +114,8 @@ final class Manifests {
     if (document.path("metadata").path("name").asText("").isEmpty()) {
       throw new RehearsalException(file + ": " + kind + " without metadata.name");
     }
-    if (kind.equals("ConfigMap") && document.path("metadata").path("name").asText().equals("ramp-config")) {
+    if (kind.equals("ConfigMap")
+        && document.path("metadata").path("name").asText().equals("ramp-config")) {
       resolvePluginLocations(file, document);
     }
     return new Manifest(file, document);
@@ -139,8 +141,7 @@ final class Manifests {
         for (JsonNode entry : list) {
           String location = entry.path("location").asText("");
           if (!location.isEmpty() && !location.startsWith("/") && !location.contains("://")) {
-            ((ObjectNode) entry)
-                .put("location", folder.resolve(location).normalize().toString());
+            ((ObjectNode) entry).put("location", folder.resolve(location).normalize().toString());
             changed = true;
           }
         }

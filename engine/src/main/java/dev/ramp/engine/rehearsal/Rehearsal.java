@@ -3,8 +3,8 @@ package dev.ramp.engine.rehearsal;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ramp.engine.actions.RolloutActions;
 import dev.ramp.engine.host.PluginHost;
-import dev.ramp.engine.model.CanaryStep;
 import dev.ramp.engine.model.CanaryStatus.StepPluginStatus;
+import dev.ramp.engine.model.CanaryStep;
 import dev.ramp.engine.model.Rollout;
 import dev.ramp.engine.model.RolloutStatus;
 import dev.ramp.engine.rehearsal.Manifests.Manifest;
@@ -18,7 +18,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -92,8 +91,7 @@ public final class Rehearsal implements AutoCloseable {
     this.cluster = EmbeddedCluster.start(List.of(), List.of(CONTROLLER_NAMESPACE, "default"));
     registerCrds(cluster);
     this.kubeconfig = cluster.writeKubeconfig(options.workDir().resolve("kubeconfig"));
-    this.nodes =
-        new NodeSimulator(cluster.client(), clock.real(options.podReadyAfter())).start();
+    this.nodes = new NodeSimulator(cluster.client(), clock.real(options.podReadyAfter())).start();
     PluginHost.Settings host =
         PluginHost.Settings.defaults()
             .withCacheDir(options.workDir().resolve("cache"))
@@ -197,7 +195,9 @@ public final class Rehearsal implements AutoCloseable {
           current.getSpec().template.path("spec").path("containers").path(0).path("image").asText();
       newImage = old.contains(":") ? old + "-next" : old + ":next";
     }
-    options.log().accept("set image " + container + "=" + newImage + " on rollout " + ns + "/" + name);
+    options
+        .log()
+        .accept("set image " + container + "=" + newImage + " on rollout " + ns + "/" + name);
     actions.setImage(ns, name, container, newImage);
   }
 
@@ -240,7 +240,9 @@ public final class Rehearsal implements AutoCloseable {
       String pauseKey = indefinitePause(current);
       if (autoPromote && pauseKey != null && !pauseKey.equals(promotedAt)) {
         promotedAt = pauseKey;
-        options.log().accept("promoting " + ns + "/" + name + " (as you would: ramp promote " + name + ")");
+        options
+            .log()
+            .accept("promoting " + ns + "/" + name + " (as you would: ramp promote " + name + ")");
         history.promoted(current);
         actions.promote(ns, name);
       }
@@ -427,7 +429,9 @@ public final class Rehearsal implements AutoCloseable {
   static String describe(CanaryStep step) {
     if (step.setWeight != null) return "setWeight: " + step.setWeight;
     if (step.pause != null) {
-      return step.pause.duration == null ? "pause (until promoted)" : "pause: " + step.pause.duration.getValue();
+      return step.pause.duration == null
+          ? "pause (until promoted)"
+          : "pause: " + step.pause.duration.getValue();
     }
     if (step.plugin != null) return "plugin: " + step.plugin.name;
     return kind(step);

@@ -8,8 +8,8 @@ import java.time.ZoneOffset;
 import java.util.function.LongSupplier;
 
 /**
- * A clock that runs {@code speed} times faster than the one it reads, from a starting instant:
- * a 30 s pause of a rehearsal at speed 100 takes 0.3 s. Everything the controller times (pauses,
+ * A clock that runs {@code speed} times faster than the one it reads, from a starting instant: a 30
+ * s pause of a rehearsal at speed 100 takes 0.3 s. Everything the controller times (pauses,
  * requeues, progress deadlines) reads this clock.
  */
 final class SpeedClock extends Clock {

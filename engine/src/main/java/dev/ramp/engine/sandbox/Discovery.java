@@ -9,13 +9,14 @@ import java.util.Map;
 
 /**
  * The discovery documents a real API server serves ({@code /api}, {@code /apis}, each group
- * version's resource list, {@code /version}), so that kubectl can talk to the embedded server.
- * The mock server stores any resource; these documents only tell clients which ones exist.
+ * version's resource list, {@code /version}), so that kubectl can talk to the embedded server. The
+ * mock server stores any resource; these documents only tell clients which ones exist.
  */
 final class Discovery {
 
   /** A resource as discovery lists it. */
-  record Resource(String plural, String singular, String kind, boolean namespaced, List<String> shortNames) {}
+  record Resource(
+      String plural, String singular, String kind, boolean namespaced, List<String> shortNames) {}
 
   private static final List<String> VERBS =
       List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
@@ -120,7 +121,8 @@ final class Discovery {
       ArrayNode shortNames = node.putArray("shortNames");
       r.shortNames().forEach(shortNames::add);
       if (r.plural().equals("rollouts") || r.plural().equals("replicasets")) {
-        array.addObject()
+        array
+            .addObject()
             .put("name", r.plural() + "/status")
             .put("singularName", "")
             .put("namespaced", true)

@@ -6,8 +6,8 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.util.Map;
 
 /**
- * Serves the discovery documents (whatever the query string, as kubectl adds {@code ?timeout=})
- * and hands every other request to the CRUD dispatcher.
+ * Serves the discovery documents (whatever the query string, as kubectl adds {@code ?timeout=}) and
+ * hands every other request to the CRUD dispatcher.
  */
 final class DiscoveryDispatcher extends Dispatcher {
 

@@ -17,10 +17,10 @@ import java.util.HashMap;
 import java.util.List;
 
 /**
- * An in-process Kubernetes API for `ramp demo`, `ramp run` and tests: fabric8's mock server in
- * CRUD mode on 127.0.0.1, with Ramp's CRDs registered (so status is a subresource, as on a real
- * server), JSON merge patches as RFC 7386 says, and the discovery documents kubectl needs. The controller talks to it with the same
- * client code it uses against a real cluster.
+ * An in-process Kubernetes API for `ramp demo`, `ramp run` and tests: fabric8's mock server in CRUD
+ * mode on 127.0.0.1, with Ramp's CRDs registered (so status is a subresource, as on a real server),
+ * JSON merge patches as RFC 7386 says, and the discovery documents kubectl needs. The controller
+ * talks to it with the same client code it uses against a real cluster.
  */
 public final class EmbeddedCluster implements AutoCloseable {
 
@@ -41,7 +41,8 @@ public final class EmbeddedCluster implements AutoCloseable {
    * @param crds the custom resource definitions to register, e.g. Ramp's from {@code config/crd}
    * @param namespaces namespaces to create
    */
-  public static EmbeddedCluster start(List<CustomResourceDefinition> crds, List<String> namespaces) {
+  public static EmbeddedCluster start(
+      List<CustomResourceDefinition> crds, List<String> namespaces) {
     RfcMergeDispatcher dispatcher = new RfcMergeDispatcher();
     KubernetesMockServer server =
         new KubernetesMockServer(
@@ -58,7 +59,8 @@ public final class EmbeddedCluster implements AutoCloseable {
     for (String namespace : namespaces) {
       client
           .namespaces()
-          .resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+          .resource(
+              new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
           .create();
     }
     return new EmbeddedCluster(server, dispatcher, client);

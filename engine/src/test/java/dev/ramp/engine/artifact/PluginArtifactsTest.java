@@ -193,8 +193,7 @@ class PluginArtifactsTest {
         .isInstanceOfSatisfying(
             PluginArtifactException.class,
             e -> assertThat(e.reason()).isEqualTo(Reason.CHECKSUM_MISMATCH));
-    assertThatThrownBy(
-            () -> artifacts.resolve("acme/gate", files.resolve("nope").toString(), null))
+    assertThatThrownBy(() -> artifacts.resolve("acme/gate", files.resolve("nope").toString(), null))
         .isInstanceOfSatisfying(
             PluginArtifactException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NOT_FOUND));
   }

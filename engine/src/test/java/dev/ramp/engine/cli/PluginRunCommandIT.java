@@ -31,15 +31,27 @@ class PluginRunCommandIT {
   void runningThenSuccessfulWithTheStateHandedBack() {
     CliHarness.Result first =
         CliHarness.run(
-            "plugin", "run", PYTHON_PLUGIN.toString(), "--rollout", rollout.toString(),
-            "--config", "{\"runningCalls\":1}");
+            "plugin",
+            "run",
+            PYTHON_PLUGIN.toString(),
+            "--rollout",
+            rollout.toString(),
+            "--config",
+            "{\"runningCalls\":1}");
     assertThat(first.exitCode()).isZero();
     assertThat(first.out()).contains("phase:   RUNNING").contains("\"calls\" : 1");
 
     CliHarness.Result second =
         CliHarness.run(
-            "plugin", "run", PYTHON_PLUGIN.toString(), "--rollout", rollout.toString(),
-            "--config", "{\"runningCalls\":1}", "--state", "{\"calls\":1}");
+            "plugin",
+            "run",
+            PYTHON_PLUGIN.toString(),
+            "--rollout",
+            rollout.toString(),
+            "--config",
+            "{\"runningCalls\":1}",
+            "--state",
+            "{\"calls\":1}");
     assertThat(second.exitCode()).isZero();
     assertThat(second.out()).contains("phase:   SUCCESSFUL").contains("\"calls\" : 2");
   }
@@ -48,15 +60,25 @@ class PluginRunCommandIT {
   void failedAndInvalidConfigHaveTheirExitCodes() {
     CliHarness.Result failed =
         CliHarness.run(
-            "plugin", "run", PYTHON_PLUGIN.toString(), "--rollout", rollout.toString(),
-            "--config", "{\"result\":\"FAILED\",\"message\":\"gate says no\"}");
+            "plugin",
+            "run",
+            PYTHON_PLUGIN.toString(),
+            "--rollout",
+            rollout.toString(),
+            "--config",
+            "{\"result\":\"FAILED\",\"message\":\"gate says no\"}");
     assertThat(failed.exitCode()).isEqualTo(1);
     assertThat(failed.out()).contains("phase:   FAILED").contains("gate says no");
 
     CliHarness.Result invalid =
         CliHarness.run(
-            "plugin", "run", PYTHON_PLUGIN.toString(), "--rollout", rollout.toString(),
-            "--config", "{\"runningCalls\":\"x\"}");
+            "plugin",
+            "run",
+            PYTHON_PLUGIN.toString(),
+            "--rollout",
+            rollout.toString(),
+            "--config",
+            "{\"runningCalls\":\"x\"}");
     assertThat(invalid.exitCode()).isEqualTo(5);
     assertThat(invalid.out()).contains("INVALID_ARGUMENT: config.runningCalls");
   }
@@ -66,12 +88,18 @@ class PluginRunCommandIT {
     CliHarness.Result missing =
         CliHarness.run("plugin", "run", "/nonexistent/plugin", "--rollout", rollout.toString());
     assertThat(missing.exitCode()).isEqualTo(CliErrors.INPUT_ERROR);
-    assertThat(missing.err()).isEqualTo("error: plugin local/plugin: file /nonexistent/plugin does not exist\n");
+    assertThat(missing.err())
+        .isEqualTo("error: plugin local/plugin: file /nonexistent/plugin does not exist\n");
 
     CliHarness.Result badJson =
         CliHarness.run(
-            "plugin", "run", PYTHON_PLUGIN.toString(), "--rollout", rollout.toString(),
-            "--config", "{nope");
+            "plugin",
+            "run",
+            PYTHON_PLUGIN.toString(),
+            "--rollout",
+            rollout.toString(),
+            "--config",
+            "{nope");
     assertThat(badJson.exitCode()).isEqualTo(CliErrors.INPUT_ERROR);
     assertThat(badJson.err()).startsWith("error: --config is not JSON");
   }

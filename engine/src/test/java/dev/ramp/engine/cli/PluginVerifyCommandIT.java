@@ -27,7 +27,12 @@ class PluginVerifyCommandIT {
     assumeTrue(Files.isExecutable(plugin), "tests/python/step_plugin.py missing");
     CliHarness.Result result =
         CliHarness.run(
-            "plugin", "verify", plugin.toString(), "--kind", "step", "--config",
+            "plugin",
+            "verify",
+            plugin.toString(),
+            "--kind",
+            "step",
+            "--config",
             "{\"runningCalls\":0,\"message\":\"ok\"}");
     assertThat(result.out()).contains("PASSED").contains("✓ step: state round-trips");
     assertThat(result.exitCode()).isZero();

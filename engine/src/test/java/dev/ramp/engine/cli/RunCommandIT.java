@@ -18,7 +18,9 @@ class RunCommandIT {
 
   private static List<String> steps(JsonNode result) {
     List<String> out = new ArrayList<>();
-    result.path("steps").forEach(s -> out.add(s.path("step").asText() + " -> " + s.path("result").asText()));
+    result
+        .path("steps")
+        .forEach(s -> out.add(s.path("step").asText() + " -> " + s.path("result").asText()));
     return out;
   }
 
@@ -26,8 +28,14 @@ class RunCommandIT {
   void theBasicCanaryEndsHealthyWithItsStepHistory() throws Exception {
     CliHarness.Result result =
         CliHarness.run(
-            "run", "-f", "../examples/basic-canary/rollout.yaml", "--speed", "100",
-            "--auto-promote", "-o", "json");
+            "run",
+            "-f",
+            "../examples/basic-canary/rollout.yaml",
+            "--speed",
+            "100",
+            "--auto-promote",
+            "-o",
+            "json");
     assertThat(result.exitCode()).as(result.err()).isZero();
     JsonNode json = new ObjectMapper().readTree(result.out());
     assertThat(json.path("rollout").asText()).isEqualTo("default/checkout");
@@ -46,9 +54,15 @@ class RunCommandIT {
     CliHarness.Result result =
         CliHarness.run(
             "run",
-            "-f", "../examples/canary-with-plugin/ramp-config.yaml",
-            "-f", "../examples/canary-with-plugin/rollout.yaml",
-            "--speed", "100", "--auto-promote", "-o", "json");
+            "-f",
+            "../examples/canary-with-plugin/ramp-config.yaml",
+            "-f",
+            "../examples/canary-with-plugin/rollout.yaml",
+            "--speed",
+            "100",
+            "--auto-promote",
+            "-o",
+            "json");
     assertThat(result.exitCode()).as(result.err()).isZero();
     JsonNode json = new ObjectMapper().readTree(result.out());
     assertThat(json.path("result").asText()).isEqualTo("HEALTHY");
@@ -66,8 +80,13 @@ class RunCommandIT {
   void withoutAutoPromoteItTimesOutWithExitTwo() {
     CliHarness.Result result =
         CliHarness.run(
-            "run", "-f", "../examples/basic-canary/rollout.yaml", "--speed", "100",
-            "--timeout", "5s");
+            "run",
+            "-f",
+            "../examples/basic-canary/rollout.yaml",
+            "--speed",
+            "100",
+            "--timeout",
+            "5s");
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.out()).contains("ended TIMED_OUT");
   }

@@ -44,7 +44,11 @@ class LauncherStarterTest {
             false,
             PluginLimits.defaults(),
             List.of());
-    assertThatThrownBy(() -> new LauncherStarter(null, Path.of(System.getProperty("java.io.tmpdir"), "ramp-test-cache")).start(jar))
+    assertThatThrownBy(
+            () ->
+                new LauncherStarter(
+                        null, Path.of(System.getProperty("java.io.tmpdir"), "ramp-test-cache"))
+                    .start(jar))
         .isInstanceOfSatisfying(
             PluginStarter.LaunchFailure.class, e -> assertThat(e.permanent()).isTrue())
         .hasMessageContaining("acme/hook")

@@ -28,8 +28,8 @@ class OperationsServerTest {
 
       HttpResponse<String> metrics = get(base + "/metrics");
       assertThat(metrics.statusCode()).isEqualTo(200);
-      assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(
-          t -> assertThat(t).startsWith("text/plain"));
+      assertThat(metrics.headers().firstValue("Content-Type"))
+          .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
       assertThat(metrics.body()).contains("ramp_reconcile_total{result=\"ok\"} 3.0");
 
       assertThat(get(base + "/healthz").statusCode()).isEqualTo(200);
@@ -50,13 +50,13 @@ class OperationsServerTest {
               throw new IllegalStateException("queue wedged");
             },
             () -> true)) {
-      assertThat(get("http://127.0.0.1:" + server.port() + "/healthz").statusCode())
-          .isEqualTo(503);
+      assertThat(get("http://127.0.0.1:" + server.port() + "/healthz").statusCode()).isEqualTo(503);
     }
   }
 
   private HttpResponse<String> get(String url) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest.newBuilder(URI.create(url)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 }

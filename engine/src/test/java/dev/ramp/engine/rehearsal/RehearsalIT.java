@@ -88,6 +88,8 @@ class RehearsalIT {
         Manifests.read(List.of(Path.of("../examples/canary-with-plugin/ramp-config.yaml")));
     String steps = manifests.get(0).document().path("data").path("stepPlugins").asText();
     assertThat(steps)
-        .contains("location: \"" + Path.of("../tests/python/step_plugin.py").toAbsolutePath().normalize());
+        .contains(
+            "location: \""
+                + Path.of("../tests/python/step_plugin.py").toAbsolutePath().normalize());
   }
 }

@@ -3,9 +3,9 @@ package dev.ramp.plugin.api;
 /**
  * Who is calling a plugin, about what. Every call carries one.
  *
- * <p>Calls are delivered at least once: a controller that crashes after a plugin acted but
- * before it recorded the result calls again with the same {@link #idempotencyKey()}. A plugin
- * with side effects passes the key on (an {@code Idempotency-Key} header, a job name).
+ * <p>Calls are delivered at least once: a controller that crashes after a plugin acted but before
+ * it recorded the result calls again with the same {@link #idempotencyKey()}. A plugin with side
+ * effects passes the key on (an {@code Idempotency-Key} header, a job name).
  *
  * @param stepIndex the canary step this call is for, or -1 when the call is not about a step
  * @param operation the operation as the host names it ("Run", "Abort", "SetWeight", ...)

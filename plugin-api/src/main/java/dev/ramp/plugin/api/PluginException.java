@@ -1,9 +1,9 @@
 package dev.ramp.plugin.api;
 
 /**
- * The root of the exceptions a plugin throws to tell the controller what went wrong. The
- * SDK maps each {@link Reason} to one gRPC status code; any other exception becomes
- * {@code INTERNAL} with its message, so the rollout's owner always sees a text.
+ * The root of the exceptions a plugin throws to tell the controller what went wrong. The SDK maps
+ * each {@link Reason} to one gRPC status code; any other exception becomes {@code INTERNAL} with
+ * its message, so the rollout's owner always sees a text.
  */
 public class PluginException extends RuntimeException {
 

@@ -3,12 +3,11 @@ package dev.ramp.plugin.api;
 import org.pf4j.ExtensionPoint;
 
 /**
- * A custom canary step ({@code steps: - plugin: {name, config}}). Implementations keep no
- * state between calls: what they need next time goes into {@link StepResult#state()}.
+ * A custom canary step ({@code steps: - plugin: {name, config}}). Implementations keep no state
+ * between calls: what they need next time goes into {@link StepResult#state()}.
  *
  * <p>Throw {@link InvalidConfigException} for a bad config, {@link BackendUnavailableException}
- * when a backend is down; any other exception is reported as an internal error with its
- * message.
+ * when a backend is down; any other exception is reported as an internal error with its message.
  */
 public interface StepPlugin extends ExtensionPoint {
 
@@ -24,8 +23,8 @@ public interface StepPlugin extends ExtensionPoint {
   }
 
   /**
-   * The rollout was aborted: undo what {@link #run} did. Called once, in reverse order of the
-   * runs. Must finish synchronously (RUNNING counts as FAILED).
+   * The rollout was aborted: undo what {@link #run} did. Called once, in reverse order of the runs.
+   * Must finish synchronously (RUNNING counts as FAILED).
    */
   default StepResult abort(StepCall call) {
     return StepResult.successful("nothing to abort");

@@ -10,8 +10,8 @@ import java.util.Objects;
  *
  * @param requeueAfter for {@link StepPhase#RUNNING}: when to call again; {@link Duration#ZERO}
  *     leaves it to the controller's default
- * @param state opaque JSON the controller stores (at most 64 KiB) and hands back on the next
- *     call; a missing node keeps none
+ * @param state opaque JSON the controller stores (at most 64 KiB) and hands back on the next call;
+ *     a missing node keeps none
  */
 public record StepResult(StepPhase phase, String message, Duration requeueAfter, JsonNode state) {
 

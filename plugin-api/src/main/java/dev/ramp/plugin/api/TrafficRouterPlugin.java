@@ -8,8 +8,8 @@ import java.util.List;
 import org.pf4j.ExtensionPoint;
 
 /**
- * Moves traffic between a rollout's stable and canary services. Every call states a desired
- * end state and may be repeated (at-least-once delivery).
+ * Moves traffic between a rollout's stable and canary services. Every call states a desired end
+ * state and may be repeated (at-least-once delivery).
  */
 public interface TrafficRouterPlugin extends ExtensionPoint {
 

@@ -15,14 +15,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Leader election on a {@code coordination.k8s.io} Lease. Only the leader reconciles; the
- * others wait, and take over when the leader's lease runs out or is released.
+ * Leader election on a {@code coordination.k8s.io} Lease. Only the leader reconciles; the others
+ * wait, and take over when the leader's lease runs out or is released.
  *
  * <p>The lease is released on {@link #close()}, so a controller that stops cleanly (a rolling
- * update) hands over at once instead of making the next one wait out the lease. A leader that
- * loses its lease stops leading (the callback stops the controller) and stands again. A
- * deposed leader that has not noticed yet cannot do harm: every status write carries the
- * resourceVersion it read, and the new leader's writes change it.
+ * update) hands over at once instead of making the next one wait out the lease. A leader that loses
+ * its lease stops leading (the callback stops the controller) and stands again. A deposed leader
+ * that has not noticed yet cannot do harm: every status write carries the resourceVersion it read,
+ * and the new leader's writes change it.
  */
 public final class LeaderElection implements AutoCloseable {
 
@@ -118,7 +118,8 @@ public final class LeaderElection implements AutoCloseable {
     running.whenComplete(
         (ignored, error) -> {
           if (!closed.get()) {
-            LOG.info("{} no longer leads {}; standing again", settings.identity(), settings.leaseName());
+            LOG.info(
+                "{} no longer leads {}; standing again", settings.identity(), settings.leaseName());
             executor.execute(this::start);
           }
         });

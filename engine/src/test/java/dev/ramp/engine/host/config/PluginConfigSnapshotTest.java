@@ -140,7 +140,11 @@ class PluginConfigSnapshotTest {
   void httpsLocationsNeedASha256AndPlainHttpOnlyToLoopback() {
     assertThat(refusal("- {name: acme/x, location: 'https://example.com/x.jar'}"))
         .contains("'https://example.com/x.jar'", "needs a sha256");
-    assertThat(refusal("- {name: acme/x, location: 'http://example.com/x.jar', sha256: " + "a".repeat(64) + "}"))
+    assertThat(
+            refusal(
+                "- {name: acme/x, location: 'http://example.com/x.jar', sha256: "
+                    + "a".repeat(64)
+                    + "}"))
         .contains("use https://");
     PluginConfigSnapshot snapshot =
         parse(

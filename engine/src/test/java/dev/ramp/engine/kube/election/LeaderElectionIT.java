@@ -35,7 +35,8 @@ class LeaderElectionIT {
     LeaderElection a =
         new LeaderElection(
             client, settings("a"), aStarted::incrementAndGet, aStopped::incrementAndGet);
-    LeaderElection b = new LeaderElection(client, settings("b"), bStarted::incrementAndGet, () -> {});
+    LeaderElection b =
+        new LeaderElection(client, settings("b"), bStarted::incrementAndGet, () -> {});
     try {
       a.start();
       await().atMost(Duration.ofSeconds(10)).until(a::isLeader);
@@ -51,8 +52,7 @@ class LeaderElectionIT {
       // Released on close: b takes over without waiting out the 3 s lease.
       await().atMost(Duration.ofSeconds(10)).until(b::isLeader);
       assertThat(bStarted.get()).isEqualTo(1);
-      Lease lease =
-          client.leases().inNamespace("ramp-system").withName("ramp-controller").get();
+      Lease lease = client.leases().inNamespace("ramp-system").withName("ramp-controller").get();
       assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("b");
     } finally {
       a.close();

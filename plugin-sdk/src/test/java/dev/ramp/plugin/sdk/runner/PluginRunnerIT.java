@@ -64,7 +64,7 @@ class PluginRunnerIT {
           "-Xlog:all=warning:stderr");
 
   private static final String COUNTING_STEP =
-      """
+"""
 package com.acme;
 
 import dev.ramp.plugin.api.Json;

@@ -92,8 +92,8 @@ final class SecretPolicy {
   }
 
   /**
-   * Masks every configured secret's value in a text: a backend that echoes the request (an
-   * error page quoting the Authorization header) must not put a token into a Rollout's status.
+   * Masks every configured secret's value in a text: a backend that echoes the request (an error
+   * page quoting the Authorization header) must not put a token into a Rollout's status.
    */
   String redact(String text) {
     String out = text;

@@ -283,7 +283,7 @@ class WebhookConfigTest {
     Webhook jenkins =
         Webhook.from(
             call(
-                """
+"""
 {"url": "https://jenkins.example.com/job/smoke-tests/buildWithParameters?ROLLOUT={{rollout.namespace}}.{{rollout.name}}&HASH={{podTemplateHash}}&RAMP_KEY={{idempotencyKey}}",
  "headers": {"Authorization": "${secret:JENKINS_BASIC}"},
  "expectedStatus": [201], "timeout": "15s",
@@ -297,7 +297,7 @@ class WebhookConfigTest {
     Webhook gate =
         Webhook.from(
             call(
-                """
+"""
 {"url": "https://cab.example.com/api/changes",
  "headers": {"Authorization": "${secret:CAB_TOKEN}"},
  "body": {"service": "{{rollout.namespace}}/{{rollout.name}}",
@@ -311,7 +311,7 @@ class WebhookConfigTest {
     Webhook freeze =
         Webhook.from(
             call(
-                """
+"""
 {"url": "https://freeze.example.com/api/check?service={{rollout.name}}", "method": "GET",
  "resultPointer": "/frozen", "successValues": [false], "failureValues": [true]}
 """));

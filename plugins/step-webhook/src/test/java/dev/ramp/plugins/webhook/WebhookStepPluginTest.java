@@ -57,7 +57,7 @@ class WebhookStepPluginTest {
 
     StepResult result =
         run(
-            """
+"""
 {"url": "BASE/job/deploy/build",
  "headers": {"X-Team": "payments"},
  "body": {"rollout": "{{rollout.namespace}}/{{rollout.name}}", "hash": "{{podTemplateHash}}",
@@ -85,7 +85,7 @@ class WebhookStepPluginTest {
     server.reply("/hook", 200, "ok");
 
     run(
-        """
+"""
 {"url": "BASE/hook?rollout={{rollout.name}}&step={{stepIndex}}&key={{idempotencyKey}}",
  "method": "put",
  "headers": {"Content-Type": "text/plain", "X-Rollout": "{{rollout.namespace}}/{{rollout.name}}"},
@@ -258,7 +258,7 @@ class WebhookStepPluginTest {
   // --- polling ---
 
   private static final String JENKINS =
-      """
+"""
 {"url": "BASE/job/deploy/buildWithParameters?ROLLOUT={{rollout.name}}",
  "expectedStatus": [201],
  "poll": {"url": "{{location}}api/json?tree=executable[result]", "interval": "15s", "timeout": "10m",
@@ -323,7 +323,7 @@ class WebhookStepPluginTest {
   @Test
   void followsTheQueueItemToItsBuildAndPollsThatUntilItFinishes() {
     String config =
-        """
+"""
 {"url": "BASE/job/deploy/buildWithParameters", "expectedStatus": [201],
  "poll": {"url": "{{location}}api/json?tree=executable[url]",
           "followPointer": "/executable/url", "followSuffix": "api/json?tree=result,building",
@@ -490,7 +490,7 @@ class WebhookStepPluginTest {
   // --- abort and terminate ---
 
   private static final String WITH_CANCEL =
-      """
+"""
 {"url": "BASE/job/deploy/buildWithParameters", "headers": {"X-Token": "t"},
  "poll": {"url": "{{location}}api/json", "resultPointer": "/executable/result", "successValues": ["SUCCESS"]},
  "cancel": {"url": "BASE/job/stop-deploy/buildWithParameters?ITEM={{location}}",
@@ -638,7 +638,7 @@ class WebhookStepPluginTest {
     env.put("RAMP_WEBHOOK_ALLOWED_URL_PREFIXES", server.url("/job/"));
     server.reply("/job/deploy", 201, "", "Location", "http://localhost:1/elsewhere/");
     String config =
-        """
+"""
 {"url": "BASE/job/deploy", "headers": {"Authorization": "Bearer ${secret:JENKINS_TOKEN}"},
  "poll": {"url": "{{location}}api/json", "resultPointer": "/result", "successValues": ["SUCCESS"]}}
 """;

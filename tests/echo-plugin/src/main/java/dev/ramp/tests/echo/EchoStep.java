@@ -10,9 +10,9 @@ import java.time.Duration;
 import org.pf4j.Extension;
 
 /**
- * A step for tests and benchmarks. Config: {@code runningCalls} (RUNNING that many times
- * first), {@code result} ("SUCCESSFUL" or "FAILED"), {@code message}. Its state counts calls
- * and records the idempotency key of each, so tests can see what the controller sent.
+ * A step for tests and benchmarks. Config: {@code runningCalls} (RUNNING that many times first),
+ * {@code result} ("SUCCESSFUL" or "FAILED"), {@code message}. Its state counts calls and records
+ * the idempotency key of each, so tests can see what the controller sent.
  */
 @Extension
 public class EchoStep implements StepPlugin {
