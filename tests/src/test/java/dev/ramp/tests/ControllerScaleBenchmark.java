@@ -95,7 +95,14 @@ class ControllerScaleBenchmark {
       double loadSeconds = seconds(System.nanoTime() - loadStart);
       int objectCount = objects.size();
       objects = null;
-      KubernetesClient client = server.client();
+      // Lists of tens of thousands of objects take the mock longer than the default 10 s.
+      KubernetesClient client =
+          new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+              .withConfig(
+                  new io.fabric8.kubernetes.client.ConfigBuilder(server.client().getConfiguration())
+                      .withRequestTimeout((int) Duration.ofMinutes(10).toMillis())
+                      .build())
+              .build();
       var rollouts = client.resources(Rollout.class).inAnyNamespace();
       Map<String, String> versionsBefore = versions(rollouts.list().getItems());
       if (versionsBefore.size() != n) {
@@ -165,6 +172,7 @@ class ControllerScaleBenchmark {
             getMillis);
       } finally {
         runtime.close();
+        client.close();
       }
     }
   }

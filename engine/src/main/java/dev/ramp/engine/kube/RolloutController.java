@@ -192,14 +192,7 @@ public final class RolloutController implements AutoCloseable {
                 ? client.apps().replicaSets().inAnyNamespace()
                 : client.apps().replicaSets().inNamespace(namespace))
             .runnableInformer(0);
-    // The ReplicaSet cache keeps what a reconcile reads, not the pod template: a third of the
-    // controller's heap at scale (docs/performance.md).
-    replicaSets.itemStore(
-        new io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore<>(
-            io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore.NAME_KEY_STATE,
-            ReplicaSet.class,
-            client.getKubernetesSerialization(),
-            REPLICA_SET_FIELDS));
+    replicaSets.itemStore(new ReplicaSetStore(client.getKubernetesSerialization()));
     replicaSets.addIndexers(Map.of(OWNER_INDEX, RolloutController::controllerUid));
     replicaSets.addEventHandler(handler(this::enqueueOwner));
     replicaSets.run();
@@ -270,19 +263,6 @@ public final class RolloutController implements AutoCloseable {
   // Indexes keep a reconcile and a Service event proportional to one Rollout, not to the cluster.
   private static final String OWNER_INDEX = "controller-uid";
   private static final String SERVICE_INDEX = "services";
-  private static final String[] REPLICA_SET_FIELDS = {
-    "metadata.uid",
-    "metadata.labels",
-    "metadata.annotations",
-    "metadata.ownerReferences",
-    "metadata.creationTimestamp",
-    "metadata.deletionTimestamp",
-    "metadata.generation",
-    "spec.replicas",
-    "spec.minReadySeconds",
-    "spec.selector",
-    "status"
-  };
 
   private static List<String> controllerUid(ReplicaSet rs) {
     return rs.getMetadata().getOwnerReferences().stream()
