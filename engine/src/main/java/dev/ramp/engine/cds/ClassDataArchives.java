@@ -109,14 +109,19 @@ public final class ClassDataArchives {
     }
     String key = key(spec);
     if (!failed.contains(key) && training.add(key)) {
-      trainer.execute(
-          () -> {
-            try {
-              train(spec, key);
-            } finally {
-              training.remove(key);
-            }
-          });
+      try {
+        trainer.execute(
+            () -> {
+              try {
+                train(spec, key);
+              } finally {
+                training.remove(key);
+              }
+            });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // The host is closing: no more training.
+        training.remove(key);
+      }
     }
   }
 

@@ -12,6 +12,7 @@ import io.grpc.ManagedChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
@@ -28,6 +29,7 @@ final class LauncherStarter implements PluginStarter {
   private final Path runnerJar;
   private final PluginArtifacts artifacts;
   private final ClassDataArchives archives;
+  private final ExecutorService trainer;
 
   LauncherStarter(Path runnerJar, Path cacheDir) {
     this(new PluginLauncher(), runnerJar, cacheDir);
@@ -38,16 +40,14 @@ final class LauncherStarter implements PluginStarter {
     this.runnerJar = runnerJar;
     this.artifacts = new PluginArtifacts(cacheDir.resolve("plugins"), DOWNLOAD_TIMEOUT);
     // Archives are trained one at a time in the background, never on a start's path.
-    this.archives =
-        new ClassDataArchives(
-            cacheDir.resolve("cds"),
-            launcher,
-            Executors.newSingleThreadExecutor(
-                r -> {
-                  Thread t = new Thread(r, "ramp-cds-training");
-                  t.setDaemon(true);
-                  return t;
-                }));
+    this.trainer =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "ramp-cds-training");
+              t.setDaemon(true);
+              return t;
+            });
+    this.archives = new ClassDataArchives(cacheDir.resolve("cds"), launcher, trainer);
   }
 
   @Override
@@ -95,6 +95,12 @@ final class LauncherStarter implements PluginStarter {
       throw new LaunchFailure(e.getMessage(), permanent(e.reason()));
     }
     return new Started(process);
+  }
+
+  @Override
+  public void shutdown() {
+    // A training start under way is a child of the controller: interrupting it stops it.
+    trainer.shutdownNow();
   }
 
   /** Failures that the same file and config will hit again: retrying cannot help. */

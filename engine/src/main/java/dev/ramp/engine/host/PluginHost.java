@@ -425,6 +425,7 @@ public final class PluginHost implements AutoCloseable {
     } catch (ExecutionException | TimeoutException e) {
       LOG.warn("plugins did not all stop cleanly: {}", e.toString());
     }
+    starter.shutdown();
     if (ownScheduler != null) {
       try {
         ownScheduler.close();

@@ -7,6 +7,9 @@ import java.util.concurrent.CompletableFuture;
 /** Starts a plugin process and waits until it is healthy; the seam that unit tests fake. */
 interface PluginStarter {
 
+  /** The host is closing: background work of the starter (archive training) stops. */
+  default void shutdown() {}
+
   /** A started, healthy plugin process. */
   interface StartedPlugin {
     long pid();
