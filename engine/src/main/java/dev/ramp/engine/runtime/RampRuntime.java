@@ -2,6 +2,7 @@ package dev.ramp.engine.runtime;
 
 import dev.ramp.engine.host.PluginHost;
 import dev.ramp.engine.kube.PluginConfigInformer;
+import dev.ramp.engine.kube.PluginEventRecorder;
 import dev.ramp.engine.kube.RolloutController;
 import dev.ramp.engine.kube.election.LeaderElection;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -109,6 +110,7 @@ public final class RampRuntime implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final PluginHost host;
   private final PluginConfigInformer configInformer;
+  private final PluginStateEvents pluginEvents;
   private final Object lock = new Object();
   private boolean pluginsStarted;
   private volatile boolean closed;
@@ -128,6 +130,10 @@ public final class RampRuntime implements AutoCloseable {
     this.configInformer =
         new PluginConfigInformer(
             client, settings.controllerNamespace(), settings.workers(), this::applyPluginConfig);
+    this.pluginEvents =
+        new PluginStateEvents(
+            host,
+            new PluginEventRecorder(client, settings.controllerNamespace(), settings.clock()));
   }
 
   /**
@@ -136,6 +142,7 @@ public final class RampRuntime implements AutoCloseable {
    */
   private void applyPluginConfig(dev.ramp.engine.host.config.PluginConfigSnapshot snapshot) {
     host.apply(snapshot);
+    pluginEvents.configured(snapshot);
     RolloutController current = controller;
     if (current != null) {
       current.resync();
@@ -159,6 +166,7 @@ public final class RampRuntime implements AutoCloseable {
         return;
       }
       pluginsStarted = true;
+      pluginEvents.start();
       configInformer.start();
       pluginsReady = true;
     }
@@ -331,6 +339,7 @@ public final class RampRuntime implements AutoCloseable {
     }
     pluginsReady = false;
     configInformer.close();
+    pluginEvents.close();
     host.close();
     LOG.info("Ramp runtime stopped");
   }

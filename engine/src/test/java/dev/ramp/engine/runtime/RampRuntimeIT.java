@@ -158,6 +158,58 @@ class RampRuntimeIT {
   }
 
   @Test
+  void pluginStatesAreEventsOnTheConfigMap() throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(PYTHON_PLUGIN));
+    client
+        .configMaps()
+        .inNamespace(CONTROLLER_NS)
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("ramp-config")
+                .withNamespace(CONTROLLER_NS)
+                .endMetadata()
+                .withData(
+                    Map.of(
+                        "stepPlugins",
+                        "- name: acme/py\n  location: "
+                            + PYTHON_PLUGIN
+                            + "\n- name: acme/tampered\n  location: "
+                            + PYTHON_PLUGIN
+                            + "\n  sha256: '"
+                            + "0".repeat(64)
+                            + "'\n- name: acme/typo\n  location: /bin/true\n  disable: true\n"))
+                .build())
+        .create();
+    runtime =
+        new RampRuntime(
+            client,
+            RampRuntime.Settings.defaults(CONTROLLER_NS)
+                .withWatchNamespace(NS)
+                .withPluginHost(fastHost()));
+    runtime.start();
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client.v1().events().inNamespace(CONTROLLER_NS).list().getItems().stream()
+                            .filter(e -> e.getInvolvedObject().getName().equals("ramp-config"))
+                            .map(e -> e.getType() + " " + e.getReason() + ": " + e.getMessage()))
+                    .contains("Normal PluginReady: step plugin acme/py is ready")
+                    .anyMatch(
+                        m ->
+                            m.startsWith(
+                                    "Warning PluginRefused: step plugin acme/tampered is refused:")
+                                && m.contains("sha256"))
+                    .anyMatch(
+                        m ->
+                            m.startsWith("Warning PluginRefused: step plugin acme/typo is refused:")
+                                && m.contains("disable")));
+  }
+
+  @Test
   void anInstanceHandlesOnlyItsShardAndAnUnshardedOneOnlyUnlabelledRollouts() throws Exception {
     runtime =
         new RampRuntime(
