@@ -62,7 +62,7 @@ final class DemoCommand implements Callable<Integer> {
       out.println(
           "  look around: kubectl --kubeconfig " + rehearsal.kubeconfig() + " get rollouts,rs");
       out.println(
-          "               ramp --kubeconfig " + rehearsal.kubeconfig() + " get rollout demo");
+          "               ramp get rollout demo --watch --kubeconfig " + rehearsal.kubeconfig());
       out.flush();
       List<Path> manifests = DemoManifests.write(work, webhook, gate.url());
       Rollout rollout = rehearsal.apply(manifests).get(0);
