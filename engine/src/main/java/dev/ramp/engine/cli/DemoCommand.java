@@ -36,6 +36,11 @@ final class DemoCommand implements Callable<Integer> {
       description = "How many times faster pauses and waits pass (default ${DEFAULT-VALUE}).")
   double speed;
 
+  @Option(
+      names = "--keep",
+      description = "Keep the embedded API and controller running after the end, until Ctrl-C.")
+  boolean keep;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -96,6 +101,14 @@ final class DemoCommand implements Callable<Integer> {
           outcome.verdict() == expected
               ? "As expected. Try `ramp demo" + (bad ? "`" : " --bad`") + " next."
               : "Not what the demo expected (" + expected + ").");
+      if (keep) {
+        out.println(
+            "Still running for you to poke at (kubectl and ramp with --kubeconfig "
+                + rehearsal.kubeconfig()
+                + "); Ctrl-C to stop.");
+        out.flush();
+        new java.util.concurrent.CountDownLatch(1).await();
+      }
       out.flush();
       return outcome.verdict() == expected ? 0 : 1;
     } finally {
