@@ -5,6 +5,10 @@ import picocli.CommandLine;
 /** {@code ramp}: the controller, the steering verbs, the plugin tools and the demo, in one jar. */
 public final class Main {
 
+  /** Held strongly: java.util.logging forgets the level of a logger nobody references. */
+  private static final java.util.logging.Logger MOCK_SERVER_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
   private Main() {}
 
   public static void main(String[] args) {
@@ -17,8 +21,7 @@ public final class Main {
       System.setProperty("RAMP_LOG_LEVEL", "WARN");
     }
     // The embedded API server logs every request through java.util.logging.
-    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver")
-        .setLevel(java.util.logging.Level.WARNING);
+    MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
     System.exit(run(args));
   }
 
