@@ -255,18 +255,25 @@ public final class PluginArtifacts {
 
   /** The hex sha256 of a file. */
   static String digest(String plugin, Path file) {
-    MessageDigest digest = sha256Digest();
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buffer = new byte[64 * 1024];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
-      }
+    try {
+      return sha256(file);
     } catch (NoSuchFileException e) {
       throw new PluginArtifactException(
           Reason.NOT_FOUND, "plugin " + plugin + ": file " + file + " does not exist", e);
     } catch (IOException e) {
       throw new PluginArtifactException(
           Reason.UNREADABLE, "plugin " + plugin + ": cannot read " + file + ": " + describe(e), e);
+    }
+  }
+
+  /** The lower-case hex sha256 of a file, read as a stream. */
+  public static String sha256(Path file) throws IOException {
+    MessageDigest digest = sha256Digest();
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buffer = new byte[64 * 1024];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        digest.update(buffer, 0, n);
+      }
     }
     return HexFormat.of().formatHex(digest.digest());
   }

@@ -1,5 +1,6 @@
 package dev.ramp.engine.cds;
 
+import dev.ramp.engine.artifact.PluginArtifacts;
 import dev.ramp.plugin.sdk.launch.LaunchSpec;
 import dev.ramp.plugin.sdk.launch.PluginLaunchException;
 import dev.ramp.plugin.sdk.launch.PluginLauncher;
@@ -7,7 +8,6 @@ import dev.ramp.plugin.sdk.launch.PluginProcess;
 import dev.ramp.plugin.v1.GetInfoRequest;
 import dev.ramp.plugin.v1.InfoGrpc;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -255,16 +255,11 @@ public final class ClassDataArchives {
   }
 
   static String sha256(Path file) {
-    MessageDigest digest = newDigest();
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buffer = new byte[64 * 1024];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
-      }
+    try {
+      return PluginArtifacts.sha256(file);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
     }
-    return HexFormat.of().formatHex(digest.digest());
   }
 
   private static MessageDigest newDigest() {

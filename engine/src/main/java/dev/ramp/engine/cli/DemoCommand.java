@@ -6,9 +6,7 @@ import dev.ramp.engine.rehearsal.DemoManifests;
 import dev.ramp.engine.rehearsal.Rehearsal;
 import dev.ramp.engine.rehearsal.Rehearsal.Outcome;
 import dev.ramp.engine.rehearsal.Rehearsal.Verdict;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,7 +46,6 @@ final class DemoCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     boolean colour = RolloutView.colourWanted();
     Path webhook = webhookJar();
-    Path work = Files.createTempDirectory("ramp-demo-");
     out.println("Ramp demo" + (bad ? " (--bad: the gate will refuse)" : ""));
     out.println("  starting an embedded Kubernetes API, the controller and its plugins ...");
     out.flush();
@@ -61,7 +58,7 @@ final class DemoCommand implements Callable<Integer> {
                     true,
                     Duration.ofMinutes(30),
                     PluginSupport.runnerJar(),
-                    work,
+                    null,
                     line -> log(out, line)))) {
       out.println("  API server: " + rehearsal.client().getMasterUrl());
       out.println(
@@ -69,7 +66,7 @@ final class DemoCommand implements Callable<Integer> {
       out.println(
           "               ramp get rollout demo --watch --kubeconfig " + rehearsal.kubeconfig());
       out.flush();
-      List<Path> manifests = DemoManifests.write(work, webhook, gate.url());
+      List<Path> manifests = DemoManifests.write(rehearsal.workDir(), webhook, gate.url());
       Rollout rollout = rehearsal.apply(manifests).get(0);
       log(out, "waiting for the first revision to become stable ...");
       rehearsal.awaitStable(rollout);
@@ -89,7 +86,10 @@ final class DemoCommand implements Callable<Integer> {
                 shown[0] = key;
                 String view =
                     RolloutView.render(
-                        current, rehearsal.replicaSets(current), colour, rehearsal.now());
+                        current,
+                        ClusterOptions.replicaSets(rehearsal.client(), current),
+                        colour,
+                        rehearsal.now());
                 out.print(colour ? CLEAR_SCREEN + view : view + System.lineSeparator());
                 out.flush();
               });
@@ -111,8 +111,6 @@ final class DemoCommand implements Callable<Integer> {
       }
       out.flush();
       return outcome.verdict() == expected ? 0 : 1;
-    } finally {
-      deleteQuietly(work);
     }
   }
 
@@ -157,14 +155,6 @@ final class DemoCommand implements Callable<Integer> {
     synchronized (out) {
       out.println("  · " + line);
       out.flush();
-    }
-  }
-
-  private static void deleteQuietly(Path dir) {
-    try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException | UncheckedIOException ignored) {
-      // A temp folder left behind is harmless.
     }
   }
 }

@@ -9,10 +9,7 @@ import dev.ramp.engine.model.Rollout;
 import dev.ramp.engine.rehearsal.Rehearsal;
 import dev.ramp.engine.rehearsal.Rehearsal.Outcome;
 import dev.ramp.engine.rehearsal.Rehearsal.StepRecord;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,7 +80,6 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     // With -o json, stdout carries the JSON only.
     PrintWriter progress = json ? err : out;
-    Path work = Files.createTempDirectory("ramp-run-");
     try (Rehearsal rehearsal =
         Rehearsal.start(
             new Rehearsal.Options(
@@ -92,7 +88,7 @@ final class RunCommand implements Callable<Integer> {
                 autoPromote,
                 Duration.ofNanos((long) (timeout.toNanos() * speed)),
                 PluginSupport.runnerJar(),
-                work,
+                null,
                 line -> progress.println("· " + line)))) {
       List<Rollout> rollouts = rehearsal.apply(files);
       ArrayNode results = JSON.createArrayNode();
@@ -139,8 +135,6 @@ final class RunCommand implements Callable<Integer> {
       out.flush();
       progress.flush();
       return exit;
-    } finally {
-      deleteQuietly(work);
     }
   }
 
@@ -169,13 +163,5 @@ final class RunCommand implements Callable<Integer> {
       steps.add(JSON.valueToTree(s));
     }
     return node;
-  }
-
-  private static void deleteQuietly(Path dir) {
-    try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException | UncheckedIOException ignored) {
-      // A temp folder left behind is harmless.
-    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.ramp.engine.cli;
 
 import dev.ramp.engine.model.Rollout;
+import dev.ramp.engine.model.RolloutState;
 import dev.ramp.engine.model.RolloutStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
@@ -65,18 +66,17 @@ final class StatusCommand implements Callable<Integer> {
     String phase = st.phase == null ? "Unknown" : st.phase;
     String message = st.message == null || st.message.isEmpty() ? "" : ": " + st.message;
     Long generation = r.getMetadata().getGeneration();
-    if (generation != null && !Objects.equals(st.observedGeneration, generation)) {
-      return new Verdict(
-          NOT_DONE, "Progressing: waiting for the controller to see generation " + generation);
-    }
-    if ("Degraded".equals(phase) || Boolean.TRUE.equals(st.abort)) {
+    RolloutState state = RolloutState.of(r);
+    if (state == RolloutState.DEGRADED) {
       return new Verdict(
           DEGRADED, (Boolean.TRUE.equals(st.abort) ? "Degraded (aborted)" : "Degraded") + message);
     }
-    if ("Healthy".equals(phase)
-        && st.currentPodHash != null
-        && st.currentPodHash.equals(st.stableRS)) {
+    if (state == RolloutState.HEALTHY) {
       return new Verdict(0, "Healthy: revision " + st.currentPodHash + " is stable");
+    }
+    if (generation != null && !Objects.equals(st.observedGeneration, generation)) {
+      return new Verdict(
+          NOT_DONE, "Progressing: waiting for the controller to see generation " + generation);
     }
     StringBuilder line = new StringBuilder(phase);
     String step = RolloutView.currentStep(r);

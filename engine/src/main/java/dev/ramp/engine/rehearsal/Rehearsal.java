@@ -6,6 +6,7 @@ import dev.ramp.engine.host.PluginHost;
 import dev.ramp.engine.model.CanaryStatus.StepPluginStatus;
 import dev.ramp.engine.model.CanaryStep;
 import dev.ramp.engine.model.Rollout;
+import dev.ramp.engine.model.RolloutState;
 import dev.ramp.engine.model.RolloutStatus;
 import dev.ramp.engine.rehearsal.Manifests.Manifest;
 import dev.ramp.engine.runtime.RampRuntime;
@@ -13,11 +14,11 @@ import dev.ramp.engine.sandbox.EmbeddedCluster;
 import dev.ramp.engine.sandbox.NodeSimulator;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,7 +47,8 @@ public final class Rehearsal implements AutoCloseable {
    * @param autoPromote promote indefinite pauses as a person would
    * @param timeout give up after this long on the rehearsal's clock
    * @param runnerJar the plugin runner for JAR plugins, or null
-   * @param workDir where the kubeconfig and plugin caches go
+   * @param workDir where the kubeconfig and plugin caches go; null for a temporary folder that the
+   *     rehearsal deletes when it closes
    */
   public record Options(
       double speed,
@@ -84,17 +86,25 @@ public final class Rehearsal implements AutoCloseable {
   private final RampRuntime runtime;
   private final RolloutActions actions;
   private final Path kubeconfig;
+  private final Path workDir;
+  private final boolean ownsWorkDir;
 
   private Rehearsal(Options options) {
     this.options = options;
+    this.ownsWorkDir = options.workDir() == null;
+    try {
+      this.workDir = ownsWorkDir ? Files.createTempDirectory("ramp-rehearsal-") : options.workDir();
+    } catch (IOException e) {
+      throw new RehearsalException("cannot make a work folder: " + e.getMessage());
+    }
     this.clock = new SpeedClock(Instant.now(), options.speed());
     this.cluster = EmbeddedCluster.start(List.of(), List.of(CONTROLLER_NAMESPACE, "default"));
     registerCrds(cluster);
-    this.kubeconfig = cluster.writeKubeconfig(options.workDir().resolve("kubeconfig"));
+    this.kubeconfig = cluster.writeKubeconfig(workDir.resolve("kubeconfig"));
     this.nodes = new NodeSimulator(cluster.client(), clock.real(options.podReadyAfter())).start();
     PluginHost.Settings host =
         PluginHost.Settings.defaults()
-            .withCacheDir(options.workDir().resolve("cache"))
+            .withCacheDir(workDir.resolve("cache"))
             .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(5));
     if (options.runnerJar() != null) {
       host = host.withRunnerJar(options.runnerJar());
@@ -250,24 +260,13 @@ public final class Rehearsal implements AutoCloseable {
     }
   }
 
-  /** Healthy when the current revision is stable and fully available; Degraded when aborted. */
+  /** The rollout's verdict when it has one (see {@link RolloutState}); null while it runs. */
   static Verdict verdict(Rollout rollout) {
-    RolloutStatus status = rollout.getStatus();
-    if (status == null || status.observedGeneration == null) {
-      return null;
-    }
-    if (Boolean.TRUE.equals(status.abort) || "Degraded".equals(status.phase)) {
-      return Verdict.DEGRADED;
-    }
-    boolean observed =
-        Objects.equals(status.observedGeneration, rollout.getMetadata().getGeneration());
-    if (observed
-        && "Healthy".equals(status.phase)
-        && status.currentPodHash != null
-        && status.currentPodHash.equals(status.stableRS)) {
-      return Verdict.HEALTHY;
-    }
-    return null;
+    return switch (RolloutState.of(rollout)) {
+      case HEALTHY -> Verdict.HEALTHY;
+      case DEGRADED -> Verdict.DEGRADED;
+      case IN_PROGRESS -> null;
+    };
   }
 
   /** A key for the indefinite pause the rollout waits in, or null. */
@@ -297,23 +296,6 @@ public final class Rehearsal implements AutoCloseable {
     return rollout.getSpec().strategy.canary.steps;
   }
 
-  /** The ReplicaSets a rollout owns, for views. */
-  public List<ReplicaSet> replicaSets(Rollout rollout) {
-    String uid = rollout.getMetadata().getUid();
-    return client()
-        .apps()
-        .replicaSets()
-        .inNamespace(rollout.getMetadata().getNamespace())
-        .list()
-        .getItems()
-        .stream()
-        .filter(
-            rs ->
-                rs.getMetadata().getOwnerReferences().stream()
-                    .anyMatch(o -> uid.equals(o.getUid())))
-        .toList();
-  }
-
   /** Now on the rehearsal's clock. */
   public Instant now() {
     return clock.instant();
@@ -333,6 +315,18 @@ public final class Rehearsal implements AutoCloseable {
     runtime.close();
     nodes.close();
     cluster.close();
+    if (ownsWorkDir) {
+      try (var files = Files.walk(workDir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException | java.io.UncheckedIOException ignored) {
+        // A temporary folder left behind is harmless.
+      }
+    }
+  }
+
+  /** Where the kubeconfig, caches and any files of the rehearsal go. */
+  public Path workDir() {
+    return workDir;
   }
 
   /** Builds the step history from the status transitions a follower sees. */

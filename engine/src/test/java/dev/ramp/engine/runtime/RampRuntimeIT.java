@@ -63,6 +63,21 @@ class RampRuntimeIT {
     server.close();
   }
 
+  private void writeRampConfig(String stepPlugins) {
+    client
+        .configMaps()
+        .inNamespace(CONTROLLER_NS)
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("ramp-config")
+                .withNamespace(CONTROLLER_NS)
+                .endMetadata()
+                .withData(Map.of("stepPlugins", stepPlugins))
+                .build())
+        .create();
+  }
+
   static PluginHost.Settings fastHost() {
     return PluginHost.Settings.defaults()
         .withRunnerJar(null)
@@ -93,21 +108,7 @@ class RampRuntimeIT {
   @Test
   void startsPluginsAndControllerServesMetricsAndStopsEveryPluginProcess() throws Exception {
     Assumptions.assumeTrue(Files.isExecutable(PYTHON_PLUGIN));
-    client
-        .configMaps()
-        .inNamespace(CONTROLLER_NS)
-        .resource(
-            new ConfigMapBuilder()
-                .withNewMetadata()
-                .withName("ramp-config")
-                .withNamespace(CONTROLLER_NS)
-                .endMetadata()
-                .withData(
-                    Map.of(
-                        "stepPlugins",
-                        "- name: acme/py\n  location: file://" + PYTHON_PLUGIN + "\n"))
-                .build())
-        .create();
+    writeRampConfig("- name: acme/py\n  location: file://" + PYTHON_PLUGIN + "\n");
     runtime =
         new RampRuntime(
             client,
@@ -160,27 +161,14 @@ class RampRuntimeIT {
   @Test
   void pluginStatesAreEventsOnTheConfigMap() throws Exception {
     Assumptions.assumeTrue(Files.isExecutable(PYTHON_PLUGIN));
-    client
-        .configMaps()
-        .inNamespace(CONTROLLER_NS)
-        .resource(
-            new ConfigMapBuilder()
-                .withNewMetadata()
-                .withName("ramp-config")
-                .withNamespace(CONTROLLER_NS)
-                .endMetadata()
-                .withData(
-                    Map.of(
-                        "stepPlugins",
-                        "- name: acme/py\n  location: "
-                            + PYTHON_PLUGIN
-                            + "\n- name: acme/tampered\n  location: "
-                            + PYTHON_PLUGIN
-                            + "\n  sha256: '"
-                            + "0".repeat(64)
-                            + "'\n- name: acme/typo\n  location: /bin/true\n  disable: true\n"))
-                .build())
-        .create();
+    writeRampConfig(
+        "- name: acme/py\n  location: "
+            + PYTHON_PLUGIN
+            + "\n- name: acme/tampered\n  location: "
+            + PYTHON_PLUGIN
+            + "\n  sha256: '"
+            + "0".repeat(64)
+            + "'\n- name: acme/typo\n  location: /bin/true\n  disable: true\n");
     runtime =
         new RampRuntime(
             client,
