@@ -9,6 +9,7 @@ import dev.ramp.engine.model.Rollout;
 import dev.ramp.engine.model.RolloutCondition;
 import dev.ramp.engine.model.RolloutSpec;
 import dev.ramp.engine.model.RolloutStatus;
+import dev.ramp.engine.plugin.CallKey;
 import dev.ramp.engine.plugin.PluginAvailability;
 import dev.ramp.engine.plugin.StepOperation;
 import dev.ramp.engine.plugin.StepPluginClient;
@@ -54,9 +55,6 @@ public final class CanaryReconciler {
 
   /** The condition a plugin step sets while its plugin cannot take calls. */
   public static final String PLUGIN_WAIT_CONDITION = "StepPluginAvailable";
-
-  /** The largest plugin state stored in the status, serialized. */
-  public static final int MAX_PLUGIN_STATE_BYTES = 64 * 1024;
 
   /**
    * How plugin steps are paced.
@@ -189,7 +187,11 @@ public final class CanaryReconciler {
   /** An Event on the Rollout. */
   public record RolloutEvent(String type, String reason, String message) {}
 
-  /** What a reconcile wants written, in this order: ReplicaSets, Services, status, Events. */
+  /**
+   * What a reconcile wants written, in this order: ReplicaSets, Services, status, Events; {@code
+   * pluginCalls} are the plugin calls whose answers the status records (the host keeps them until
+   * it is written).
+   */
   public record Plan(
       NewReplicaSet create,
       Map<String, Integer> scales,
@@ -200,7 +202,8 @@ public final class CanaryReconciler {
       RolloutStatus status,
       boolean statusChanged,
       List<RolloutEvent> events,
-      Duration requeueAfter) {}
+      Duration requeueAfter,
+      List<CallKey> pluginCalls) {}
 
   /** Computes the plan. Never throws for a bad spec: that becomes an InvalidSpec status. */
   public Plan plan(Observed o) {
@@ -236,7 +239,8 @@ public final class CanaryReconciler {
         st,
         changed(old, st),
         events,
-        null);
+        null,
+        List.of());
   }
 
   /**
@@ -281,6 +285,7 @@ public final class CanaryReconciler {
     final Observed o;
     final Instant now;
     final List<RolloutEvent> events = new ArrayList<>();
+    final List<CallKey> calls = new ArrayList<>();
     Duration requeue;
     String hold;
     boolean pluginWaiting;
@@ -464,7 +469,8 @@ public final class CanaryReconciler {
           st,
           changed(old, st),
           events,
-          requeue);
+          requeue,
+          List.copyOf(calls));
     }
 
     /**
@@ -989,10 +995,6 @@ public final class CanaryReconciler {
       String before = run == null ? null : run.phase;
       e.executions = (e.executions == null ? 0 : e.executions) + 1;
       e.updatedAt = time(now);
-      String refused = stateTooLarge(res);
-      if (refused != null) {
-        res = StepResult.error(refused);
-      }
       switch (res.phase()) {
         case RUNNING:
           {
@@ -1112,7 +1114,6 @@ public final class CanaryReconciler {
       }
       StepResult res = call(run.index, run.name, op, run);
       e.executions = 1;
-      String refused = stateTooLarge(res);
       switch (res.phase()) {
         case SUCCESSFUL -> e.phase = "Successful";
         case RUNNING -> e.phase = "Failed";
@@ -1127,11 +1128,7 @@ public final class CanaryReconciler {
                   + " is not asynchronous: counted as failed"
                   + (res.message().isEmpty() ? "" : " (" + res.message() + ")")
               : res.message();
-      if (refused == null) {
-        e.status = stateOf(res);
-      } else {
-        e.message = e.message.isEmpty() ? refused : e.message + "; " + refused;
-      }
+      e.status = stateOf(res);
       e.finishedAt = time(now);
       phaseEvent(e, null);
     }
@@ -1167,22 +1164,8 @@ public final class CanaryReconciler {
           run == null || run.status == null
               ? com.fasterxml.jackson.databind.node.MissingNode.getInstance()
               : run.status;
+      calls.add(new CallKey(name, op.rpcName(), ctx.idempotencyKey(), ctx.attempt()));
       return plugins.call(name, op, new StepCall(ctx, Json.tree(r), config, state));
-    }
-
-    private String stateTooLarge(StepResult res) {
-      if (res.state() == null || res.state().isMissingNode()) {
-        return null;
-      }
-      int size = Json.write(res.state()).getBytes(StandardCharsets.UTF_8).length;
-      if (size <= MAX_PLUGIN_STATE_BYTES) {
-        return null;
-      }
-      return "the plugin returned a state of "
-          + size
-          + " bytes, over the limit of "
-          + MAX_PLUGIN_STATE_BYTES
-          + "; it was not stored (keep the state small, store large data elsewhere)";
     }
 
     private static JsonNode stateOf(StepResult res) {

@@ -2,6 +2,7 @@ package dev.ramp.engine.host;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ramp.engine.host.config.PluginKind;
+import dev.ramp.engine.plugin.CallKey;
 import dev.ramp.engine.plugin.PluginAvailability;
 import dev.ramp.engine.plugin.PluginCallException;
 import dev.ramp.engine.plugin.StepOperation;
@@ -15,12 +16,14 @@ import dev.ramp.plugin.v1.StepPluginGrpc;
 import dev.ramp.plugin.v1.StepRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Step calls over gRPC. Never retried here: Run, Terminate and Abort are delivered at least once by
- * the controller's requeue, with the same idempotency key.
+ * Step calls over gRPC. Never retried here: a plugin's answer is kept per call key until the
+ * controller records it, so Run, Terminate and Abort reach the plugin once in normal operation;
+ * only a crash of the controller delivers them again, with the same idempotency key.
  */
 final class GrpcStepClient implements StepPluginClient {
 
@@ -52,11 +55,15 @@ final class GrpcStepClient implements StepPluginClient {
     dev.ramp.plugin.v1.StepResult reply;
     try {
       reply =
-          calls.call(
+          calls.callOnce(
+              new CallKey(
+                  pluginName,
+                  operation.rpcName(),
+                  call.context().idempotencyKey(),
+                  call.context().attempt()),
               PluginKind.STEP,
               pluginName,
               operation.rpcName(),
-              false,
               (channel, deadline) -> {
                 StepPluginGrpc.StepPluginBlockingStub stub =
                     StepPluginGrpc.newBlockingStub(channel)
@@ -71,6 +78,11 @@ final class GrpcStepClient implements StepPluginClient {
       return StepResult.error(e.getMessage());
     }
     return result(pluginName, operation, reply);
+  }
+
+  @Override
+  public void recorded(Collection<CallKey> keys) {
+    calls.recorded(keys);
   }
 
   static StepResult result(

@@ -1,6 +1,7 @@
 package dev.ramp.engine.host;
 
 import dev.ramp.engine.host.config.PluginKind;
+import dev.ramp.engine.plugin.CallKey;
 import dev.ramp.engine.plugin.PluginAvailability;
 import dev.ramp.engine.plugin.PluginCallException;
 import dev.ramp.engine.plugin.PluginCallException.Reason;
@@ -10,6 +11,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
@@ -41,6 +43,7 @@ final class PluginCalls {
   private final Lookup lookup;
   private final Availability availability;
   private final HostMetrics metrics;
+  private final AnswerMemo answers = new AnswerMemo();
 
   PluginCalls(Lookup lookup, Availability availability, HostMetrics metrics) {
     this.lookup = lookup;
@@ -65,6 +68,25 @@ final class PluginCalls {
         }
       }
     }
+  }
+
+  /**
+   * Calls the plugin once per {@code key}: the answer is kept until {@link #recorded} and returned
+   * again to a repeat of the same key, without a call. Not retried on UNAVAILABLE: an operation
+   * with side effects is delivered again only by the controller's own requeue.
+   */
+  <T> T callOnce(CallKey key, PluginKind kind, String name, String method, Rpc<T> rpc) {
+    return answers.answer(key, () -> call(kind, name, method, false, rpc));
+  }
+
+  /** The controller recorded these answers in a status write. */
+  void recorded(Collection<CallKey> keys) {
+    answers.recorded(keys);
+  }
+
+  /** Forgets every kept answer, as a crash of the controller's process would. */
+  void forgetAnswers() {
+    answers.forget();
   }
 
   private <T> T once(PluginKind kind, String name, String method, Rpc<T> rpc) {

@@ -170,6 +170,7 @@ public final class PluginHost implements AutoCloseable {
   private final HostMetrics metrics;
   private final Map<Key, Slot> slots = new ConcurrentHashMap<>();
   private final List<CompletableFuture<Void>> stopping = new ArrayList<>();
+  private final PluginCalls calls;
   private final StepPluginClient stepClient;
   private final TrafficRouterClient routerClient;
   private final MetricProviderClient metricClient;
@@ -201,7 +202,7 @@ public final class PluginHost implements AutoCloseable {
     this.policy = settings.policy();
     this.metrics = new HostMetrics(registry);
     this.ownScheduler = scheduler instanceof AutoCloseable c ? c : null;
-    PluginCalls calls = new PluginCalls(this::serving, this::availability, metrics);
+    this.calls = new PluginCalls(this::serving, this::availability, metrics);
     this.stepClient = new GrpcStepClient(calls, name -> availability(PluginKind.STEP, name));
     this.routerClient =
         new GrpcTrafficRouterClient(calls, name -> availability(PluginKind.TRAFFIC_ROUTER, name));
@@ -212,6 +213,15 @@ public final class PluginHost implements AutoCloseable {
 
   public StepPluginClient stepClient() {
     return stepClient;
+  }
+
+  /**
+   * Forgets the plugin answers kept for calls the controller has not recorded yet — what a crash of
+   * the controller's process does, so the next delivery reaches the plugin again with the same key.
+   * Tests that stand in a fresh controller for a crashed one call it.
+   */
+  public void forgetAnswers() {
+    calls.forgetAnswers();
   }
 
   public TrafficRouterClient trafficRouterClient() {

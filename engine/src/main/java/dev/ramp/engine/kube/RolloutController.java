@@ -71,6 +71,14 @@ public final class RolloutController implements AutoCloseable {
   private ReconcileMetrics metrics = ReconcileMetrics.NONE;
   private volatile boolean started;
   private SharedIndexInformer<Rollout> rollouts;
+  private final OwnWrites<Rollout> ownWrites = new OwnWrites<>();
+
+  /** Reads a Rollout from the informer's cache; a test stands in a lagging cache here. */
+  interface CachedReads {
+    Rollout get(String key);
+  }
+
+  private volatile CachedReads cachedReads = key -> rollouts.getStore().getByKey(key);
   private SharedIndexInformer<ReplicaSet> replicaSets;
   private SharedIndexInformer<Service> services;
 
@@ -175,6 +183,16 @@ public final class RolloutController implements AutoCloseable {
     this.beforeStatusWrite = hook;
   }
 
+  /** Puts a test's reads in front of the informer's cache. */
+  void cachedReads(java.util.function.UnaryOperator<CachedReads> wrap) {
+    this.cachedReads = wrap.apply(cachedReads);
+  }
+
+  /** How many Rollouts are planned from this controller's own last write, not the cache. */
+  int keptWrites() {
+    return ownWrites.size();
+  }
+
   /** Starts the informers, waits for their first list, then starts the workers. */
   public void start() {
     var all = client.resources(Rollout.class);
@@ -185,7 +203,23 @@ public final class RolloutController implements AutoCloseable {
                 : inScope.withLabel(INSTANCE_LABEL, instanceId))
             .runnableInformer(0);
     rollouts.addIndexers(Map.of(SERVICE_INDEX, RolloutController::servicesOf));
-    rollouts.addEventHandler(handler(this::enqueue));
+    rollouts.addEventHandler(
+        new ResourceEventHandler<>() {
+          public void onAdd(Rollout obj) {
+            ownWrites.observed(keyOf(obj), obj);
+            enqueue(obj);
+          }
+
+          public void onUpdate(Rollout oldObj, Rollout newObj) {
+            ownWrites.observed(keyOf(newObj), newObj);
+            enqueue(newObj);
+          }
+
+          public void onDelete(Rollout obj, boolean unknown) {
+            ownWrites.deleted(keyOf(obj));
+            enqueue(obj);
+          }
+        });
     rollouts.run();
     replicaSets =
         (namespace == null
@@ -290,7 +324,11 @@ public final class RolloutController implements AutoCloseable {
   }
 
   private void enqueue(HasMetadata r) {
-    queue.add(r.getMetadata().getNamespace() + "/" + r.getMetadata().getName());
+    queue.add(keyOf(r));
+  }
+
+  private static String keyOf(HasMetadata r) {
+    return r.getMetadata().getNamespace() + "/" + r.getMetadata().getName();
   }
 
   private void enqueueOwner(ReplicaSet rs) {
@@ -310,7 +348,8 @@ public final class RolloutController implements AutoCloseable {
   }
 
   private WorkQueue.Result reconcile(String key) {
-    Rollout rollout = rollouts.getStore().getByKey(key);
+    // Never plan from a copy older than this controller's own last write: that repeats work.
+    Rollout rollout = ownWrites.read(key, cachedReads.get(key), () -> live(key));
     if (rollout == null) {
       return WorkQueue.Result.done();
     }
@@ -368,6 +407,8 @@ public final class RolloutController implements AutoCloseable {
     if (plan.statusChanged()) {
       writeStatus(rollout, plan.status());
     }
+    // The status holds the plugins' answers now (or needed nothing from them): release them.
+    stepPlugins.recorded(plan.pluginCalls());
     for (CanaryReconciler.RolloutEvent e : plan.events()) {
       event(rollout, e);
     }
@@ -441,6 +482,16 @@ public final class RolloutController implements AutoCloseable {
 
   private static int nz(Integer i) {
     return i == null ? 0 : i;
+  }
+
+  /** The Rollout as the API server has it now; null when it is gone. */
+  private Rollout live(String key) {
+    int slash = key.indexOf('/');
+    return client
+        .resources(Rollout.class)
+        .inNamespace(key.substring(0, slash))
+        .withName(key.substring(slash + 1))
+        .get();
   }
 
   /** Creates the ReplicaSet; false when the reconcile should start again (adopted, collided). */
@@ -561,15 +612,20 @@ public final class RolloutController implements AutoCloseable {
             ? JsonNodeFactory.instance.objectNode()
             : Json.tree(read.getStatus());
     body.set("status", MergePatch.diff(before, Json.tree(status)));
+    String key = keyOf(read);
     try {
-      client
-          .resources(Rollout.class)
-          .inNamespace(read.getMetadata().getNamespace())
-          .withName(read.getMetadata().getName())
-          .subresource("status")
-          .patch(MERGE, body.toString());
+      Rollout written =
+          client
+              .resources(Rollout.class)
+              .inNamespace(read.getMetadata().getNamespace())
+              .withName(read.getMetadata().getName())
+              .subresource("status")
+              .patch(MERGE, body.toString());
+      ownWrites.wrote(key, read.getMetadata().getResourceVersion(), written);
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {
+        // Somebody else wrote since the read: the next reconcile plans from the server's copy.
+        ownWrites.conflicted(key);
         throw new WorkQueue.RetryNow(
             "status conflict at resourceVersion " + read.getMetadata().getResourceVersion());
       }

@@ -16,6 +16,14 @@ public interface StepPluginClient {
   /** Whether the named plugin can be called now, and if not, why. */
   PluginAvailability availability(String pluginName);
 
-  /** Calls {@code Run}, {@code Terminate} or {@code Abort} on the named plugin. */
+  /**
+   * Calls {@code Run}, {@code Terminate} or {@code Abort} on the named plugin. An answer the plugin
+   * gave for the same {@link CallKey} (the context's idempotency key and attempt) and not yet
+   * {@linkplain #recorded recorded} is returned again without a call: exactly once in normal
+   * operation, at least once only across a crash.
+   */
   StepResult call(String pluginName, StepOperation operation, StepCall call);
+
+  /** A status write recorded the answers to these calls: they are not needed again. */
+  default void recorded(java.util.Collection<CallKey> calls) {}
 }

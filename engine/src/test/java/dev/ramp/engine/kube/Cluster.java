@@ -175,6 +175,10 @@ final class Cluster implements AutoCloseable {
     if (pluginSettings != null) {
       c.pluginStepSettings(pluginSettings);
     }
+    java.util.function.UnaryOperator<RolloutController.CachedReads> reads = cachedReads;
+    if (reads != null) {
+      c.cachedReads(reads);
+    }
     c.beforeStatusWrite(
         (read, st) -> {
           RolloutController.BeforeStatusWrite extra = extraHook;
@@ -198,6 +202,8 @@ final class Cluster implements AutoCloseable {
           if (chaos && killedAt.add(target)) {
             died.set(true);
             dead.set(true);
+            // The controller's process dies, and with it the plugin answers its host kept.
+            crashed.run();
             throw new IllegalStateException("killed just before the status write of " + target);
           }
         });
@@ -208,6 +214,12 @@ final class Cluster implements AutoCloseable {
   }
 
   private volatile RolloutController.BeforeStatusWrite extraHook;
+
+  /** What else a crash of the controller's process ends (its plugin host's kept answers). */
+  volatile Runnable crashed = () -> {};
+
+  /** The next controllers' reads of the Rollout cache; null for the informer's own. */
+  volatile java.util.function.UnaryOperator<RolloutController.CachedReads> cachedReads;
 
   /** A test's own hook, run before every status write of every controller. */
   void beforeEachStatusWrite(RolloutController.BeforeStatusWrite hook) {

@@ -62,6 +62,7 @@ class PluginStepIT extends RolloutItBase {
                 .withHealth(Duration.ofMillis(500), Duration.ofSeconds(1), 2),
             new SimpleMeterRegistry());
     cluster.stepPlugins = host.stepClient();
+    cluster.crashed = host::forgetAnswers;
   }
 
   @AfterEach
@@ -269,6 +270,89 @@ class PluginStepIT extends RolloutItBase {
   @Test
   void sixStepCanaryWithAPluginStepThatRunsTwiceThenSucceeds() throws Exception {
     sixSteps(false);
+  }
+
+  /** True when this status records step {@code index}'s Run as done and {@code read} did not. */
+  static boolean recordsRunDone(Rollout read, dev.ramp.engine.model.RolloutStatus st, int index) {
+    Rollout after = new Rollout();
+    after.setStatus(st);
+    CanaryStatus.StepPluginStatus now = entry(after, index, "Run");
+    CanaryStatus.StepPluginStatus before =
+        read.getStatus() == null ? null : entry(read, index, "Run");
+    return now != null
+        && "Successful".equals(now.phase)
+        && (before == null || !"Successful".equals(before.phase));
+  }
+
+  /** Deploys v1 with a quick plugin step on the recording plugin, and starts v2. */
+  void quickPluginStepCanary() throws Exception {
+    apply(recording(CHECK));
+    awaitAvailability(CHECK, PluginAvailability.State.READY);
+    cluster.restartController();
+    deploy("demo", List.of(plugin(CHECK, "{\"message\": \"once\"}"), CanaryStep.setWeight(50)));
+  }
+
+  @Test
+  void aCacheThatLagsBehindTheControllersOwnWriteNeverRepeatsAPluginCall() throws Exception {
+    // After the status write that records the plugin's answer, the Rollout cache serves the
+    // object as it was before that write, once: what an informer does until our write arrives.
+    java.util.concurrent.atomic.AtomicReference<Rollout> stale =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicInteger staleServed =
+        new java.util.concurrent.atomic.AtomicInteger();
+    cluster.beforeEachStatusWrite(
+        (read, st) -> {
+          if (recordsRunDone(read, st, 0) && staleServed.get() == 0) {
+            stale.set(read);
+          }
+        });
+    quickPluginStepCanary();
+    cluster.cachedReads =
+        informer ->
+            key -> {
+              Rollout old = stale.getAndSet(null);
+              if (old != null) {
+                staleServed.incrementAndGet();
+                return old;
+              }
+              return informer.get(key);
+            };
+    cluster.restartController();
+    actions.setImage(Cluster.NS, "demo", "app", "demo:2");
+    Rollout r = awaitRollout("demo", phase("Healthy", 2));
+    assertThat(staleServed.get()).as("the lagging read was served").isEqualTo(1);
+    assertThat(entry(r, 0, "Run").executions).isEqualTo(1);
+    assertThat(calls("Run", 0)).extracting(Call::attempt).containsExactly(1);
+  }
+
+  @Test
+  void aStatusWriteThatMeetsAConflictReusesThePluginsAnswer() throws Exception {
+    // Another writer changes the Rollout between the plugin's answer and the status write that
+    // records it: the write meets 409 and the reconcile runs again, from the server's copy.
+    java.util.concurrent.atomic.AtomicInteger conflicts =
+        new java.util.concurrent.atomic.AtomicInteger();
+    cluster.beforeEachStatusWrite(
+        (read, st) -> {
+          if (recordsRunDone(read, st, 0) && conflicts.getAndIncrement() == 0) {
+            cluster
+                .client
+                .resources(Rollout.class)
+                .inNamespace(Cluster.NS)
+                .withName("demo")
+                .edit(
+                    x -> {
+                      x.getMetadata().setAnnotations(Map.of("example.com/touched", "yes"));
+                      return x;
+                    });
+          }
+        });
+    quickPluginStepCanary();
+    actions.setImage(Cluster.NS, "demo", "app", "demo:2");
+    Rollout r = awaitRollout("demo", phase("Healthy", 2));
+    assertThat(conflicts.get()).as("status writes that recorded the answer").isGreaterThan(1);
+    assertThat(r.getMetadata().getAnnotations()).containsEntry("example.com/touched", "yes");
+    assertThat(entry(r, 0, "Run").executions).isEqualTo(1);
+    assertThat(calls("Run", 0)).extracting(Call::attempt).containsExactly(1);
   }
 
   @Test
