@@ -1,5 +1,6 @@
 package dev.ramp.engine.cli;
 
+import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -123,7 +125,8 @@ final class PluginRunCommand implements Callable<Integer> {
         PluginHost.Settings.defaults()
             .withRunnerJar(runnerJar())
             .withCacheDir(PluginSupport.cacheDir());
-    try (PluginHost host = new PluginHost(settings, new SimpleMeterRegistry(), err::println)) {
+    try (QuietHostLog quiet = QuietHostLog.open();
+        PluginHost host = new PluginHost(settings, new SimpleMeterRegistry(), err::println)) {
       host.apply(new PluginConfigSnapshot(List.of(entry), List.of()));
       StepPluginClient steps = host.stepClient();
       awaitReady(steps);
@@ -256,6 +259,32 @@ final class PluginRunCommand implements Callable<Integer> {
       return key.toString();
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  /**
+   * At the command line's default level (warnings) the host would log a refusal or a failed start
+   * that this command reports itself, so it would say it twice: its log is off meanwhile.
+   * RAMP_LOG_LEVEL=INFO or finer keeps it.
+   */
+  private record QuietHostLog(ch.qos.logback.classic.Logger logger) implements AutoCloseable {
+
+    static QuietHostLog open() {
+      if (LoggerFactory.getLogger(PluginHost.class.getPackageName())
+              instanceof ch.qos.logback.classic.Logger logger
+          && logger.getLevel() == null
+          && logger.getEffectiveLevel().isGreaterOrEqual(Level.WARN)) {
+        logger.setLevel(Level.OFF);
+        return new QuietHostLog(logger);
+      }
+      return new QuietHostLog(null);
+    }
+
+    @Override
+    public void close() {
+      if (logger != null) {
+        logger.setLevel(null);
+      }
     }
   }
 
