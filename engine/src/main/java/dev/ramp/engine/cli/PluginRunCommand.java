@@ -172,7 +172,9 @@ final class PluginRunCommand implements Callable<Integer> {
         List.of());
   }
 
-  /** The location as the entry's URI; on a command line a relative path means the directory. */
+  /**
+   * The location as the entry's URI; on a command line a relative path means the working directory.
+   */
   private URI location() {
     if (!location.contains("://")) {
       return Path.of(location).toAbsolutePath().normalize().toUri();
