@@ -38,6 +38,11 @@ final class PluginSupport {
     }
   }
 
+  /** Where the plugin tools keep downloaded plugins (and the host its class-data archives). */
+  static Path cacheDir() {
+    return Path.of(System.getProperty("java.io.tmpdir"), "ramp-plugin-cache");
+  }
+
   /** A launch spec exactly as the controller builds one for a ramp-config entry. */
   static LaunchSpec spec(
       String name,
@@ -46,7 +51,7 @@ final class PluginSupport {
       List<String> args,
       Map<String, String> env,
       Duration startTimeout) {
-    Path cache = Path.of(System.getProperty("java.io.tmpdir"), "ramp-plugin-cache");
+    Path cache = cacheDir();
     // On a command line a relative path means the working directory, as everywhere else.
     if (!location.contains("://") && !location.startsWith("/")) {
       location = Path.of(location).toAbsolutePath().toString();

@@ -8,6 +8,7 @@ import dev.ramp.engine.plugin.PluginAvailability;
 import dev.ramp.engine.plugin.PluginAvailability.State;
 import dev.ramp.engine.plugin.StepPluginClient;
 import dev.ramp.engine.plugin.TrafficRouterClient;
+import dev.ramp.plugin.sdk.launch.PluginLauncher;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -177,10 +179,25 @@ public final class PluginHost implements AutoCloseable {
   private final AutoCloseable ownScheduler;
   private boolean closed;
 
-  /** A host that launches real processes. */
+  /** A host that launches real processes; their output goes to the log. */
   public PluginHost(Settings settings, MeterRegistry registry) {
     this(
         new LauncherStarter(settings.runnerJar(), settings.cacheDir()),
+        new GrpcPluginProbe(),
+        new ExecutorScheduler(),
+        Clock.systemUTC(),
+        settings,
+        registry);
+  }
+
+  /**
+   * A host that launches real processes and hands each line they print to {@code pluginOutput} as
+   * {@code "[<name>] <line>"} instead of the log (the command line's plugin tools print them).
+   */
+  public PluginHost(Settings settings, MeterRegistry registry, Consumer<String> pluginOutput) {
+    this(
+        new LauncherStarter(
+            new PluginLauncher(pluginOutput), settings.runnerJar(), settings.cacheDir()),
         new GrpcPluginProbe(),
         new ExecutorScheduler(),
         Clock.systemUTC(),
