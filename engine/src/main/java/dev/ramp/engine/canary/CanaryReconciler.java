@@ -16,9 +16,6 @@ import dev.ramp.engine.plugin.StepPluginClient;
 import dev.ramp.plugin.api.PluginContext;
 import dev.ramp.plugin.api.StepCall;
 import dev.ramp.plugin.api.StepResult;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -241,30 +238,6 @@ public final class CanaryReconciler {
         events,
         null,
         List.of());
-  }
-
-  /**
-   * The idempotency key of one plugin operation on one step of one canary: derived, never stored,
-   * so a controller restarted after a crash sends the same key again. A retry after an abort counts
-   * up {@code retries}, which makes the steps run again new operations.
-   */
-  static String idempotencyKey(
-      String uid, String podHash, String stepHash, int idx, StepOperation op, Integer retries) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      String text = uid + "\n" + podHash + "\n" + stepHash + "\n" + idx + "\n" + op.rpcName();
-      if (retries != null && retries > 0) {
-        text += "\nretry " + retries;
-      }
-      byte[] d = sha.digest(text.getBytes(StandardCharsets.UTF_8));
-      StringBuilder out = new StringBuilder();
-      for (int i = 0; i < 16; i++) {
-        out.append(String.format("%02x", d[i]));
-      }
-      return out.toString();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
   }
 
   static boolean changed(RolloutStatus a, RolloutStatus b) {
@@ -1147,13 +1120,8 @@ public final class CanaryReconciler {
               nz(st.currentStepHash),
               op.rpcName(),
               attempt,
-              idempotencyKey(
-                  r.getMetadata().getUid(),
-                  st.currentPodHash,
-                  st.currentStepHash,
-                  idx,
-                  op,
-                  st.retries),
+              op.idempotencyKey(
+                  r.getMetadata().getUid(), st.currentPodHash, st.currentStepHash, idx, st.retries),
               name);
       Step step = idx >= 0 && idx < v.steps().size() ? v.steps().get(idx) : null;
       JsonNode config =

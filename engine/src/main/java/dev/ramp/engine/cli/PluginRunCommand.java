@@ -19,11 +19,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -240,28 +237,8 @@ final class PluginRunCommand implements Callable<Integer> {
         stepHash,
         operation.step.rpcName(),
         1,
-        idempotencyKey(uid, podHash, stepHash, stepIndex, operation.step),
+        operation.step.idempotencyKey(uid, podHash, stepHash, stepIndex, null),
         name);
-  }
-
-  /**
-   * The key the controller derives for the first try of this operation on this step (the same
-   * derivation as {@code CanaryReconciler.idempotencyKey} with no retries).
-   */
-  static String idempotencyKey(
-      String uid, String podHash, String stepHash, int idx, StepOperation op) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      String text = uid + "\n" + podHash + "\n" + stepHash + "\n" + idx + "\n" + op.rpcName();
-      byte[] d = sha.digest(text.getBytes(StandardCharsets.UTF_8));
-      StringBuilder key = new StringBuilder();
-      for (int i = 0; i < 16; i++) {
-        key.append(String.format("%02x", d[i]));
-      }
-      return key.toString();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
   }
 
   /**

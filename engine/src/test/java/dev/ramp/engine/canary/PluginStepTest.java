@@ -353,20 +353,14 @@ class PluginStepTest {
 
   @Test
   void idempotencyKeysDifferByOperationStepAndRetryAndAreStable() {
-    String run = CanaryReconciler.idempotencyKey("u", "h", "s", 1, StepOperation.RUN, null);
-    assertThat(CanaryReconciler.idempotencyKey("u", "h", "s", 1, StepOperation.RUN, null))
-        .isEqualTo(run)
-        .hasSize(32);
+    String run = StepOperation.RUN.idempotencyKey("u", "h", "s", 1, null);
+    assertThat(StepOperation.RUN.idempotencyKey("u", "h", "s", 1, null)).isEqualTo(run).hasSize(32);
     // No retry yet: the same key as before the retries field existed.
-    assertThat(CanaryReconciler.idempotencyKey("u", "h", "s", 1, StepOperation.RUN, 0))
-        .isEqualTo(run);
-    assertThat(CanaryReconciler.idempotencyKey("u", "h", "s", 1, StepOperation.ABORT, null))
-        .isNotEqualTo(run);
-    assertThat(CanaryReconciler.idempotencyKey("u", "h", "s", 2, StepOperation.RUN, null))
-        .isNotEqualTo(run);
+    assertThat(StepOperation.RUN.idempotencyKey("u", "h", "s", 1, 0)).isEqualTo(run);
+    assertThat(StepOperation.ABORT.idempotencyKey("u", "h", "s", 1, null)).isNotEqualTo(run);
+    assertThat(StepOperation.RUN.idempotencyKey("u", "h", "s", 2, null)).isNotEqualTo(run);
     // After `ramp retry` the step runs again as a new operation.
-    assertThat(CanaryReconciler.idempotencyKey("u", "h", "s", 1, StepOperation.RUN, 1))
-        .isNotEqualTo(run);
+    assertThat(StepOperation.RUN.idempotencyKey("u", "h", "s", 1, 1)).isNotEqualTo(run);
   }
 
   @Test
