@@ -11,6 +11,7 @@ import dev.ramp.engine.model.CanaryStep;
 import dev.ramp.engine.model.CanaryStrategy;
 import dev.ramp.engine.model.Json;
 import dev.ramp.engine.model.Rollout;
+import dev.ramp.engine.model.RolloutLabels;
 import dev.ramp.engine.model.RolloutSpec;
 import dev.ramp.engine.model.RolloutStrategy;
 import dev.ramp.engine.runtime.RampRuntime;
@@ -245,13 +246,12 @@ class ControllerScaleBenchmark {
       observed.add(
           new CanaryReconciler.ObservedReplicaSet(
               rs.getMetadata().getName(),
-              rs.getMetadata().getLabels().get(CanaryReconciler.HASH_LABEL),
+              rs.getMetadata().getLabels().get(RolloutLabels.POD_TEMPLATE_HASH),
               replicas,
               replicas,
               replicas,
               replicas,
-              Integer.parseInt(
-                  rs.getMetadata().getAnnotations().get(CanaryReconciler.REVISION_ANNOTATION))));
+              Integer.parseInt(rs.getMetadata().getAnnotations().get(RolloutLabels.REVISION))));
     }
     Set<String> serviceNames = new TreeSet<>(services.keySet());
     CanaryReconciler.Plan plan =
@@ -280,7 +280,7 @@ class ControllerScaleBenchmark {
           .get(e.getKey())
           .getMetadata()
           .getAnnotations()
-          .put(CanaryReconciler.REVISION_ANNOTATION, String.valueOf(e.getValue()));
+          .put(RolloutLabels.REVISION, String.valueOf(e.getValue()));
       changed = true;
     }
     for (String name : plan.deletes()) {
@@ -289,8 +289,8 @@ class ControllerScaleBenchmark {
     }
     for (var e : plan.serviceSelectors().entrySet()) {
       Service s = services.get(e.getKey());
-      if (!e.getValue().equals(s.getSpec().getSelector().get(CanaryReconciler.HASH_LABEL))) {
-        s.getSpec().getSelector().put(CanaryReconciler.HASH_LABEL, e.getValue());
+      if (!e.getValue().equals(s.getSpec().getSelector().get(RolloutLabels.POD_TEMPLATE_HASH))) {
+        s.getSpec().getSelector().put(RolloutLabels.POD_TEMPLATE_HASH, e.getValue());
         changed = true;
       }
     }
@@ -312,9 +312,8 @@ class ControllerScaleBenchmark {
         .withUid(java.util.UUID.randomUUID().toString())
         .withCreationTimestamp(now.toString())
         .withLabels(new HashMap<>(template.getMetadata().getLabels()))
-        .addToAnnotations(CanaryReconciler.REVISION_ANNOTATION, String.valueOf(n.revision()))
-        .addToAnnotations(
-            CanaryReconciler.TEMPLATE_ANNOTATION, Json.canonicalString(r.getSpec().template))
+        .addToAnnotations(RolloutLabels.REVISION, String.valueOf(n.revision()))
+        .addToAnnotations(RolloutLabels.TEMPLATE, Json.canonicalString(r.getSpec().template))
         .withOwnerReferences(
             new OwnerReferenceBuilder()
                 .withApiVersion(Rollout.API_VERSION)

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ramp.engine.canary.CanaryReconciler;
 import dev.ramp.engine.model.Json;
 import dev.ramp.engine.model.Rollout;
+import dev.ramp.engine.model.RolloutLabels;
 import dev.ramp.engine.model.RolloutStatus;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -153,18 +153,18 @@ public final class RolloutActions {
                                       + " has no revision "
                                       + toRevision
                                       + "; see its ReplicaSets' "
-                                      + CanaryReconciler.REVISION_ANNOTATION
+                                      + RolloutLabels.REVISION
                                       + " annotation"));
           String template =
               target.getMetadata().getAnnotations() == null
                   ? null
-                  : target.getMetadata().getAnnotations().get(CanaryReconciler.TEMPLATE_ANNOTATION);
+                  : target.getMetadata().getAnnotations().get(RolloutLabels.TEMPLATE);
           if (template == null) {
             throw new ActionException(
                 "ReplicaSet "
                     + target.getMetadata().getName()
                     + " has no "
-                    + CanaryReconciler.TEMPLATE_ANNOTATION
+                    + RolloutLabels.TEMPLATE
                     + " annotation to restore");
           }
           try {
@@ -265,15 +265,13 @@ public final class RolloutActions {
 
   private static String label(ReplicaSet rs) {
     Map<String, String> labels = rs.getMetadata().getLabels();
-    return labels == null ? null : labels.get(CanaryReconciler.HASH_LABEL);
+    return labels == null ? null : labels.get(RolloutLabels.POD_TEMPLATE_HASH);
   }
 
   private static int revision(ReplicaSet rs) {
     Map<String, String> a = rs.getMetadata().getAnnotations();
     try {
-      return a == null
-          ? 0
-          : Integer.parseInt(a.getOrDefault(CanaryReconciler.REVISION_ANNOTATION, "0"));
+      return a == null ? 0 : Integer.parseInt(a.getOrDefault(RolloutLabels.REVISION, "0"));
     } catch (NumberFormatException e) {
       return 0;
     }

@@ -7,6 +7,7 @@ import dev.ramp.engine.model.CanaryStatus;
 import dev.ramp.engine.model.Json;
 import dev.ramp.engine.model.Rollout;
 import dev.ramp.engine.model.RolloutCondition;
+import dev.ramp.engine.model.RolloutLabels;
 import dev.ramp.engine.model.RolloutSpec;
 import dev.ramp.engine.model.RolloutStatus;
 import dev.ramp.engine.plugin.CallKey;
@@ -38,15 +39,6 @@ import java.util.Set;
  * towards it, services, clean-up, then the status, computed whole.
  */
 public final class CanaryReconciler {
-  /** Argo's label carrying the pod-template hash, on ReplicaSets, their pods and selectors. */
-  public static final String HASH_LABEL = "rollouts-pod-template-hash";
-
-  /** The revision a ReplicaSet was created (or last made current) at. */
-  public static final String REVISION_ANNOTATION = "rollout.ramp.dev/revision";
-
-  /** The pod template as the user wrote it (canonical JSON), so that undo restores it exactly. */
-  public static final String TEMPLATE_ANNOTATION = "rollout.ramp.dev/template";
-
   static final String PAUSE_REASON = "CanaryPauseStep";
   static final Duration RESTART_POLL = Duration.ofSeconds(10);
 
@@ -670,12 +662,12 @@ public final class CanaryReconciler {
           meta.has("labels") && meta.get("labels").isObject()
               ? (ObjectNode) meta.get("labels")
               : meta.putObject("labels");
-      labels.put(HASH_LABEL, hash);
+      labels.put(RolloutLabels.POD_TEMPLATE_HASH, hash);
       Map<String, String> selector = new LinkedHashMap<>();
       if (spec.selector.getMatchLabels() != null) {
         selector.putAll(spec.selector.getMatchLabels());
       }
-      selector.put(HASH_LABEL, hash);
+      selector.put(RolloutLabels.POD_TEMPLATE_HASH, hash);
       int minReady = spec.minReadySeconds == null ? 0 : spec.minReadySeconds;
       return new NewReplicaSet(
           r.getMetadata().getName() + "-" + hash,

@@ -1,12 +1,12 @@
 package dev.ramp.engine.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ramp.engine.canary.CanaryReconciler;
 import dev.ramp.engine.model.CanaryStatus;
 import dev.ramp.engine.model.CanaryStep;
 import dev.ramp.engine.model.Json;
 import dev.ramp.engine.model.Rollout;
 import dev.ramp.engine.model.RolloutCondition;
+import dev.ramp.engine.model.RolloutLabels;
 import dev.ramp.engine.model.RolloutSpec;
 import dev.ramp.engine.model.RolloutStatus;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -488,7 +488,7 @@ public final class RolloutView {
 
   static int revision(ReplicaSet rs) {
     Map<String, String> a = rs.getMetadata().getAnnotations();
-    String value = a == null ? null : a.get(CanaryReconciler.REVISION_ANNOTATION);
+    String value = a == null ? null : a.get(RolloutLabels.REVISION);
     try {
       return value == null ? 0 : Integer.parseInt(value);
     } catch (NumberFormatException e) {
@@ -500,7 +500,7 @@ public final class RolloutView {
     Map<String, String> labels = rs.getMetadata().getLabels();
     return labels == null
         ? ""
-        : Objects.requireNonNullElse(labels.get(CanaryReconciler.HASH_LABEL), "");
+        : Objects.requireNonNullElse(labels.get(RolloutLabels.POD_TEMPLATE_HASH), "");
   }
 
   private static int orZero(Integer value) {

@@ -1,6 +1,6 @@
 package dev.ramp.engine.kube;
 
-import dev.ramp.engine.canary.CanaryReconciler;
+import dev.ramp.engine.model.RolloutLabels;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
@@ -45,11 +45,11 @@ final class ReplicaSetStore implements ItemStore<ReplicaSet> {
   @Override
   public ReplicaSet put(String key, ReplicaSet rs) {
     var annotations = rs.getMetadata().getAnnotations();
-    if (annotations != null && annotations.containsKey(CanaryReconciler.TEMPLATE_ANNOTATION)) {
+    if (annotations != null && annotations.containsKey(RolloutLabels.TEMPLATE)) {
       rs =
           new ReplicaSetBuilder(rs)
               .editMetadata()
-              .removeFromAnnotations(CanaryReconciler.TEMPLATE_ANNOTATION)
+              .removeFromAnnotations(RolloutLabels.TEMPLATE)
               .endMetadata()
               .build();
     }

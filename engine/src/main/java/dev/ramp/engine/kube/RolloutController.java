@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ramp.engine.canary.CanaryReconciler;
 import dev.ramp.engine.model.Json;
 import dev.ramp.engine.model.Rollout;
+import dev.ramp.engine.model.RolloutLabels;
 import dev.ramp.engine.model.RolloutStatus;
 import dev.ramp.engine.plugin.StepPluginClient;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -47,12 +48,6 @@ import org.slf4j.LoggerFactory;
 public final class RolloutController implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RolloutController.class);
   private static final PatchContext MERGE = PatchContext.of(PatchType.JSON_MERGE);
-
-  /**
-   * Assigns a Rollout to one controller instance (sharding): a controller with an instance id
-   * handles only the Rollouts carrying that value; one without handles only unlabelled Rollouts.
-   */
-  public static final String INSTANCE_LABEL = "ramp.dev/controller-instance";
 
   /** Called just before a status write; a test throws from it to "kill" the controller there. */
   interface BeforeStatusWrite {
@@ -116,8 +111,8 @@ public final class RolloutController implements AutoCloseable {
   }
 
   /**
-   * Handles only the Rollouts labelled {@link #INSTANCE_LABEL}={@code id}; with null (the default)
-   * only the unlabelled ones. Call before {@link #start()}.
+   * Handles only the Rollouts labelled {@link #RolloutLabels.CONTROLLER_INSTANCE}={@code id}; with
+   * null (the default) only the unlabelled ones. Call before {@link #start()}.
    */
   public RolloutController shard(String id) {
     requireNotStarted();
@@ -199,8 +194,8 @@ public final class RolloutController implements AutoCloseable {
     var inScope = namespace == null ? all.inAnyNamespace() : all.inNamespace(namespace);
     rollouts =
         (instanceId == null
-                ? inScope.withoutLabel(INSTANCE_LABEL)
-                : inScope.withLabel(INSTANCE_LABEL, instanceId))
+                ? inScope.withoutLabel(RolloutLabels.CONTROLLER_INSTANCE)
+                : inScope.withLabel(RolloutLabels.CONTROLLER_INSTANCE, instanceId))
             .runnableInformer(0);
     rollouts.addIndexers(Map.of(SERVICE_INDEX, RolloutController::servicesOf));
     rollouts.addEventHandler(
@@ -393,7 +388,7 @@ public final class RolloutController implements AutoCloseable {
                 patch(
                     client.apps().replicaSets().inNamespace(ns).withName(name),
                     "{\"metadata\":{\"annotations\":{\""
-                        + CanaryReconciler.REVISION_ANNOTATION
+                        + RolloutLabels.REVISION
                         + "\":\""
                         + revision
                         + "\"}}}"));
@@ -422,10 +417,15 @@ public final class RolloutController implements AutoCloseable {
         rs ->
             hashByUid.put(
                 rs.getMetadata().getUid(),
-                rs.getMetadata().getLabels().get(CanaryReconciler.HASH_LABEL)));
+                rs.getMetadata().getLabels().get(RolloutLabels.POD_TEMPLATE_HASH)));
     List<CanaryReconciler.ObservedPod> out = new ArrayList<>();
     for (var pod :
-        client.pods().inNamespace(ns).withLabel(CanaryReconciler.HASH_LABEL).list().getItems()) {
+        client
+            .pods()
+            .inNamespace(ns)
+            .withLabel(RolloutLabels.POD_TEMPLATE_HASH)
+            .list()
+            .getItems()) {
       String hash =
           pod.getMetadata().getOwnerReferences().stream()
               .map(ref -> hashByUid.get(ref.getUid()))
@@ -463,16 +463,16 @@ public final class RolloutController implements AutoCloseable {
     Map<String, String> labels = rs.getMetadata().getLabels();
     Map<String, String> annotations = rs.getMetadata().getAnnotations();
     int revision = 0;
-    if (annotations != null && annotations.get(CanaryReconciler.REVISION_ANNOTATION) != null) {
+    if (annotations != null && annotations.get(RolloutLabels.REVISION) != null) {
       try {
-        revision = Integer.parseInt(annotations.get(CanaryReconciler.REVISION_ANNOTATION));
+        revision = Integer.parseInt(annotations.get(RolloutLabels.REVISION));
       } catch (NumberFormatException e) {
         revision = 0;
       }
     }
     return new CanaryReconciler.ObservedReplicaSet(
         rs.getMetadata().getName(),
-        labels == null ? null : labels.get(CanaryReconciler.HASH_LABEL),
+        labels == null ? null : labels.get(RolloutLabels.POD_TEMPLATE_HASH),
         nz(rs.getSpec().getReplicas()),
         status == null ? 0 : nz(status.getReplicas()),
         status == null ? 0 : nz(status.getReadyReplicas()),
@@ -506,10 +506,9 @@ public final class RolloutController implements AutoCloseable {
             .withName(n.name())
             .withNamespace(ns)
             .withLabels(labels)
-            .addToAnnotations(CanaryReconciler.REVISION_ANNOTATION, String.valueOf(n.revision()))
+            .addToAnnotations(RolloutLabels.REVISION, String.valueOf(n.revision()))
             .addToAnnotations(
-                CanaryReconciler.TEMPLATE_ANNOTATION,
-                Json.canonicalString(rollout.getSpec().template))
+                RolloutLabels.TEMPLATE, Json.canonicalString(rollout.getSpec().template))
             .withOwnerReferences(ownerRef(rollout))
             .endMetadata()
             .withNewSpec()
@@ -543,7 +542,7 @@ public final class RolloutController implements AutoCloseable {
     Map<String, String> existingLabels = existing.getMetadata().getLabels();
     if (!controlled
         && existingLabels != null
-        && n.hash().equals(existingLabels.get(CanaryReconciler.HASH_LABEL))) {
+        && n.hash().equals(existingLabels.get(RolloutLabels.POD_TEMPLATE_HASH))) {
       LOG.info("{}/{}: adopting ReplicaSet {}", ns, rollout.getMetadata().getName(), n.name());
       ObjectNode patch = JsonNodeFactory.instance.objectNode();
       ObjectNode meta = patch.putObject("metadata");
@@ -585,12 +584,12 @@ public final class RolloutController implements AutoCloseable {
       return;
     }
     Map<String, String> selector = svc.getSpec().getSelector();
-    if (selector != null && hash.equals(selector.get(CanaryReconciler.HASH_LABEL))) {
+    if (selector != null && hash.equals(selector.get(RolloutLabels.POD_TEMPLATE_HASH))) {
       return;
     }
     patch(
         client.services().inNamespace(ns).withName(name),
-        "{\"spec\":{\"selector\":{\"" + CanaryReconciler.HASH_LABEL + "\":\"" + hash + "\"}}}");
+        "{\"spec\":{\"selector\":{\"" + RolloutLabels.POD_TEMPLATE_HASH + "\":\"" + hash + "\"}}}");
   }
 
   private static void patch(

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ramp.engine.canary.CanaryReconciler;
 import dev.ramp.engine.model.Rollout;
+import dev.ramp.engine.model.RolloutLabels;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import java.time.Duration;
@@ -26,7 +27,7 @@ class ReplicaSetOwnershipIT extends RolloutItBase {
             .withName(name)
             .withNamespace(Cluster.NS)
             .addToLabels("app", "demo")
-            .addToLabels(CanaryReconciler.HASH_LABEL, hash);
+            .addToLabels(RolloutLabels.POD_TEMPLATE_HASH, hash);
     if (ownerUid != null) {
       meta =
           meta.addNewOwnerReference()
@@ -48,12 +49,12 @@ class ReplicaSetOwnershipIT extends RolloutItBase {
                 .withReplicas(0)
                 .withNewSelector()
                 .addToMatchLabels("app", "demo")
-                .addToMatchLabels(CanaryReconciler.HASH_LABEL, hash)
+                .addToMatchLabels(RolloutLabels.POD_TEMPLATE_HASH, hash)
                 .endSelector()
                 .withNewTemplate()
                 .withNewMetadata()
                 .addToLabels("app", "demo")
-                .addToLabels(CanaryReconciler.HASH_LABEL, hash)
+                .addToLabels(RolloutLabels.POD_TEMPLATE_HASH, hash)
                 .endMetadata()
                 .withNewSpec()
                 .addNewContainer()

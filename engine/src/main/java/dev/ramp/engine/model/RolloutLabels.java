@@ -1,0 +1,21 @@
+package dev.ramp.engine.model;
+
+/** The labels and annotations Ramp puts on the objects a Rollout owns, and on Rollouts. */
+public final class RolloutLabels {
+  private RolloutLabels() {}
+
+  /** Argo's label carrying the pod-template hash, on ReplicaSets, their pods and selectors. */
+  public static final String POD_TEMPLATE_HASH = "rollouts-pod-template-hash";
+
+  /** The revision a ReplicaSet was created (or last made current) at. */
+  public static final String REVISION = "rollout.ramp.dev/revision";
+
+  /** The pod template as the user wrote it (canonical JSON), so that undo restores it exactly. */
+  public static final String TEMPLATE = "rollout.ramp.dev/template";
+
+  /**
+   * Assigns a Rollout to one controller instance (sharding): a controller with an instance id
+   * handles only the Rollouts carrying that value; one without handles only unlabelled Rollouts.
+   */
+  public static final String CONTROLLER_INSTANCE = "ramp.dev/controller-instance";
+}
