@@ -3,13 +3,14 @@ package dev.ramp.engine.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.ramp.engine.NodePlugin;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** `ramp plugin verify` on real child processes: a good plugin and three broken ones. */
+/** `ramp plugin verify` on real child processes: good plugins and three broken ones. */
 class PluginVerifyCommandIT {
 
   @TempDir Path dir;
@@ -36,6 +37,29 @@ class PluginVerifyCommandIT {
             "{\"runningCalls\":0,\"message\":\"ok\"}");
     assertThat(result.out()).contains("PASSED").contains("✓ step: state round-trips");
     assertThat(result.exitCode()).isZero();
+  }
+
+  @Test
+  void passesTheNodePlugin() {
+    Path node = NodePlugin.assumeAvailable();
+    // The script runs by its #!/usr/bin/env line: give it a PATH that holds this node.
+    CliHarness.Result result =
+        CliHarness.run(
+            "plugin",
+            "verify",
+            NodePlugin.SCRIPT.toString(),
+            "--kind",
+            "step",
+            "--env",
+            "PATH=" + node.getParent() + ":/usr/bin:/bin",
+            "--config",
+            "{\"runningCalls\":1,\"requeueMs\":500,\"message\":\"ok\"}");
+    assertThat(result.out())
+        .contains("PASSED")
+        .contains("name ramp-tests/node-step")
+        .contains("✓ step: state round-trips")
+        .contains("✓ graceful stop");
+    assertThat(result.exitCode()).as(result.out()).isZero();
   }
 
   @Test

@@ -83,6 +83,8 @@ class PluginServerIT {
         NettyChannelBuilder.forAddress(new DomainSocketAddress(socket))
             .eventLoopGroup(group)
             .channelType(EpollDomainSocketChannel.class)
+            // As the host does (PluginLauncher): the socket path is no valid :authority.
+            .overrideAuthority("localhost")
             .usePlaintext()
             .build();
     try {

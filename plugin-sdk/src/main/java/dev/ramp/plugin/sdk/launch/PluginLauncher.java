@@ -211,6 +211,9 @@ public final class PluginLauncher {
               // gRPC sets SO_KEEPALIVE, which Unix sockets lack: unset it, or every connect
               // logs a warning.
               .withOption(ChannelOption.SO_KEEPALIVE, null)
+              // Otherwise the socket path is sent as the HTTP/2 :authority, which is not a
+              // valid host; Node's @grpc/grpc-js server resets such streams (PROTOCOL_ERROR).
+              .overrideAuthority("localhost")
               .usePlaintext()
               .build();
       awaitServing(spec, process, channel, stdout, stderr, deadline);

@@ -302,6 +302,8 @@ public class CountingStep implements StepPlugin {
         NettyChannelBuilder.forAddress(new DomainSocketAddress(socket))
             .eventLoopGroup(group)
             .channelType(EpollDomainSocketChannel.class)
+            // As the host does (PluginLauncher): the socket path is no valid :authority.
+            .overrideAuthority("localhost")
             .usePlaintext()
             .build();
     channels.add(channel);
