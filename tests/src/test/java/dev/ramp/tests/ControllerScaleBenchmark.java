@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ramp.engine.canary.CanaryReconciler;
 import dev.ramp.engine.host.PluginHost;
 import dev.ramp.engine.kube.EmbeddedApiServer;
 import dev.ramp.engine.model.CanaryStep;
@@ -14,6 +13,9 @@ import dev.ramp.engine.model.Rollout;
 import dev.ramp.engine.model.RolloutLabels;
 import dev.ramp.engine.model.RolloutSpec;
 import dev.ramp.engine.model.RolloutStrategy;
+import dev.ramp.engine.rollout.Observed;
+import dev.ramp.engine.rollout.Plan;
+import dev.ramp.engine.rollout.RolloutReconciler;
 import dev.ramp.engine.runtime.RampRuntime;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
@@ -181,7 +183,7 @@ class ControllerScaleBenchmark {
   // --- steady state, computed by the reconciler ---
 
   private static List<HasMetadata> steadyStateObjects(int n) {
-    CanaryReconciler reconciler = new CanaryReconciler();
+    RolloutReconciler reconciler = new RolloutReconciler();
     List<HasMetadata> rolloutsOut = new ArrayList<>(n);
     List<HasMetadata> others = new ArrayList<>(n * 5);
     Instant start = Instant.now().minus(Duration.ofDays(3));
@@ -235,16 +237,16 @@ class ControllerScaleBenchmark {
 
   /** One reconcile applied in memory, pods ready at once; false when nothing changed. */
   private static boolean apply(
-      CanaryReconciler reconciler,
+      RolloutReconciler reconciler,
       Rollout r,
       Map<String, ReplicaSet> replicaSets,
       Map<String, Service> services,
       Instant now) {
-    List<CanaryReconciler.ObservedReplicaSet> observed = new ArrayList<>();
+    List<Observed.ReplicaSet> observed = new ArrayList<>();
     for (ReplicaSet rs : replicaSets.values()) {
       int replicas = rs.getSpec().getReplicas();
       observed.add(
-          new CanaryReconciler.ObservedReplicaSet(
+          new Observed.ReplicaSet(
               rs.getMetadata().getName(),
               rs.getMetadata().getLabels().get(RolloutLabels.POD_TEMPLATE_HASH),
               replicas,
@@ -254,15 +256,14 @@ class ControllerScaleBenchmark {
               Integer.parseInt(rs.getMetadata().getAnnotations().get(RolloutLabels.REVISION))));
     }
     Set<String> serviceNames = new TreeSet<>(services.keySet());
-    CanaryReconciler.Plan plan =
-        reconciler.plan(new CanaryReconciler.Observed(r, observed, serviceNames, now));
+    Plan plan = reconciler.reconcile(new Observed(r, observed, serviceNames, now));
     boolean changed = false;
-    if (plan.create() != null) {
-      ReplicaSet rs = replicaSet(r, plan.create(), now);
+    if (plan.replicaSets().create() != null) {
+      ReplicaSet rs = replicaSet(r, plan.replicaSets().create(), now);
       replicaSets.put(rs.getMetadata().getName(), rs);
       changed = true;
     }
-    for (var e : plan.scales().entrySet()) {
+    for (var e : plan.replicaSets().scales().entrySet()) {
       ReplicaSet rs = replicaSets.get(e.getKey());
       rs.getSpec().setReplicas(e.getValue());
       rs.setStatus(
@@ -275,7 +276,7 @@ class ControllerScaleBenchmark {
               .build());
       changed = true;
     }
-    for (var e : plan.revisions().entrySet()) {
+    for (var e : plan.replicaSets().revisions().entrySet()) {
       replicaSets
           .get(e.getKey())
           .getMetadata()
@@ -283,7 +284,7 @@ class ControllerScaleBenchmark {
           .put(RolloutLabels.REVISION, String.valueOf(e.getValue()));
       changed = true;
     }
-    for (String name : plan.deletes()) {
+    for (String name : plan.replicaSets().deletes()) {
       replicaSets.remove(name);
       changed = true;
     }
@@ -302,7 +303,7 @@ class ControllerScaleBenchmark {
   }
 
   /** The ReplicaSet as the controller creates it, with its pods ready. */
-  private static ReplicaSet replicaSet(Rollout r, CanaryReconciler.NewReplicaSet n, Instant now) {
+  private static ReplicaSet replicaSet(Rollout r, Plan.NewReplicaSet n, Instant now) {
     PodTemplateSpec template =
         Serialization.unmarshal(Json.write(n.template()), PodTemplateSpec.class);
     return new ReplicaSetBuilder()

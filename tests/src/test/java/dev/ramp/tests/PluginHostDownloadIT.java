@@ -36,6 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  * that plugin out with the reason in its state, while the others run.
  */
 class PluginHostDownloadIT {
+  // Each call a new delivery: the host reuses an answer given for the same key and attempt.
+  private static final java.util.concurrent.atomic.AtomicInteger ATTEMPTS =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   @TempDir Path cache;
   private HttpServer server;
@@ -100,7 +103,8 @@ class PluginHostDownloadIT {
         .until(() -> host.stepClient().availability("ramp-tests/echo").isReady());
     var call =
         new StepCall(
-            new PluginContext("uid", "ns", "r", "hash", 0, "sh", "Run", 1, "key", "x"),
+            new PluginContext(
+                "uid", "ns", "r", "hash", 0, "sh", "Run", ATTEMPTS.incrementAndGet(), "key", "x"),
             Json.parse("{}"),
             Json.parse("{\"message\":\"downloaded\"}"),
             Json.parse(""));

@@ -27,6 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The plugin host runs a plugin JAR under the SDK's runner and the Python plugin alike. */
 class PluginHostJarIT {
+  // Each call a new delivery: the host reuses an answer given for the same key and attempt.
+  private static final java.util.concurrent.atomic.AtomicInteger ATTEMPTS =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   @TempDir Path cache;
   private PluginHost host;
@@ -49,7 +52,8 @@ class PluginHostJarIT {
 
   private static StepCall call(String config, String state) {
     return new StepCall(
-        new PluginContext("uid", "ns", "r", "hash", 0, "sh", "Run", 1, "key-7", "x"),
+        new PluginContext(
+            "uid", "ns", "r", "hash", 0, "sh", "Run", ATTEMPTS.incrementAndGet(), "key-7", "x"),
         Json.parse("{}"),
         Json.parse(config),
         Json.parse(state));

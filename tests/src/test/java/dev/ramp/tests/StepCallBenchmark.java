@@ -31,6 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Run: {@code mvn -B -Pbench verify -pl tests -am -Dbench.calls=20000}
  */
 class StepCallBenchmark {
+  // Each call a new delivery: the host reuses an answer given for the same key and attempt.
+  private static final java.util.concurrent.atomic.AtomicInteger ATTEMPTS =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   @TempDir Path cache;
 
@@ -58,16 +61,27 @@ class StepCallBenchmark {
           .atMost(Duration.ofSeconds(60))
           .until(() -> host.stepClient().availability("ramp-tests/echo").isReady());
 
-      StepCall call =
-          new StepCall(
-              new PluginContext("uid", "ns", "bench", "hash", 0, "sh", "Run", 1, "key", "x"),
-              Json.parse("{}"),
-              Json.parse(config),
-              Json.parse(""));
+      // Each call a new delivery, recorded after it as the controller records its answers.
       Supplier<Boolean> viaHost =
-          () ->
-              host.stepClient().call("ramp-tests/echo", StepOperation.RUN, call).phase()
-                  == StepPhase.SUCCESSFUL;
+          () -> {
+            int attempt = ATTEMPTS.incrementAndGet();
+            StepCall call =
+                new StepCall(
+                    new PluginContext(
+                        "uid", "ns", "bench", "hash", 0, "sh", "Run", attempt, "key", "x"),
+                    Json.parse("{}"),
+                    Json.parse(config),
+                    Json.parse(""));
+            boolean ok =
+                host.stepClient().call("ramp-tests/echo", StepOperation.RUN, call).phase()
+                    == StepPhase.SUCCESSFUL;
+            host.stepClient()
+                .recorded(
+                    java.util.List.of(
+                        new dev.ramp.engine.plugin.CallKey(
+                            "ramp-tests/echo", "Run", "key", attempt)));
+            return ok;
+          };
 
       StepRequest request =
           StepRequest.newBuilder()

@@ -1,14 +1,9 @@
 package dev.ramp.engine.kube;
 
-import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
-import java.time.temporal.ChronoUnit;
 import java.util.Locale;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Records a plugin's state changes as Events on the plugin ConfigMap {@code ramp-config}, where the
@@ -17,19 +12,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class PluginEventRecorder {
 
-  private static final Logger LOG = LoggerFactory.getLogger(PluginEventRecorder.class);
-
-  private final KubernetesClient client;
+  private final EventRecorder recorder;
   private final String namespace;
-  private final Clock clock;
 
   /**
    * @param namespace the controller's namespace, which holds {@code ramp-config}
    */
   public PluginEventRecorder(KubernetesClient client, String namespace, Clock clock) {
-    this.client = client;
+    this.recorder = new EventRecorder(client, clock);
     this.namespace = namespace;
-    this.clock = clock;
   }
 
   /**
@@ -48,40 +39,16 @@ public final class PluginEventRecorder {
             + " is "
             + state.toLowerCase(Locale.ROOT).replace('_', ' ')
             + (reason == null || reason.isBlank() ? "" : ": " + reason);
-    String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
-    try {
-      client
-          .v1()
-          .events()
-          .inNamespace(namespace)
-          .resource(
-              new EventBuilder()
-                  .withNewMetadata()
-                  .withGenerateName("ramp-config.")
-                  .withNamespace(namespace)
-                  .endMetadata()
-                  .withInvolvedObject(
-                      new ObjectReferenceBuilder()
-                          .withApiVersion("v1")
-                          .withKind("ConfigMap")
-                          .withName("ramp-config")
-                          .withNamespace(namespace)
-                          .build())
-                  .withReason(eventReason)
-                  .withMessage(message.length() > 1000 ? message.substring(0, 1000) : message)
-                  .withType(warning ? "Warning" : "Normal")
-                  .withFirstTimestamp(now)
-                  .withLastTimestamp(now)
-                  .withCount(1)
-                  .withNewSource()
-                  .withComponent("ramp-controller")
-                  .endSource()
-                  .build())
-          .create();
-    } catch (KubernetesClientException e) {
-      // An Event is informative; the state is also in the log and the metrics.
-      LOG.warn("cannot record Event {} for plugin {}: {}", eventReason, plugin, e.getMessage());
-    }
+    recorder.record(
+        new ObjectReferenceBuilder()
+            .withApiVersion("v1")
+            .withKind("ConfigMap")
+            .withName("ramp-config")
+            .withNamespace(namespace)
+            .build(),
+        warning ? "Warning" : "Normal",
+        eventReason,
+        message);
   }
 
   private static String camel(String state) {

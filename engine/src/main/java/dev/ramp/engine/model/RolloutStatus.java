@@ -65,6 +65,10 @@ public class RolloutStatus {
     return conditions == null ? new ArrayList<>() : conditions;
   }
 
+  public RolloutCondition condition(ConditionType type) {
+    return condition(type.name());
+  }
+
   public RolloutCondition condition(String type) {
     if (conditions == null) {
       return null;

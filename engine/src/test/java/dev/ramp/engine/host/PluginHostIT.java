@@ -30,6 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The host with real child processes over real Unix sockets. */
 class PluginHostIT {
+  // Each call a new delivery: the host reuses an answer given for the same key and attempt.
+  private static final java.util.concurrent.atomic.AtomicInteger ATTEMPTS =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   @TempDir Path dir;
 
@@ -76,7 +79,17 @@ class PluginHostIT {
 
   private static StepCall call(String configJson, String stateJson) {
     return new StepCall(
-        new PluginContext("uid-1", "shop", "cart", "abc123", 0, "h1", "Run", 1, "k1", "x"),
+        new PluginContext(
+            "uid-1",
+            "shop",
+            "cart",
+            "abc123",
+            0,
+            "h1",
+            "Run",
+            ATTEMPTS.incrementAndGet(),
+            "k1",
+            "x"),
         JsonNodeFactory.instance.objectNode().put("kind", "Rollout"),
         Json.parse(configJson),
         Json.parse(stateJson));

@@ -137,7 +137,7 @@ final class Cluster implements AutoCloseable {
   volatile dev.ramp.engine.plugin.StepPluginClient stepPlugins;
 
   /** How the next controllers pace plugin steps; null for the defaults. */
-  volatile dev.ramp.engine.canary.CanaryReconciler.PluginStepSettings pluginSettings;
+  volatile dev.ramp.engine.rollout.PluginStepSettings pluginSettings;
 
   /** Each plugin status entry's operation, phase and executions: a kill point of its own. */
   private static String pluginProgress(dev.ramp.engine.model.RolloutStatus st) {

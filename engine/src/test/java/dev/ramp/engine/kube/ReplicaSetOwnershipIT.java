@@ -3,9 +3,9 @@ package dev.ramp.engine.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ramp.engine.canary.CanaryReconciler;
 import dev.ramp.engine.model.Rollout;
 import dev.ramp.engine.model.RolloutLabels;
+import dev.ramp.engine.rollout.RolloutReconciler;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import java.time.Duration;
@@ -71,7 +71,7 @@ class ReplicaSetOwnershipIT extends RolloutItBase {
   @Test
   void anUnownedReplicaSetWithTheHashIsAdopted() {
     Rollout r = Cluster.rollout("demo", 3, STEPS);
-    String hash = CanaryReconciler.podTemplateHash(r.getSpec().template, null);
+    String hash = RolloutReconciler.podTemplateHash(r.getSpec().template, null);
     existing("demo-" + hash, hash, null);
     Rollout created = cluster.create(r);
     awaitRollout("demo", phase("Healthy", 4));
@@ -90,12 +90,12 @@ class ReplicaSetOwnershipIT extends RolloutItBase {
   @Test
   void aNameTakenByAnotherControllersReplicaSetBumpsTheCollisionCount() {
     Rollout r = Cluster.rollout("demo", 3, STEPS);
-    String hash = CanaryReconciler.podTemplateHash(r.getSpec().template, null);
+    String hash = RolloutReconciler.podTemplateHash(r.getSpec().template, null);
     existing("demo-" + hash, hash, "someone-else");
     cluster.create(r);
     Rollout done = awaitRollout("demo", phase("Healthy", 4));
     assertThat(done.getStatus().collisionCount).isEqualTo(1);
-    String second = CanaryReconciler.podTemplateHash(r.getSpec().template, 1);
+    String second = RolloutReconciler.podTemplateHash(r.getSpec().template, 1);
     assertThat(done.getStatus().stableRS).isEqualTo(second).isNotEqualTo(hash);
     ReplicaSet theirs =
         cluster.client.apps().replicaSets().inNamespace(Cluster.NS).withName("demo-" + hash).get();

@@ -1,8 +1,0 @@
-package dev.ramp.engine.canary;
-
-/** A Rollout spec the controller refuses; the message names the field and the value. */
-final class InvalidSpecException extends RuntimeException {
-  InvalidSpecException(String message) {
-    super(message);
-  }
-}

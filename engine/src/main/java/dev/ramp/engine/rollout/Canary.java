@@ -1,0 +1,35 @@
+package dev.ramp.engine.rollout;
+
+import java.util.List;
+
+/**
+ * The canary's pipeline, Argo's {@code rolloutCanary} as a list. Abort is decided by {@link
+ * DecideAbort} (a user's abort, the progress deadline) or by a step that fails (a plugin step's
+ * FAILED); every sub-step after the decision applies it, in this order: the replicas go back to
+ * stable, the Services follow, then the plugin steps that ran get {@code Abort}, in reverse order
+ * of their runs.
+ */
+final class Canary implements Strategy {
+  static final Canary INSTANCE = new Canary();
+
+  // Sub-steps keep no state between reconciles: one list serves every rollout.
+  private final List<SubStep> subSteps =
+      List.of(
+          new ValidateSpec(),
+          new RevisionAndHash(),
+          new DecideAbort(),
+          new WalkSteps(),
+          new ScaleReplicaSets(),
+          new SelectServices(),
+          new AbortPluginSteps(),
+          new CleanUpHistory(),
+          new RestartPods(),
+          new ComputeStatus());
+
+  private Canary() {}
+
+  @Override
+  public List<SubStep> subSteps() {
+    return subSteps;
+  }
+}

@@ -1,0 +1,259 @@
+package dev.ramp.engine.rollout;
+
+import dev.ramp.engine.model.CanaryStatus;
+import dev.ramp.engine.model.ConditionType;
+import dev.ramp.engine.model.Json;
+import dev.ramp.engine.model.Phase;
+import dev.ramp.engine.model.RolloutCondition;
+import dev.ramp.engine.model.RolloutStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * The status, computed whole from what the sub-steps before decided: replica counts, weights, the
+ * conditions (Argo's Progressing with its deadline, Available, Paused, Completed, Healthy), the
+ * phase and its message, and the Events of a phase change. The only sub-step that reads the
+ * previous status to describe a change.
+ */
+final class ComputeStatus implements SubStep {
+
+  @Override
+  public void apply(Reconcile r) {
+    counts(r);
+    weights(r);
+    if (r.steps().isEmpty()) {
+      r.st.currentStepIndex = null;
+    }
+    boolean paused = paused(r);
+    boolean healthy = healthy(r);
+    boolean exceeded = progressing(r, paused, healthy);
+    otherConditions(r, paused, healthy);
+    phase(r, paused, healthy, exceeded);
+    phaseEvents(r);
+  }
+
+  private static void counts(Reconcile r) {
+    int replicas = 0;
+    int ready = 0;
+    int available = 0;
+    for (Observed.ReplicaSet rs : r.observed.replicaSets()) {
+      replicas += rs.statusReplicas();
+      ready += rs.readyReplicas();
+      available += rs.availableReplicas();
+    }
+    RolloutStatus st = r.st;
+    st.replicas = replicas;
+    st.hpaReplicas = replicas;
+    st.readyReplicas = ready;
+    st.availableReplicas = available;
+    st.updatedReplicas = r.current == null ? 0 : r.current.statusReplicas();
+    st.selector = Labels.describe(r.spec.selector);
+  }
+
+  private static void weights(Reconcile r) {
+    var canary = r.spec.strategy.canary;
+    RolloutStatus st = r.st;
+    st.canary = st.canary == null ? new CanaryStatus() : st.canary;
+    st.canary.weights = new CanaryStatus.TrafficWeights();
+    st.canary.weights.canary =
+        new CanaryStatus.WeightDestination(r.weight, canary.canaryService, st.currentPodHash);
+    st.canary.weights.stable =
+        new CanaryStatus.WeightDestination(100 - r.weight, canary.stableService, st.stableRS);
+  }
+
+  private static boolean paused(Reconcile r) {
+    return Boolean.TRUE.equals(r.spec.paused)
+        || (r.st.pauseConditions != null && !r.st.pauseConditions.isEmpty());
+  }
+
+  private static boolean healthy(Reconcile r) {
+    return r.atStable
+        && Reconcile.fullyAvailable(r.current, r.replicas())
+        && r.others.stream().allMatch(rs -> rs.replicas() == 0 && rs.statusReplicas() == 0);
+  }
+
+  /** Anything moved since the last status: progress, for the deadline. */
+  private static boolean moved(Reconcile r, boolean paused) {
+    RolloutStatus old = r.old;
+    RolloutStatus st = r.st;
+    return !Objects.equals(old.currentPodHash, st.currentPodHash)
+        || !Objects.equals(old.currentStepIndex, st.currentStepIndex)
+        || !Objects.equals(old.updatedReplicas, st.updatedReplicas)
+        || !Objects.equals(old.availableReplicas, st.availableReplicas)
+        || !Objects.equals(old.readyReplicas, st.readyReplicas)
+        || !Objects.equals(old.replicas, st.replicas)
+        || Phase.Paused.is(old.phase) != paused
+        || r.pluginProgressed;
+  }
+
+  /** The Progressing condition; true when the progress deadline is exceeded. */
+  private static boolean progressing(Reconcile r, boolean paused, boolean healthy) {
+    boolean moved = moved(r, paused);
+    Instant last = ProgressDeadline.lastProgress(r.st);
+    Instant lastMove = last == null || moved ? r.now : last;
+    String rsName = rsName(r);
+    boolean exceeded = false;
+    if (r.abortedByDeadline) {
+      // Aborted by the deadline in this reconcile: the condition says why.
+      exceeded = true;
+    } else if (r.aborted()) {
+      set(r, Conditions.FALSE, Reason.RolloutAborted, abortedMessage(r));
+    } else if (paused) {
+      set(r, Conditions.UNKNOWN, Reason.RolloutPaused, "Rollout is paused");
+    } else if (healthy) {
+      set(
+          r,
+          Conditions.TRUE,
+          Reason.NewReplicaSetAvailable,
+          "ReplicaSet \"" + rsName + "\" has successfully progressed.");
+    } else {
+      Instant deadline = lastMove.plusSeconds(ProgressDeadline.seconds(r));
+      exceeded = !r.now.isBefore(deadline);
+      if (!exceeded) {
+        set(
+            r,
+            Conditions.TRUE,
+            Reason.ReplicaSetUpdated,
+            "ReplicaSet \"" + rsName + "\" is progressing.");
+        r.requeueWithin(Duration.between(r.now, deadline));
+      }
+    }
+    if (exceeded) {
+      set(
+          r,
+          Conditions.FALSE,
+          Reason.ProgressDeadlineExceeded,
+          "ReplicaSet \"" + rsName + "\" has timed out progressing.");
+      // lastUpdateTime stays the time of the last progress, so the state is stable.
+      r.st.condition(ConditionType.Progressing).lastUpdateTime = Reconcile.time(lastMove);
+    } else if (moved) {
+      r.st.condition(ConditionType.Progressing).lastUpdateTime = Reconcile.time(r.now);
+    }
+    return exceeded;
+  }
+
+  private static void set(Reconcile r, String status, Reason reason, String message) {
+    Conditions.set(r.st, ConditionType.Progressing, status, reason, message, r.now);
+  }
+
+  private static String rsName(Reconcile r) {
+    return r.rollout.getMetadata().getName() + "-" + r.st.currentPodHash;
+  }
+
+  private static String abortedMessage(Reconcile r) {
+    return "Rollout aborted update to pod template " + r.st.currentPodHash;
+  }
+
+  private static void otherConditions(Reconcile r, boolean paused, boolean healthy) {
+    RolloutStatus st = r.st;
+    int minAvailable = r.replicas() - r.valid.limits().maxUnavailable();
+    boolean available = st.availableReplicas >= minAvailable;
+    Conditions.set(
+        st,
+        ConditionType.Available,
+        available,
+        Reason.AvailableReason,
+        "Rollout has minimum availability",
+        Reason.MinimumReplicasUnavailable,
+        "Rollout does not have minimum availability",
+        r.now);
+    Conditions.set(
+        st,
+        ConditionType.Paused,
+        paused,
+        Reason.RolloutPaused,
+        "Rollout is paused",
+        Reason.RolloutResumed,
+        "Rollout is resumed",
+        r.now);
+    Conditions.set(
+        st,
+        ConditionType.Completed,
+        healthy,
+        Reason.RolloutCompleted,
+        "Rollout completed update to pod template " + st.stableRS,
+        Reason.RolloutNotCompleted,
+        "Rollout not completed, started update to pod template " + st.currentPodHash,
+        r.now);
+    Conditions.set(
+        st,
+        ConditionType.Healthy,
+        healthy,
+        Reason.RolloutHealthy,
+        "Rollout is healthy",
+        Reason.RolloutNotHealthy,
+        "Rollout is not healthy",
+        r.now);
+  }
+
+  private static void phase(Reconcile r, boolean paused, boolean healthy, boolean exceeded) {
+    RolloutStatus st = r.st;
+    if (r.invalidSpec != null) {
+      invalidSpecFoundOnTheWay(r);
+    } else if (r.aborted()) {
+      st.phase = Phase.Degraded.name();
+      String failed = new PluginSteps(r).failedStep();
+      st.message = "RolloutAborted: " + (failed != null ? failed : abortedMessage(r));
+      if (st.abortedAt == null) {
+        // The controller's first sight of this abort (set by a user, a step or the deadline).
+        st.abortedAt = Reconcile.time(r.now);
+        r.event(Plan.Event.warning(Reason.RolloutAborted.name(), st.message));
+      }
+      st.pauseConditions = null;
+      st.controllerPause = null;
+    } else if (exceeded) {
+      st.phase = Phase.Degraded.name();
+      st.message =
+          "ProgressDeadlineExceeded: ReplicaSet \"" + rsName(r) + "\" has timed out progressing.";
+    } else if (paused) {
+      st.phase = Phase.Paused.name();
+      st.message =
+          Boolean.TRUE.equals(r.spec.paused)
+              ? Reason.PausedBySpec.name()
+              : Reason.CanaryPauseStep.name();
+    } else if (healthy) {
+      st.phase = Phase.Healthy.name();
+      st.message = null;
+    } else {
+      st.phase = Phase.Progressing.name();
+      st.message =
+          r.hold != null
+              ? r.hold
+              : "more replicas need to be updated ("
+                  + (r.current == null ? 0 : r.current.availableReplicas())
+                  + " of "
+                  + r.target.canary()
+                  + " canary available)";
+    }
+  }
+
+  /** A spec fault met on the way (an unknown plugin): InvalidSpec, the rollout holds. */
+  private static void invalidSpecFoundOnTheWay(Reconcile r) {
+    RolloutCondition kept = r.old.condition(ConditionType.InvalidSpec);
+    if (kept != null) {
+      // Removed when the spec validated; put back so its timestamps stay.
+      r.st.conditions.add(Json.copy(kept, RolloutCondition.class));
+    }
+    ValidateSpec.invalid(r, r.invalidSpec);
+  }
+
+  private static void phaseEvents(Reconcile r) {
+    RolloutStatus old = r.old;
+    RolloutStatus st = r.st;
+    if (!Objects.equals(old.phase, st.phase)) {
+      String message =
+          "Phase "
+              + (old.phase == null ? "(none)" : old.phase)
+              + " -> "
+              + st.phase
+              + (st.message == null ? "" : ": " + st.message);
+      r.event(
+          Phase.Degraded.is(st.phase)
+              ? Plan.Event.warning(Reason.PhaseChanged.name(), message)
+              : Plan.Event.normal(Reason.PhaseChanged.name(), message));
+    } else if (Phase.Degraded.is(st.phase) && !Objects.equals(old.message, st.message)) {
+      r.event(Plan.Event.warning(Reason.RolloutDegraded.name(), st.message));
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package dev.ramp.engine.rollout;
+
+/** The reasons of conditions and Events the pipeline writes, spelled as on the wire (Argo's). */
+enum Reason {
+  // Conditions
+  InvalidSpec,
+  RolloutAborted,
+  RolloutPaused,
+  RolloutResumed,
+  NewReplicaSetAvailable,
+  ReplicaSetUpdated,
+  ProgressDeadlineExceeded,
+  AvailableReason,
+  MinimumReplicasUnavailable,
+  RolloutCompleted,
+  RolloutNotCompleted,
+  RolloutHealthy,
+  RolloutNotHealthy,
+  StepPluginStarting,
+  StepPluginBackingOff,
+  StepPluginRefused,
+  // Pauses and messages
+  CanaryPauseStep,
+  PausedBySpec,
+  // Events only
+  RolloutUpdated,
+  RolloutStepsChanged,
+  RolloutStepCompleted,
+  RolloutRestarted,
+  PhaseChanged,
+  RolloutDegraded,
+  StepPluginDisabled
+}

@@ -1,0 +1,166 @@
+package dev.ramp.engine.rollout;
+
+import dev.ramp.engine.model.CanaryStatus;
+import dev.ramp.engine.model.Json;
+import dev.ramp.engine.model.Rollout;
+import dev.ramp.engine.model.RolloutSpec;
+import dev.ramp.engine.model.RolloutStatus;
+import dev.ramp.engine.plugin.CallKey;
+import dev.ramp.engine.plugin.StepPluginClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One reconcile's working state: what was observed, and the plan so far. Each sub-step reads it and
+ * adds its part; the last one computes the status; {@link #plan()} turns it into the immutable
+ * {@link Plan}.
+ */
+final class Reconcile {
+  final Observed observed;
+  final Rollout rollout;
+  final RolloutSpec spec;
+  final RolloutStatus old;
+  final RolloutStatus st;
+  final Instant now;
+  final StepPluginClient plugins;
+  final PluginStepSettings pluginSettings;
+
+  // Decided by the early sub-steps.
+  SpecCheck.Valid valid;
+  boolean stopped;
+  String hash;
+  Observed.ReplicaSet current;
+  boolean atStable;
+
+  /** The progress deadline passed without progress, and {@code progressDeadlineAbort} aborted. */
+  boolean abortedByDeadline;
+
+  // Decided by the steps.
+  int weight;
+  String hold;
+  boolean pluginWaiting;
+
+  /** A plugin answered RUNNING in this reconcile: progress, for the progress deadline. */
+  boolean pluginProgressed;
+
+  /** A spec fault found while walking the steps (an unknown plugin): the rollout holds. */
+  String invalidSpec;
+
+  // The plan so far.
+  ReplicaMath.Split target;
+  final List<Observed.ReplicaSet> others = new ArrayList<>();
+  Plan.NewReplicaSet create;
+  final Map<String, Integer> scales = new LinkedHashMap<>();
+  final Map<String, Integer> revisions = new LinkedHashMap<>();
+  final List<String> deletes = new ArrayList<>();
+  final List<String> podDeletes = new ArrayList<>();
+  final Map<String, String> selectors = new LinkedHashMap<>();
+  final List<Plan.Event> events = new ArrayList<>();
+  final List<CallKey> calls = new ArrayList<>();
+  Duration requeue;
+
+  Reconcile(Observed observed, StepPluginClient plugins, PluginStepSettings pluginSettings) {
+    this.observed = observed;
+    this.rollout = observed.rollout();
+    this.spec = rollout.getSpec();
+    this.old = rollout.getStatus() == null ? new RolloutStatus() : rollout.getStatus();
+    this.st = old.copy();
+    this.st.observedGeneration = rollout.getMetadata().getGeneration();
+    this.now = observed.now();
+    this.plugins = plugins;
+    this.pluginSettings = pluginSettings;
+  }
+
+  /** The rollout is aborted: decided at the start, or by a step that failed. */
+  boolean aborted() {
+    return Boolean.TRUE.equals(st.abort);
+  }
+
+  /** Aborts the rollout; every sub-step after this one applies it. */
+  void abort() {
+    st.abort = true;
+    st.pauseConditions = null;
+    st.controllerPause = null;
+  }
+
+  /** Clears what users steer with: abort, promote full, pauses. */
+  void clearSteering() {
+    st.abort = null;
+    st.abortedAt = null;
+    st.promoteFull = null;
+    st.pauseConditions = null;
+    st.controllerPause = null;
+  }
+
+  /** Looks again within {@code d} at the latest. */
+  void requeueWithin(Duration d) {
+    if (requeue == null || d.compareTo(requeue) < 0) {
+      requeue = d;
+    }
+  }
+
+  void event(Plan.Event e) {
+    events.add(e);
+  }
+
+  Observed.ReplicaSet find(String podHash) {
+    if (podHash == null) {
+      return null;
+    }
+    return observed.replicaSets().stream()
+        .filter(rs -> podHash.equals(rs.hash()))
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** The stable ReplicaSet while a canary runs; null at stable. */
+  Observed.ReplicaSet stable() {
+    return atStable ? null : find(st.stableRS);
+  }
+
+  int replicas() {
+    return valid.replicas();
+  }
+
+  List<Step> steps() {
+    return valid.steps();
+  }
+
+  List<CanaryStatus.StepPluginStatus> pluginEntries() {
+    if (st.canary == null || st.canary.stepPluginStatuses == null) {
+      return List.of();
+    }
+    return st.canary.stepPluginStatuses;
+  }
+
+  static boolean fullyAvailable(Observed.ReplicaSet rs, int n) {
+    return rs != null && rs.replicas() == n && rs.availableReplicas() >= n;
+  }
+
+  static String time(Instant t) {
+    return t.truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  static boolean changed(RolloutStatus a, RolloutStatus b) {
+    return !Json.canonical(Json.tree(a)).equals(Json.canonical(Json.tree(b)));
+  }
+
+  static String nz(String s) {
+    return s == null ? "" : s;
+  }
+
+  /** The immutable plan of this reconcile. */
+  Plan plan() {
+    return Plan.status(st, changed(old, st))
+        .withReplicaSets(new Plan.ReplicaSetWrites(create, scales, revisions, deletes, podDeletes))
+        .withServiceSelectors(selectors)
+        .withEvents(events)
+        .rescheduleAfter(requeue)
+        .withPluginCalls(calls);
+  }
+}

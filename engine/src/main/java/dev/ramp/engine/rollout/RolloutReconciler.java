@@ -1,0 +1,76 @@
+package dev.ramp.engine.rollout;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ramp.engine.model.Rollout;
+import dev.ramp.engine.plugin.PluginAvailability;
+import dev.ramp.engine.plugin.StepOperation;
+import dev.ramp.engine.plugin.StepPluginClient;
+import dev.ramp.plugin.api.StepCall;
+import dev.ramp.plugin.api.StepResult;
+import java.util.Objects;
+
+/**
+ * The rollout reconcile pipeline, the package's entry: from what was {@link Observed} to the {@link
+ * Plan} of what to write. The Rollout's {@link Strategy} lists its sub-steps (for the canary:
+ * validate, revision and hash, decide abort, walk the steps, ReplicaSets, Service selectors, Abort
+ * on plugin steps, history clean-up, restart, status); each reads the plan so far and adds its
+ * part.
+ *
+ * <p>It makes no Kubernetes calls and reads no clock: time is {@link Observed#now()}. Step plugins
+ * are called through the {@link StepPluginClient} it is given (the plugin host in a controller, a
+ * fake in a test), so planning has that one side effect — whose answers the plan lists, for the
+ * host to keep until the status records them.
+ */
+public final class RolloutReconciler {
+  private final StepPluginClient plugins;
+  private final PluginStepSettings pluginSettings;
+
+  /** A pipeline without plugins: a plugin step is an InvalidSpec. */
+  public RolloutReconciler() {
+    this(noPlugins(), PluginStepSettings.defaults());
+  }
+
+  /** A pipeline that calls step plugins through {@code plugins}. */
+  public RolloutReconciler(StepPluginClient plugins, PluginStepSettings pluginSettings) {
+    this.plugins = Objects.requireNonNull(plugins, "plugins");
+    this.pluginSettings = Objects.requireNonNull(pluginSettings, "pluginSettings");
+  }
+
+  /** Computes the plan. Never throws for a bad spec: that becomes an InvalidSpec status. */
+  public Plan reconcile(Observed observed) {
+    Reconcile r = new Reconcile(observed, plugins, pluginSettings);
+    for (SubStep step : Strategy.of(observed.rollout()).subSteps()) {
+      if (r.stopped) {
+        break;
+      }
+      step.apply(r);
+    }
+    return r.plan();
+  }
+
+  /** The pod-template hash of a template as written, with an optional collision count. */
+  public static String podTemplateHash(JsonNode template, Integer collisionCount) {
+    return PodTemplateHash.of(template, collisionCount);
+  }
+
+  /** True when {@code spec.restartAt} asks for pods not yet replaced: observe the pods then. */
+  public static boolean restartPending(Rollout rollout) {
+    return RestartPods.pending(rollout);
+  }
+
+  /** A client that knows no plugin: every plugin step of a rollout is an InvalidSpec. */
+  public static StepPluginClient noPlugins() {
+    return new StepPluginClient() {
+      @Override
+      public PluginAvailability availability(String pluginName) {
+        return PluginAvailability.of(
+            PluginAvailability.State.UNKNOWN, "this controller runs without a plugin host");
+      }
+
+      @Override
+      public StepResult call(String pluginName, StepOperation operation, StepCall call) {
+        return StepResult.error("this controller runs without a plugin host");
+      }
+    };
+  }
+}

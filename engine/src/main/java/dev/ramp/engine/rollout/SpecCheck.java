@@ -1,0 +1,292 @@
+package dev.ramp.engine.rollout;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ramp.engine.model.CanaryStrategy;
+import dev.ramp.engine.model.Rollout;
+import dev.ramp.engine.model.RolloutSpec;
+import dev.ramp.engine.model.TrafficRouting;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Validates a Rollout spec before anything is touched. Every problem names the field and the value;
+ * all problems found are reported together, joined by "; ". Public only for {@link #validate},
+ * which `ramp lint` runs on files, so that lint and the controller never disagree.
+ */
+public final class SpecCheck {
+  private static final String CANARY = "spec.strategy.canary";
+
+  private SpecCheck() {}
+
+  /** A spec that passed: the parsed steps and resolved surge limits. */
+  record Valid(int replicas, List<Step> steps, ReplicaMath.Limits limits) {}
+
+  /** One problem: the field path (e.g. {@code spec.strategy.canary.steps[1].setWeight}) and why. */
+  public record Problem(String field, String message) {
+    static Problem of(String error) {
+      int colon = error.indexOf(": ");
+      return colon < 0
+          ? new Problem("", error)
+          : new Problem(error.substring(0, colon), error.substring(colon + 2));
+    }
+  }
+
+  /**
+   * Every problem the controller would report for this Rollout as an InvalidSpec condition, except
+   * that Services are not looked up (there is no cluster to look in); empty when it is valid.
+   */
+  public static List<Problem> validate(Rollout rollout) {
+    List<String> errors = new ArrayList<>();
+    collect(rollout, null, errors);
+    return errors.stream().map(Problem::of).toList();
+  }
+
+  static Valid check(Rollout rollout, Set<String> services) {
+    List<String> errors = new ArrayList<>();
+    Valid valid = collect(rollout, services, errors);
+    if (!errors.isEmpty()) {
+      throw new InvalidSpecException(String.join("; ", errors));
+    }
+    return valid;
+  }
+
+  /** Adds every problem found to {@code errors}; null {@code services} skips the Service check. */
+  private static Valid collect(Rollout rollout, Set<String> services, List<String> errors) {
+    RolloutSpec spec = rollout.getSpec();
+    if (spec == null) {
+      errors.add("spec: missing");
+      return null;
+    }
+    int replicas = spec.replicas == null ? 1 : spec.replicas;
+    if (replicas < 0) {
+      errors.add("spec.replicas: " + replicas + " is negative");
+    }
+    if (spec.workloadRef != null) {
+      errors.add(
+          "spec.workloadRef: workload references are not supported by Ramp; "
+              + "put the pod template in spec.template");
+    }
+    checkSelector(spec, errors);
+    if (spec.minReadySeconds != null && spec.minReadySeconds < 0) {
+      errors.add("spec.minReadySeconds: " + spec.minReadySeconds + " is negative");
+    }
+    if (spec.progressDeadlineSeconds != null) {
+      int min = spec.minReadySeconds == null ? 0 : spec.minReadySeconds;
+      if (spec.progressDeadlineSeconds <= min) {
+        errors.add(
+            "spec.progressDeadlineSeconds: "
+                + spec.progressDeadlineSeconds
+                + " must be greater than spec.minReadySeconds ("
+                + min
+                + ")");
+      }
+    }
+    if (spec.revisionHistoryLimit != null && spec.revisionHistoryLimit < 0) {
+      errors.add("spec.revisionHistoryLimit: " + spec.revisionHistoryLimit + " is negative");
+    }
+    List<Step> steps = List.of();
+    ReplicaMath.Limits limits = null;
+    if (spec.strategy == null || spec.strategy.canary == null) {
+      if (spec.strategy != null && spec.strategy.blueGreen != null) {
+        errors.add(
+            "spec.strategy.blueGreen: blue-green is not supported by this controller "
+                + "version; use spec.strategy.canary");
+      } else {
+        errors.add("spec.strategy.canary: missing; Ramp drives canary rollouts");
+      }
+    } else {
+      CanaryStrategy c = spec.strategy.canary;
+      if (spec.strategy.blueGreen != null) {
+        errors.add("spec.strategy: set either canary or blueGreen, not both");
+      }
+      try {
+        limits = ReplicaMath.Limits.of(c.maxSurge, c.maxUnavailable, replicas, CANARY);
+      } catch (InvalidSpecException e) {
+        errors.add(e.getMessage());
+      }
+      steps = checkSteps(c, errors);
+      checkCanaryFields(c, steps, services, errors);
+    }
+    return new Valid(replicas, steps, limits);
+  }
+
+  private static List<Step> checkSteps(CanaryStrategy c, List<String> errors) {
+    List<Step> steps = new ArrayList<>();
+    if (c.steps == null) {
+      return steps;
+    }
+    for (int i = 0; i < c.steps.size(); i++) {
+      try {
+        steps.add(Steps.parse(c.steps.get(i), CANARY + ".steps[" + i + "]"));
+      } catch (InvalidSpecException e) {
+        errors.add(e.getMessage());
+      }
+    }
+    return steps;
+  }
+
+  private static void checkCanaryFields(
+      CanaryStrategy c, List<Step> steps, Set<String> services, List<String> errors) {
+    boolean routed = c.trafficRouting != null;
+    if (!routed) {
+      for (int i = 0; i < steps.size(); i++) {
+        if (steps.get(i) instanceof Step.SetCanaryScale) {
+          errors.add(
+              CANARY
+                  + ".steps["
+                  + i
+                  + "].setCanaryScale: requires "
+                  + CANARY
+                  + ".trafficRouting (as in Argo Rollouts)");
+        }
+      }
+      if (Boolean.TRUE.equals(c.dynamicStableScale)) {
+        errors.add(CANARY + ".dynamicStableScale: requires " + CANARY + ".trafficRouting");
+      }
+      if (c.scaleDownDelaySeconds != null) {
+        errors.add(CANARY + ".scaleDownDelaySeconds: requires " + CANARY + ".trafficRouting");
+      }
+      if (c.abortScaleDownDelaySeconds != null) {
+        errors.add(CANARY + ".abortScaleDownDelaySeconds: requires " + CANARY + ".trafficRouting");
+      }
+    } else {
+      checkRouting(c.trafficRouting, errors);
+    }
+    Map<String, JsonNode> unsupported = new LinkedHashMap<>();
+    unsupported.put("antiAffinity", c.antiAffinity);
+    unsupported.put("canaryMetadata", c.canaryMetadata);
+    unsupported.put("stableMetadata", c.stableMetadata);
+    unsupported.put("pingPong", c.pingPong);
+    unsupported.forEach(
+        (name, value) -> {
+          if (value != null) {
+            errors.add(CANARY + "." + name + ": not supported by Ramp; remove it");
+          }
+        });
+    if (c.minPodsPerReplicaSet != null) {
+      errors.add(CANARY + ".minPodsPerReplicaSet: not supported by Ramp; remove it");
+    }
+    if (c.scaleDownDelayRevisionLimit != null) {
+      errors.add(CANARY + ".scaleDownDelayRevisionLimit: not supported by Ramp; remove it");
+    }
+    if (c.canaryService != null && c.canaryService.equals(c.stableService)) {
+      errors.add(
+          CANARY
+              + ".canaryService: \""
+              + c.canaryService
+              + "\" is also the stableService; use two different Services");
+    }
+    checkService(c.canaryService, CANARY + ".canaryService", services, errors);
+    checkService(c.stableService, CANARY + ".stableService", services, errors);
+  }
+
+  private static void checkRouting(TrafficRouting t, List<String> errors) {
+    Map<String, JsonNode> builtIn = new LinkedHashMap<>();
+    builtIn.put("istio", t.istio);
+    builtIn.put("nginx", t.nginx);
+    builtIn.put("alb", t.alb);
+    builtIn.put("smi", t.smi);
+    builtIn.put("ambassador", t.ambassador);
+    builtIn.put("appMesh", t.appMesh);
+    builtIn.put("traefik", t.traefik);
+    builtIn.put("apisix", t.apisix);
+    builtIn.forEach(
+        (name, value) -> {
+          if (value != null) {
+            errors.add(
+                CANARY
+                    + ".trafficRouting."
+                    + name
+                    + ": Argo's built-in "
+                    + name
+                    + " router is not supported by Ramp; use a router plugin under "
+                    + CANARY
+                    + ".trafficRouting.plugins");
+          }
+        });
+    if (t.plugins != null) {
+      for (String name : t.plugins.keySet()) {
+        if (!name.matches("[a-z0-9]([-a-z0-9._]*[a-z0-9])?/[a-z0-9]([-a-z0-9._]*[a-z0-9])?")) {
+          errors.add(
+              CANARY + ".trafficRouting.plugins: \"" + name + "\" is not of the form org/name");
+        }
+      }
+    }
+  }
+
+  private static void checkService(
+      String name, String field, Set<String> services, List<String> errors) {
+    if (name != null && services != null && !services.contains(name)) {
+      errors.add(field + ": Service \"" + name + "\" not found in the Rollout's namespace");
+    }
+  }
+
+  private static void checkSelector(RolloutSpec spec, List<String> errors) {
+    if (spec.template == null || !spec.template.isObject()) {
+      errors.add("spec.template: missing; set the pod template");
+    }
+    LabelSelector sel = spec.selector;
+    boolean empty =
+        sel == null
+            || ((sel.getMatchLabels() == null || sel.getMatchLabels().isEmpty())
+                && (sel.getMatchExpressions() == null || sel.getMatchExpressions().isEmpty()));
+    if (empty) {
+      errors.add(
+          "spec.selector: missing; set matchLabels that match " + "spec.template.metadata.labels");
+      return;
+    }
+    Map<String, String> labels = templateLabels(spec.template);
+    if (!matches(sel, labels)) {
+      errors.add(
+          "spec.selector: "
+              + Labels.describe(sel)
+              + " does not match spec.template.metadata.labels "
+              + labels);
+    }
+  }
+
+  static Map<String, String> templateLabels(JsonNode template) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    if (template != null) {
+      template
+          .path("metadata")
+          .path("labels")
+          .fields()
+          .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+    }
+    return labels;
+  }
+
+  static boolean matches(LabelSelector sel, Map<String, String> labels) {
+    if (sel.getMatchLabels() != null) {
+      for (Map.Entry<String, String> e : sel.getMatchLabels().entrySet()) {
+        if (!e.getValue().equals(labels.get(e.getKey()))) {
+          return false;
+        }
+      }
+    }
+    if (sel.getMatchExpressions() != null) {
+      for (LabelSelectorRequirement r : sel.getMatchExpressions()) {
+        String v = labels.get(r.getKey());
+        List<String> values = r.getValues() == null ? List.of() : r.getValues();
+        boolean ok =
+            switch (r.getOperator()) {
+              case "In" -> v != null && values.contains(v);
+              case "NotIn" -> v == null || !values.contains(v);
+              case "Exists" -> v != null;
+              case "DoesNotExist" -> v == null;
+              default -> false;
+            };
+        if (!ok) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,235 @@
+package dev.ramp.engine.rollout;
+
+import dev.ramp.engine.model.ConditionType;
+import dev.ramp.engine.model.RolloutStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Walks from the current step over every step already done and sets the weight to run at: the one
+ * place that decides what each step kind does (a {@link Step.Visitor}, so a new kind cannot be left
+ * out). At stable the weight is 100; aborted, 0. A canary at 100 % with every pod available becomes
+ * the stable one.
+ */
+final class WalkSteps implements SubStep {
+
+  @Override
+  public void apply(Reconcile r) {
+    if (r.atStable) {
+      r.st.currentStepIndex = r.steps().size();
+      r.weight = 100;
+    } else if (r.aborted()) {
+      r.weight = 0;
+    } else {
+      r.weight = walk(r);
+      if (r.aborted()) {
+        // A plugin step failed: the rollout aborts in this same reconcile.
+        r.weight = 0;
+      } else if (r.weight == 100 && Reconcile.fullyAvailable(r.current, r.replicas())) {
+        r.st.stableRS = r.hash;
+        r.st.promoteFull = null;
+        r.st.currentStepIndex = r.steps().size();
+        r.atStable = true;
+        r.event(
+            Plan.Event.normal(
+                Reason.RolloutCompleted.name(),
+                "Rollout completed update to pod template " + r.hash));
+      }
+    }
+    if (!r.pluginWaiting) {
+      Conditions.remove(r.st, ConditionType.StepPluginAvailable);
+    }
+  }
+
+  private static int walk(Reconcile r) {
+    // A plugin left running by promote or promote full gets Terminate, once.
+    new PluginSteps(r).terminateRunning(Boolean.TRUE.equals(r.st.promoteFull));
+    List<Step> steps = r.steps();
+    while (true) {
+      int idx = r.st.currentStepIndex;
+      if (Boolean.TRUE.equals(r.st.promoteFull) || idx >= steps.size()) {
+        return 100;
+      }
+      int weight = setWeightBefore(steps, idx);
+      if (Boolean.TRUE.equals(r.spec.paused)) {
+        return weight;
+      }
+      String unexecutable = unexecutableStrategy(r);
+      if (unexecutable != null) {
+        r.hold = unexecutable + " is not executable by this controller version";
+        return weight;
+      }
+      Step step = steps.get(idx);
+      Run run = new Run(r, idx);
+      if (!step.accept(run)) {
+        return run.weight == null ? weight : run.weight;
+      }
+      r.st.currentStepIndex = idx + 1;
+      r.event(
+          Plan.Event.normal(
+              Reason.RolloutStepCompleted.name(),
+              "Rollout step "
+                  + (idx + 1)
+                  + "/"
+                  + steps.size()
+                  + " completed ("
+                  + describe(step)
+                  + ")"));
+    }
+  }
+
+  /** Canary features this version models and validates but cannot drive yet. */
+  private static String unexecutableStrategy(Reconcile r) {
+    var canary = r.spec.strategy.canary;
+    if (canary.trafficRouting != null) {
+      return "spec.strategy.canary.trafficRouting";
+    }
+    if (canary.analysis != null) {
+      return "spec.strategy.canary.analysis (background analysis)";
+    }
+    return null;
+  }
+
+  /** Runs one step as far as it goes now: true when it is done. */
+  private static final class Run implements Step.Visitor<Boolean> {
+    private final Reconcile r;
+    private final int idx;
+
+    /** The weight to run at while this step is not done; null for the last setWeight's. */
+    Integer weight;
+
+    Run(Reconcile r, int idx) {
+      this.r = r;
+      this.idx = idx;
+    }
+
+    @Override
+    public Boolean setWeight(Step.SetWeight step) {
+      if (atDesired(r, step.weight())) {
+        return true;
+      }
+      weight = step.weight();
+      return false;
+    }
+
+    @Override
+    public Boolean pause(Step.Pause step) {
+      RolloutStatus st = r.st;
+      RolloutStatus.PauseCondition pc = pauseCondition(st);
+      if (pc == null && !Boolean.TRUE.equals(st.controllerPause)) {
+        st.pauseConditions =
+            new ArrayList<>(
+                List.of(
+                    new RolloutStatus.PauseCondition(
+                        Reason.CanaryPauseStep.name(), Reconcile.time(r.now))));
+        st.controllerPause = true;
+        r.event(
+            Plan.Event.normal(
+                Reason.RolloutPaused.name(),
+                "Rollout paused at step "
+                    + idx
+                    + (step.duration() == null ? " until promoted" : " for " + step.duration())));
+        if (step.duration() != null) {
+          r.requeueWithin(step.duration());
+        }
+        return false;
+      }
+      if (pc != null) {
+        if (step.duration() == null) {
+          return false;
+        }
+        Instant end = Instant.parse(pc.startTime).plus(step.duration());
+        if (r.now.isBefore(end)) {
+          r.requeueWithin(Duration.between(r.now, end));
+          return false;
+        }
+      }
+      // The pause is over: its time passed, or it was promoted (its condition removed).
+      st.pauseConditions = null;
+      st.controllerPause = null;
+      return true;
+    }
+
+    @Override
+    public Boolean plugin(Step.Plugin step) {
+      return new PluginSteps(r).run(idx, step);
+    }
+
+    @Override
+    public Boolean setCanaryScale(Step.SetCanaryScale step) {
+      return notExecutable(step);
+    }
+
+    @Override
+    public Boolean analysis(Step.Analysis step) {
+      return notExecutable(step);
+    }
+
+    @Override
+    public Boolean setHeaderRoute(Step.SetHeaderRoute step) {
+      return notExecutable(step);
+    }
+
+    @Override
+    public Boolean setMirrorRoute(Step.SetMirrorRoute step) {
+      return notExecutable(step);
+    }
+
+    private Boolean notExecutable(Step step) {
+      r.hold =
+          "step " + idx + " (" + step.kind() + ") is not executable by this controller version";
+      return false;
+    }
+  }
+
+  /** The canary and stable ReplicaSets are at the split for {@code weight}, others at zero. */
+  private static boolean atDesired(Reconcile r, int weight) {
+    ReplicaMath.Split split = ReplicaMath.split(r.replicas(), weight, r.valid.limits().maxSurge());
+    Observed.ReplicaSet current = r.current;
+    Observed.ReplicaSet stable = r.find(r.st.stableRS);
+    if (!at(current, split.canary()) || !at(stable, split.stable())) {
+      return false;
+    }
+    return r.observed.replicaSets().stream()
+        .filter(rs -> rs != current && rs != stable)
+        .allMatch(rs -> rs.replicas() == 0);
+  }
+
+  private static boolean at(Observed.ReplicaSet rs, int want) {
+    if (rs == null) {
+      return want == 0;
+    }
+    return rs.replicas() == want && rs.availableReplicas() >= want;
+  }
+
+  private static RolloutStatus.PauseCondition pauseCondition(RolloutStatus st) {
+    if (st.pauseConditions == null) {
+      return null;
+    }
+    return st.pauseConditions.stream()
+        .filter(pc -> Reason.CanaryPauseStep.name().equals(pc.reason))
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static int setWeightBefore(List<Step> steps, int idx) {
+    for (int i = Math.min(idx, steps.size() - 1); i >= 0; i--) {
+      if (steps.get(i) instanceof Step.SetWeight sw) {
+        return sw.weight();
+      }
+    }
+    return 0;
+  }
+
+  static String describe(Step step) {
+    if (step instanceof Step.SetWeight sw) {
+      return "setWeight: " + sw.weight();
+    }
+    if (step instanceof Step.Pause p) {
+      return p.duration() == null ? "pause" : "pause: " + p.duration();
+    }
+    return step.kind();
+  }
+}

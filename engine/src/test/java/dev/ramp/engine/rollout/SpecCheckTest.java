@@ -1,0 +1,169 @@
+package dev.ramp.engine.rollout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.ramp.engine.model.CanaryStep;
+import dev.ramp.engine.model.TrafficRouting;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/** Each invalid spec: InvalidSpec naming the field, phase Degraded, nothing else planned. */
+class SpecCheckTest {
+  static final List<CanaryStep> STEPS = List.of(CanaryStep.setWeight(20), CanaryStep.pause(null));
+
+  String invalid(Consumer<World> edit) {
+    World w = new World(3, STEPS);
+    w.converge();
+    Map<String, Integer> before = w.replicas();
+    edit.accept(w);
+    Plan plan = w.reconcile();
+    assertThat(plan.replicaSets().create()).isNull();
+    assertThat(plan.replicaSets().scales()).isEmpty();
+    assertThat(plan.serviceSelectors()).isEmpty();
+    assertThat(plan.replicaSets().deletes()).isEmpty();
+    assertThat(w.replicas()).isEqualTo(before);
+    assertThat(w.status().phase).isEqualTo("Degraded");
+    assertThat(w.status().condition("InvalidSpec").status).isEqualTo("True");
+    assertThat(plan.events()).extracting(Plan.Event::reason).contains("InvalidSpec");
+    String message = w.status().condition("InvalidSpec").message;
+    assertThat(w.status().message).isEqualTo("InvalidSpec: " + message);
+    return message;
+  }
+
+  @Test
+  void weightOutsideRange() {
+    assertThat(
+            invalid(
+                w -> w.rollout.getSpec().strategy.canary.steps = List.of(CanaryStep.setWeight(-1))))
+        .isEqualTo("spec.strategy.canary.steps[0].setWeight: -1 is outside 0-100");
+  }
+
+  @Test
+  void twoKindsInOneStep() {
+    CanaryStep s = CanaryStep.setWeight(10);
+    s.plugin = new CanaryStep.PluginStep();
+    s.plugin.name = "ramp.dev/x";
+    assertThat(invalid(w -> w.rollout.getSpec().strategy.canary.steps = List.of(s)))
+        .isEqualTo(
+            "spec.strategy.canary.steps[0]: a step sets exactly one kind, found "
+                + "setWeight and plugin");
+  }
+
+  @Test
+  void missingSelector() {
+    assertThat(invalid(w -> w.rollout.getSpec().selector = null))
+        .isEqualTo(
+            "spec.selector: missing; set matchLabels that match spec.template.metadata.labels");
+  }
+
+  @Test
+  void selectorNotMatchingTheTemplate() {
+    assertThat(
+            invalid(
+                w ->
+                    w.rollout.getSpec().selector =
+                        new LabelSelectorBuilder().addToMatchLabels("app", "other").build()))
+        .isEqualTo(
+            "spec.selector: app=other does not match spec.template.metadata.labels "
+                + "{app=demo}");
+  }
+
+  @Test
+  void unparsableDuration() {
+    assertThat(
+            invalid(
+                w ->
+                    w.rollout.getSpec().strategy.canary.steps =
+                        List.of(CanaryStep.pause("5 minutes"))))
+        .isEqualTo(
+            "spec.strategy.canary.steps[0].pause.duration: cannot parse duration \"5 minutes\"; use"
+                + " an integer of seconds or a Go duration such as 30s, 5m, 1h30m");
+  }
+
+  @Test
+  void unsupportedArgoFields() {
+    assertThat(
+            invalid(
+                w -> {
+                  w.rollout.getSpec().strategy.canary.trafficRouting = new TrafficRouting();
+                  w.rollout.getSpec().strategy.canary.trafficRouting.nginx =
+                      JsonNodeFactory.instance.objectNode().put("stableIngress", "x");
+                }))
+        .isEqualTo(
+            "spec.strategy.canary.trafficRouting.nginx: Argo's built-in nginx router is "
+                + "not supported by Ramp; use a router plugin under "
+                + "spec.strategy.canary.trafficRouting.plugins");
+    assertThat(
+            invalid(
+                w ->
+                    w.rollout.getSpec().strategy.canary.antiAffinity =
+                        JsonNodeFactory.instance.objectNode()))
+        .isEqualTo("spec.strategy.canary.antiAffinity: not supported by Ramp; remove it");
+    assertThat(
+            invalid(
+                w -> {
+                  CanaryStep e = new CanaryStep();
+                  e.experiment = JsonNodeFactory.instance.objectNode();
+                  w.rollout.getSpec().strategy.canary.steps = List.of(e);
+                }))
+        .isEqualTo(
+            "spec.strategy.canary.steps[0].experiment: experiment steps are not "
+                + "supported by Ramp; remove the step");
+  }
+
+  @Test
+  void routerOnlyFieldsWithoutTrafficRouting() {
+    CanaryStep scale = new CanaryStep();
+    scale.setCanaryScale = new CanaryStep.SetCanaryScaleStep();
+    scale.setCanaryScale.replicas = 2;
+    assertThat(invalid(w -> w.rollout.getSpec().strategy.canary.steps = List.of(scale)))
+        .isEqualTo(
+            "spec.strategy.canary.steps[0].setCanaryScale: requires "
+                + "spec.strategy.canary.trafficRouting (as in Argo Rollouts)");
+    assertThat(invalid(w -> w.rollout.getSpec().strategy.canary.dynamicStableScale = true))
+        .isEqualTo(
+            "spec.strategy.canary.dynamicStableScale: requires "
+                + "spec.strategy.canary.trafficRouting");
+    assertThat(invalid(w -> w.rollout.getSpec().strategy.canary.scaleDownDelaySeconds = 30))
+        .isEqualTo(
+            "spec.strategy.canary.scaleDownDelaySeconds: requires "
+                + "spec.strategy.canary.trafficRouting");
+  }
+
+  @Test
+  void pluginNameMustBeOrgSlashName() {
+    CanaryStep p = new CanaryStep();
+    p.plugin = new CanaryStep.PluginStep();
+    p.plugin.name = "webhook";
+    assertThat(invalid(w -> w.rollout.getSpec().strategy.canary.steps = List.of(p)))
+        .isEqualTo(
+            "spec.strategy.canary.steps[0].plugin.name: \"webhook\" is not of the form "
+                + "org/name (for example ramp.dev/step-webhook)");
+  }
+
+  @Test
+  void severalProblemsAreReportedTogether() {
+    assertThat(
+            invalid(
+                w -> {
+                  w.rollout.getSpec().strategy.canary.maxSurge = new IntOrString("x");
+                  w.rollout.getSpec().strategy.canary.steps = List.of(CanaryStep.setWeight(101));
+                }))
+        .isEqualTo(
+            "spec.strategy.canary.maxSurge: \"x\" is neither an integer nor a percentage "
+                + "such as 25%; spec.strategy.canary.steps[0].setWeight: 101 is outside 0-100");
+  }
+
+  @Test
+  void missingServiceIsInvalidUntilItExists() {
+    assertThat(invalid(w -> w.rollout.getSpec().strategy.canary.canaryService = "nope"))
+        .isEqualTo(
+            "spec.strategy.canary.canaryService: Service \"nope\" not found in the "
+                + "Rollout's namespace");
+  }
+}

@@ -1,0 +1,173 @@
+package dev.ramp.engine.rollout;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ramp.engine.model.CanaryStep;
+import dev.ramp.engine.model.CanaryStrategy;
+import dev.ramp.engine.model.Json;
+import dev.ramp.engine.model.Rollout;
+import dev.ramp.engine.model.RolloutSpec;
+import dev.ramp.engine.model.RolloutStatus;
+import dev.ramp.engine.model.RolloutStrategy;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A small in-memory world for the step machine: applies each plan to its ReplicaSets and status,
+ * and makes pods ready when told to.
+ */
+final class World {
+  RolloutReconciler reconciler = new RolloutReconciler();
+  final Rollout rollout;
+  final Map<String, Observed.ReplicaSet> sets = new LinkedHashMap<>();
+  final List<Plan.Event> events = new ArrayList<>();
+
+  /**
+   * Pods, when a test models them; a deleted pod is replaced by a new one, as a ReplicaSet does.
+   */
+  final List<Observed.Pod> pods = new ArrayList<>();
+
+  int podSerial;
+  Instant now = Instant.parse("2026-11-23T10:00:00Z");
+  boolean podsBecomeReady = true;
+  Plan last;
+
+  World(int replicas, List<CanaryStep> steps) {
+    rollout = new Rollout();
+    rollout.setMetadata(
+        new ObjectMetaBuilder()
+            .withName("demo")
+            .withNamespace("default")
+            .withGeneration(1L)
+            .withUid("uid-1")
+            .build());
+    RolloutSpec spec = new RolloutSpec();
+    spec.replicas = replicas;
+    spec.selector = new LabelSelectorBuilder().addToMatchLabels("app", "demo").build();
+    spec.template = template("demo:1");
+    spec.strategy = new RolloutStrategy();
+    spec.strategy.canary = new CanaryStrategy();
+    spec.strategy.canary.steps = steps;
+    rollout.setSpec(spec);
+  }
+
+  static JsonNode template(String image) {
+    try {
+      return Json.MAPPER.readTree(
+          "{\"metadata\":{\"labels\":{\"app\":\"demo\"}},"
+              + "\"spec\":{\"containers\":[{\"name\":\"app\",\"image\":\""
+              + image
+              + "\"}]}}");
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  RolloutStatus status() {
+    return rollout.getStatus();
+  }
+
+  /** One reconcile, its plan applied; then pods settle if they become ready. */
+  Plan reconcile() {
+    Plan plan =
+        reconciler.reconcile(
+            new Observed(
+                rollout,
+                new ArrayList<>(sets.values()),
+                new ArrayList<>(pods),
+                Set.of("canary", "stable"),
+                now));
+    last = plan;
+    if (plan.replicaSets().create() != null) {
+      var c = plan.replicaSets().create();
+      sets.put(
+          c.hash(),
+          new Observed.ReplicaSet(c.name(), c.hash(), c.replicas(), 0, 0, 0, c.revision()));
+    }
+    plan.replicaSets()
+        .scales()
+        .forEach(
+            (name, n) ->
+                sets.replaceAll(
+                    (h, rs) ->
+                        rs.name().equals(name)
+                            ? new Observed.ReplicaSet(
+                                rs.name(),
+                                rs.hash(),
+                                n,
+                                rs.statusReplicas(),
+                                rs.readyReplicas(),
+                                rs.availableReplicas(),
+                                rs.revision())
+                            : rs));
+    plan.replicaSets()
+        .deletes()
+        .forEach(name -> sets.values().removeIf(rs -> rs.name().equals(name)));
+    for (String name : plan.replicaSets().podDeletes()) {
+      Observed.Pod gone =
+          pods.stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+      pods.remove(gone);
+      pods.add(new Observed.Pod("pod-" + (++podSerial), gone.hash(), now, true));
+    }
+    rollout.setStatus(plan.status());
+    events.addAll(plan.events());
+    if (podsBecomeReady) {
+      settle();
+    }
+    return plan;
+  }
+
+  /** Pods of every ReplicaSet become ready and available (or go away). */
+  void settle() {
+    sets.replaceAll(
+        (h, rs) ->
+            new Observed.ReplicaSet(
+                rs.name(),
+                rs.hash(),
+                rs.replicas(),
+                rs.replicas(),
+                rs.replicas(),
+                rs.replicas(),
+                rs.revision()));
+  }
+
+  /** Reconciles until nothing changes (at most 50 times). */
+  void converge() {
+    for (int i = 0; i < 50; i++) {
+      Map<String, Integer> before = replicas();
+      Plan plan = reconcile();
+      if (!plan.statusChanged()
+          && plan.replicaSets().create() == null
+          && plan.replicaSets().scales().isEmpty()
+          && before.equals(replicas())) {
+        return;
+      }
+    }
+    throw new AssertionError("did not converge: " + Json.write(status()));
+  }
+
+  void advance(Duration d) {
+    now = now.plus(d);
+  }
+
+  Map<String, Integer> replicas() {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    sets.forEach((h, rs) -> out.put(h, rs.replicas()));
+    return out;
+  }
+
+  String nameOf(String hash) {
+    return sets.get(hash).name();
+  }
+
+  int replicasOf(String hash) {
+    var rs = sets.get(hash);
+    return rs == null ? 0 : rs.replicas();
+  }
+}
