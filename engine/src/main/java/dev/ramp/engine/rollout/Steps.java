@@ -41,7 +41,11 @@ final class Steps {
       throw new InvalidSpecException(
           field + ": a step sets exactly one kind, found " + String.join(" and ", kinds));
     }
-    String kind = kinds.get(0);
+    return typed(kinds.get(0), s, field);
+  }
+
+  /** The typed step of a wire step that sets exactly {@code kind}, validated. */
+  private static Step typed(String kind, CanaryStep s, String field) {
     switch (kind) {
       case "setWeight":
         return new Step.SetWeight(percent(s.setWeight, field + ".setWeight"));
