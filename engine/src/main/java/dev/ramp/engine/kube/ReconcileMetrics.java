@@ -21,7 +21,10 @@ class ReconcileMetrics {
 
   /** The phases a status can carry, plus {@code Unknown} for a Rollout without a status yet. */
   static final List<String> PHASES =
-      List.of("Progressing", "Paused", "Healthy", "Degraded", "Unknown");
+      java.util.stream.Stream.concat(
+              java.util.Arrays.stream(dev.ramp.engine.model.Phase.values()).map(Enum::name),
+              java.util.stream.Stream.of("Unknown"))
+          .toList();
 
   static final ReconcileMetrics NONE = new ReconcileMetrics(null, phase -> 0);
 

@@ -20,10 +20,10 @@ public enum RolloutState {
     if (generation != null && !Objects.equals(status.observedGeneration, generation)) {
       return IN_PROGRESS;
     }
-    if ("Degraded".equals(status.phase) || Boolean.TRUE.equals(status.abort)) {
+    if (Phase.Degraded.is(status.phase) || Boolean.TRUE.equals(status.abort)) {
       return DEGRADED;
     }
-    if ("Healthy".equals(status.phase)
+    if (Phase.Healthy.is(status.phase)
         && status.currentPodHash != null
         && status.currentPodHash.equals(status.stableRS)) {
       return HEALTHY;

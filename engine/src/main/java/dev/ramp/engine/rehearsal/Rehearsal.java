@@ -272,7 +272,9 @@ public final class Rehearsal implements AutoCloseable {
   /** A key for the indefinite pause the rollout waits in, or null. */
   private static String indefinitePause(Rollout rollout) {
     RolloutStatus status = rollout.getStatus();
-    if (status == null || status.currentStepIndex == null || !"Paused".equals(status.phase)) {
+    if (status == null
+        || status.currentStepIndex == null
+        || !dev.ramp.engine.model.Phase.Paused.is(status.phase)) {
       return null;
     }
     List<CanaryStep> steps = steps(rollout);
