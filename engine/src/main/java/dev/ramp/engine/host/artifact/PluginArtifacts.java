@@ -1,6 +1,6 @@
-package dev.ramp.engine.artifact;
+package dev.ramp.engine.host.artifact;
 
-import dev.ramp.engine.artifact.PluginArtifactException.Reason;
+import dev.ramp.engine.host.artifact.PluginArtifactException.Reason;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
