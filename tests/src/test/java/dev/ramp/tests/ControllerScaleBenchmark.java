@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ramp.engine.canary.CanaryReconciler;
 import dev.ramp.engine.host.PluginHost;
-import dev.ramp.engine.kube.EmbeddedApiServer;
 import dev.ramp.engine.model.CanaryStep;
 import dev.ramp.engine.model.CanaryStrategy;
 import dev.ramp.engine.model.Json;
@@ -15,6 +14,7 @@ import dev.ramp.engine.model.RolloutLabels;
 import dev.ramp.engine.model.RolloutSpec;
 import dev.ramp.engine.model.RolloutStrategy;
 import dev.ramp.engine.runtime.RampRuntime;
+import dev.ramp.engine.sandbox.EmbeddedCluster;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -86,7 +86,7 @@ class ControllerScaleBenchmark {
     long templateBytes =
         Json.write(((Rollout) objects.get(0)).getSpec().template).getBytes().length;
 
-    try (EmbeddedApiServer server = EmbeddedApiServer.start()) {
+    try (EmbeddedCluster server = EmbeddedCluster.start(List.of(), List.of())) {
       try (InputStream in =
           Files.newInputStream(Path.of("..", "config", "crd", "rollouts.ramp.dev-v1.yml"))) {
         server.registerCrd(in);
