@@ -44,7 +44,7 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    boolean colour = RolloutView.colourWanted();
+    boolean colour = Ansi.wanted();
     Path webhook = webhookJar();
     out.println("Ramp demo" + (bad ? " (--bad: the gate will refuse)" : ""));
     out.println("  starting an embedded Kubernetes API, the controller and its plugins ...");
