@@ -2,7 +2,7 @@ package dev.ramp.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ramp.engine.cds.ClassDataArchives;
+import dev.ramp.engine.host.cds.ClassDataArchives;
 import dev.ramp.plugin.sdk.launch.LaunchSpec;
 import dev.ramp.plugin.sdk.launch.PluginLauncher;
 import dev.ramp.plugin.sdk.launch.PluginProcess;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ramp.engine.host.PluginHost;
-import dev.ramp.engine.kube.EmbeddedApiServer;
 import dev.ramp.engine.model.CanaryStep;
 import dev.ramp.engine.model.CanaryStrategy;
 import dev.ramp.engine.model.Json;
@@ -17,6 +16,7 @@ import dev.ramp.engine.rollout.Observed;
 import dev.ramp.engine.rollout.Plan;
 import dev.ramp.engine.rollout.RolloutReconciler;
 import dev.ramp.engine.runtime.RampRuntime;
+import dev.ramp.engine.sandbox.EmbeddedCluster;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -88,7 +88,7 @@ class ControllerScaleBenchmark {
     long templateBytes =
         Json.write(((Rollout) objects.get(0)).getSpec().template).getBytes().length;
 
-    try (EmbeddedApiServer server = EmbeddedApiServer.start()) {
+    try (EmbeddedCluster server = EmbeddedCluster.start(List.of(), List.of())) {
       try (InputStream in =
           Files.newInputStream(Path.of("..", "config", "crd", "rollouts.ramp.dev-v1.yml"))) {
         server.registerCrd(in);

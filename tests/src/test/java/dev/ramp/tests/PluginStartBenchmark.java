@@ -1,6 +1,6 @@
 package dev.ramp.tests;
 
-import dev.ramp.engine.cds.ClassDataArchives;
+import dev.ramp.engine.host.cds.ClassDataArchives;
 import dev.ramp.plugin.sdk.launch.LaunchSpec;
 import dev.ramp.plugin.sdk.launch.PluginLauncher;
 import dev.ramp.plugin.sdk.launch.PluginProcess;

@@ -130,25 +130,10 @@ final class ControllerCommand implements Callable<Integer> {
           "--metrics-port " + metricsPort + " is not a port: use 0-65535 (0 picks a free one)");
     }
     RampRuntime.Settings settings;
-    LeaderElection.Settings election = null;
+    LeaderElection.Settings election;
     try {
-      settings =
-          RampRuntime.Settings.defaults(controllerNamespace())
-              .withWatchNamespace(namespace)
-              .withWorkers(workers)
-              .withInstanceId(instanceId)
-              .withClock(Clock.systemUTC())
-              .withPluginHost(PluginHost.Settings.defaults());
-      if (leaderElect) {
-        election =
-            new LeaderElection.Settings(
-                settings.controllerNamespace(),
-                leaseName,
-                identity(),
-                leaseDuration,
-                renewDeadline,
-                retryPeriod);
-      }
+      settings = runtimeSettings();
+      election = leaderElect ? electionSettings(settings) : null;
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
     }
@@ -164,29 +149,7 @@ final class ControllerCommand implements Callable<Integer> {
               runtime::isLive,
               runtime::isReady);
       try {
-        out.println(
-            "ramp controller: /metrics, /healthz, /readyz on http://"
-                + metricsAddress
-                + ":"
-                + ops.port());
-        out.flush();
-        if (election != null) {
-          runtime.startElected(election);
-          out.println(
-              "standing for election on Lease "
-                  + settings.controllerNamespace()
-                  + "/"
-                  + leaseName
-                  + " as "
-                  + election.identity());
-        } else {
-          runtime.start();
-          out.println("controller running");
-        }
-        out.flush();
-        stopRequested.await();
-        out.println("stopping");
-        out.flush();
+        runUntilStopped(runtime, settings, election, out);
       } finally {
         // Runtime first (controller, Lease, plugins), then the probes.
         runtime.close();
@@ -201,6 +164,57 @@ final class ControllerCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private RampRuntime.Settings runtimeSettings() {
+    return RampRuntime.Settings.defaults(controllerNamespace())
+        .withWatchNamespace(namespace)
+        .withWorkers(workers)
+        .withInstanceId(instanceId)
+        .withClock(Clock.systemUTC())
+        .withPluginHost(PluginHost.Settings.defaults());
+  }
+
+  private LeaderElection.Settings electionSettings(RampRuntime.Settings settings) {
+    return new LeaderElection.Settings(
+        settings.controllerNamespace(),
+        leaseName,
+        identity(),
+        leaseDuration,
+        renewDeadline,
+        retryPeriod);
+  }
+
+  /** Starts the controller (elected or not), says so, and waits for a stop request. */
+  private void runUntilStopped(
+      RampRuntime runtime,
+      RampRuntime.Settings settings,
+      LeaderElection.Settings election,
+      PrintWriter out)
+      throws InterruptedException {
+    out.println(
+        "ramp controller: /metrics, /healthz, /readyz on http://"
+            + metricsAddress
+            + ":"
+            + ops.port());
+    out.flush();
+    if (election != null) {
+      runtime.startElected(election);
+      out.println(
+          "standing for election on Lease "
+              + settings.controllerNamespace()
+              + "/"
+              + leaseName
+              + " as "
+              + election.identity());
+    } else {
+      runtime.start();
+      out.println("controller running");
+    }
+    out.flush();
+    stopRequested.await();
+    out.println("stopping");
+    out.flush();
   }
 
   /** Asks a running controller to stop (SIGTERM does this through the shutdown hook). */

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,7 +45,7 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    boolean colour = RolloutView.colourWanted();
+    boolean colour = Ansi.wanted();
     Path webhook = webhookJar();
     out.println("Ramp demo" + (bad ? " (--bad: the gate will refuse)" : ""));
     out.println("  starting an embedded Kubernetes API, the controller and its plugins ...");
@@ -72,35 +73,9 @@ final class DemoCommand implements Callable<Integer> {
       rehearsal.awaitStable(rollout);
       log(out, "revision 1 is stable; now a new image starts a canary");
       rehearsal.newRevision(rollout, "registry.example/demo:2.0.0");
-      String[] shown = {""};
-      Outcome outcome =
-          rehearsal.runToEnd(
-              rollout,
-              current -> {
-                // On a terminal the view is redrawn on every change; into a pipe or file it is
-                // printed when the step or phase changes, so a log stays readable.
-                String key = moment(current);
-                if (!colour && key.equals(shown[0])) {
-                  return;
-                }
-                shown[0] = key;
-                String view =
-                    RolloutView.render(
-                        current,
-                        ClusterOptions.replicaSets(rehearsal.client(), current),
-                        colour,
-                        rehearsal.now());
-                out.print(colour ? CLEAR_SCREEN + view : view + System.lineSeparator());
-                out.flush();
-              });
-      out.println();
-      out.println("The rollout ended " + outcome.verdict() + ":");
-      outcome.history().forEach(s -> out.println("  " + HistoryText.line(s)));
+      Outcome outcome = rehearsal.runToEnd(rollout, viewPrinter(out, rehearsal, colour));
       Verdict expected = bad ? Verdict.DEGRADED : Verdict.HEALTHY;
-      out.println(
-          outcome.verdict() == expected
-              ? "As expected. Try `ramp demo" + (bad ? "`" : " --bad`") + " next."
-              : "Not what the demo expected (" + expected + ").");
+      report(out, outcome, expected);
       if (keep) {
         out.println(
             "Still running for you to poke at (kubectl and ramp with --kubeconfig "
@@ -112,6 +87,41 @@ final class DemoCommand implements Callable<Integer> {
       out.flush();
       return outcome.verdict() == expected ? 0 : 1;
     }
+  }
+
+  /**
+   * Prints the rollout's view as it changes. On a terminal the view is redrawn on every change;
+   * into a pipe or file it is printed when the step or phase changes, so a log stays readable.
+   */
+  private static Consumer<Rollout> viewPrinter(
+      PrintWriter out, Rehearsal rehearsal, boolean colour) {
+    String[] shown = {""};
+    return current -> {
+      String key = moment(current);
+      if (!colour && key.equals(shown[0])) {
+        return;
+      }
+      shown[0] = key;
+      String view =
+          RolloutView.render(
+              current,
+              ClusterOptions.replicaSets(rehearsal.client(), current),
+              colour,
+              rehearsal.now());
+      out.print(colour ? CLEAR_SCREEN + view : view + System.lineSeparator());
+      out.flush();
+    };
+  }
+
+  /** How the rollout ended, its step history, and whether that is what the demo expected. */
+  private void report(PrintWriter out, Outcome outcome, Verdict expected) {
+    out.println();
+    out.println("The rollout ended " + outcome.verdict() + ":");
+    outcome.history().forEach(s -> out.println("  " + HistoryText.line(s)));
+    out.println(
+        outcome.verdict() == expected
+            ? "As expected. Try `ramp demo" + (bad ? "`" : " --bad`") + " next."
+            : "Not what the demo expected (" + expected + ").");
   }
 
   /**

@@ -61,7 +61,7 @@ final class GetCommand implements Callable<Integer> {
     RolloutKind.require("get", kind);
     String namespace = cluster.namespace();
     PrintWriter out = spec.commandLine().getOut();
-    boolean colour = !noColour && RolloutView.colourWanted();
+    boolean colour = !noColour && Ansi.wanted();
     try (KubernetesClient client = cluster.client()) {
       String last = null;
       while (true) {

@@ -56,62 +56,63 @@ final class LintCommand implements Callable<Integer> {
     List<YamlDocuments.Document> documents = read(file);
     int problems = 0;
     for (int i = 0; i < documents.size(); i++) {
-      YamlDocuments.Document doc = documents.get(i);
-      JsonNode tree = doc.tree();
-      if (tree.isNull() || (tree.isObject() && tree.isEmpty())) {
-        continue;
-      }
-      if (!tree.isObject()) {
-        out.println(
-            file
-                + ":"
-                + doc.line()
-                + ": document "
-                + (i + 1)
-                + " is not a Kubernetes object (a mapping with apiVersion and kind)");
-        problems++;
-        continue;
-      }
-      String kind = tree.path("kind").asText("");
-      String apiVersion = tree.path("apiVersion").asText("");
-      if (kind.isEmpty()) {
-        out.println(
-            file
-                + ":"
-                + doc.line()
-                + ": document "
-                + (i + 1)
-                + " has no kind; set apiVersion and kind");
-        problems++;
-        continue;
-      }
-      if (!kind.equals("Rollout")) {
-        out.println(file + ":" + doc.line() + ": kind " + kind + " is not checked");
-        continue;
-      }
-      String label = "Rollout " + tree.path("metadata").path("name").asText("(no name)");
-      if (!apiVersion.equals(API_VERSION)) {
-        out.println(
-            file
-                + ":"
-                + doc.lineOf("apiVersion")
-                + ": "
-                + label
-                + ": apiVersion: \""
-                + apiVersion
-                + "\" is not Ramp's; write apiVersion: "
-                + API_VERSION);
-        problems++;
-        continue;
-      }
-      List<String> found = check(tree, doc, file, label);
-      found.forEach(out::println);
-      problems += found.size();
-      if (found.isEmpty()) {
-        out.println(file + ":" + doc.line() + ": " + label + ": ok");
-      }
+      problems += lint(file, i, documents.get(i), out);
     }
     return problems;
+  }
+
+  /** Checks document {@code i} of a file, prints what it found, and returns its problem count. */
+  private int lint(Path file, int i, YamlDocuments.Document doc, PrintWriter out) {
+    JsonNode tree = doc.tree();
+    if (tree.isNull() || (tree.isObject() && tree.isEmpty())) {
+      return 0;
+    }
+    if (!tree.isObject()) {
+      out.println(
+          file
+              + ":"
+              + doc.line()
+              + ": document "
+              + (i + 1)
+              + " is not a Kubernetes object (a mapping with apiVersion and kind)");
+      return 1;
+    }
+    String kind = tree.path("kind").asText("");
+    String apiVersion = tree.path("apiVersion").asText("");
+    if (kind.isEmpty()) {
+      out.println(
+          file
+              + ":"
+              + doc.line()
+              + ": document "
+              + (i + 1)
+              + " has no kind; set apiVersion and kind");
+      return 1;
+    }
+    if (!kind.equals("Rollout")) {
+      out.println(file + ":" + doc.line() + ": kind " + kind + " is not checked");
+      return 0;
+    }
+    String label = "Rollout " + tree.path("metadata").path("name").asText("(no name)");
+    if (!apiVersion.equals(API_VERSION)) {
+      out.println(
+          file
+              + ":"
+              + doc.lineOf("apiVersion")
+              + ": "
+              + label
+              + ": apiVersion: \""
+              + apiVersion
+              + "\" is not Ramp's; write apiVersion: "
+              + API_VERSION);
+      return 1;
+    }
+    List<String> found = check(tree, doc, file, label);
+    found.forEach(out::println);
+    if (found.isEmpty()) {
+      out.println(file + ":" + doc.line() + ": " + label + ": ok");
+    }
+    return found.size();
   }
 
   private static List<String> check(

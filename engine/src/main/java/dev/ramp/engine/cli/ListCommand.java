@@ -72,7 +72,7 @@ final class ListCommand implements Callable<Integer> {
             r.getStatus() == null || r.getStatus().phase == null ? "" : r.getStatus().phase,
             RolloutView.stepColumn(r),
             String.valueOf(RolloutView.canaryWeight(r)),
-            RolloutView.ageOf(r.getMetadata().getCreationTimestamp(), now)
+            TimeText.ageOf(r.getMetadata().getCreationTimestamp(), now)
           });
     }
     int first = withNamespace ? 0 : 1;

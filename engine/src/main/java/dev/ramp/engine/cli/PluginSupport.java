@@ -3,7 +3,7 @@ package dev.ramp.engine.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.ramp.engine.artifact.PluginArtifacts;
+import dev.ramp.engine.host.PluginHost;
 import dev.ramp.plugin.sdk.launch.LaunchSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,12 +51,11 @@ final class PluginSupport {
       List<String> args,
       Map<String, String> env,
       Duration startTimeout) {
-    Path cache = cacheDir();
     // On a command line a relative path means the working directory, as everywhere else.
     if (!location.contains("://") && !location.startsWith("/")) {
       location = Path.of(location).toAbsolutePath().toString();
     }
-    Path file = new PluginArtifacts(cache, Duration.ofSeconds(60)).resolve(name, location, sha256);
+    Path file = PluginHost.pluginFile(cacheDir(), name, location, sha256);
     Path runner = runnerJar();
     if (file.toString().endsWith(".jar") && !Files.isRegularFile(runner)) {
       throw new CliException(

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -103,27 +104,7 @@ final class RunCommand implements Callable<Integer> {
           continue;
         }
         rehearsal.newRevision(rollout, image);
-        int[] lastStep = {-1};
-        Outcome outcome =
-            rehearsal.runToEnd(
-                rollout,
-                current -> {
-                  var status = current.getStatus();
-                  if (status != null
-                      && status.currentStepIndex != null
-                      && status.currentStepIndex != lastStep[0]) {
-                    lastStep[0] = status.currentStepIndex;
-                    progress.println(
-                        "· "
-                            + id
-                            + ": step "
-                            + status.currentStepIndex
-                            + ", "
-                            + status.phase
-                            + (status.message == null ? "" : " (" + status.message + ")"));
-                    progress.flush();
-                  }
-                });
+        Outcome outcome = rehearsal.runToEnd(rollout, stepPrinter(progress, id));
         progress.println("· rollout " + id + " ended " + outcome.verdict());
         outcome.history().forEach(s -> progress.println("    " + HistoryText.line(s)));
         results.add(result(outcome));
@@ -136,6 +117,28 @@ final class RunCommand implements Callable<Integer> {
       progress.flush();
       return exit;
     }
+  }
+
+  /** Prints a line whenever the rollout moves to another step. */
+  private static Consumer<Rollout> stepPrinter(PrintWriter progress, String id) {
+    int[] lastStep = {-1};
+    return current -> {
+      var status = current.getStatus();
+      if (status != null
+          && status.currentStepIndex != null
+          && status.currentStepIndex != lastStep[0]) {
+        lastStep[0] = status.currentStepIndex;
+        progress.println(
+            "· "
+                + id
+                + ": step "
+                + status.currentStepIndex
+                + ", "
+                + status.phase
+                + (status.message == null ? "" : " (" + status.message + ")"));
+        progress.flush();
+      }
+    };
   }
 
   private static final ObjectMapper JSON =

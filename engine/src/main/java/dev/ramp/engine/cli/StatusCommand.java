@@ -114,7 +114,7 @@ final class StatusCommand implements Callable<Integer> {
         }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          out.println(namespace + "/" + name + ": timed out after " + RolloutView.compact(timeout));
+          out.println(namespace + "/" + name + ": timed out after " + TimeText.compact(timeout));
           out.flush();
           return NOT_DONE;
         }

@@ -1,8 +1,8 @@
 package dev.ramp.engine.host;
 
-import dev.ramp.engine.artifact.PluginArtifactException;
-import dev.ramp.engine.artifact.PluginArtifacts;
-import dev.ramp.engine.cds.ClassDataArchives;
+import dev.ramp.engine.host.artifact.PluginArtifactException;
+import dev.ramp.engine.host.artifact.PluginArtifacts;
+import dev.ramp.engine.host.cds.ClassDataArchives;
 import dev.ramp.engine.host.config.PluginEntry;
 import dev.ramp.plugin.sdk.launch.LaunchSpec;
 import dev.ramp.plugin.sdk.launch.PluginLaunchException;
@@ -38,7 +38,7 @@ final class LauncherStarter implements PluginStarter {
   LauncherStarter(PluginLauncher launcher, Path runnerJar, Path cacheDir) {
     this.launcher = launcher;
     this.runnerJar = runnerJar;
-    this.artifacts = new PluginArtifacts(cacheDir.resolve("plugins"), DOWNLOAD_TIMEOUT);
+    this.artifacts = artifacts(cacheDir);
     // Archives are trained one at a time in the background, never on a start's path.
     this.trainer =
         Executors.newSingleThreadExecutor(
@@ -48,6 +48,11 @@ final class LauncherStarter implements PluginStarter {
               return t;
             });
     this.archives = new ClassDataArchives(cacheDir.resolve("cds"), launcher, trainer);
+  }
+
+  /** Where plugin files are downloaded to and checked: {@code plugins/} in the cache directory. */
+  static PluginArtifacts artifacts(Path cacheDir) {
+    return new PluginArtifacts(cacheDir.resolve("plugins"), DOWNLOAD_TIMEOUT);
   }
 
   @Override

@@ -94,19 +94,8 @@ final class PluginCalls {
     String who = kind.label() + " plugin " + name;
     Connection connection = supervisor == null ? null : supervisor.acquire();
     if (connection == null) {
-      PluginAvailability why =
-          supervisor == null ? availability.of(kind, name) : supervisor.availability();
       metrics.call(name, method, "not_ready", null);
-      throw new PluginCallException(
-          Reason.NOT_READY,
-          "",
-          why.state() == PluginAvailability.State.UNKNOWN
-              ? "no " + who + " is configured in ramp-config"
-              : who
-                  + " is "
-                  + why.state().name().toLowerCase(Locale.ROOT).replace('_', ' ')
-                  + ": "
-                  + why.reason());
+      throw notReady(kind, name, who, supervisor);
     }
     try {
       CircuitBreaker breaker = supervisor.breaker();
@@ -154,6 +143,23 @@ final class PluginCalls {
     } finally {
       connection.release();
     }
+  }
+
+  /** Why a plugin without a connection to call cannot be called. */
+  private PluginCallException notReady(
+      PluginKind kind, String name, String who, PluginSupervisor supervisor) {
+    PluginAvailability why =
+        supervisor == null ? availability.of(kind, name) : supervisor.availability();
+    return new PluginCallException(
+        Reason.NOT_READY,
+        "",
+        why.state() == PluginAvailability.State.UNKNOWN
+            ? "no " + who + " is configured in ramp-config"
+            : who
+                + " is "
+                + why.state().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                + ": "
+                + why.reason());
   }
 
   static PluginCallException failure(String who, String method, Duration deadline, Status s) {

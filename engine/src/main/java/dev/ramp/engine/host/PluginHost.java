@@ -228,6 +228,18 @@ public final class PluginHost implements AutoCloseable {
             calls, name -> availability(PluginKind.METRIC_PROVIDER, name), clock);
   }
 
+  /**
+   * A plugin's file as the host starts it: a remote location is downloaded into the cache (or found
+   * there) and checked against {@code sha256}; a local path is checked to be a readable file. For
+   * the command line's plugin tools, which start a plugin the way the controller does.
+   *
+   * @param cacheDir the cache directory, as in {@link Settings#cacheDir()}
+   * @throws dev.ramp.engine.host.artifact.PluginArtifactException when the file cannot be had
+   */
+  public static Path pluginFile(Path cacheDir, String name, String location, String sha256) {
+    return LauncherStarter.artifacts(cacheDir).resolve(name, location, sha256);
+  }
+
   public StepPluginClient stepClient() {
     return stepClient;
   }

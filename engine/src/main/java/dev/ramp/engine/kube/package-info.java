@@ -1,6 +1,8 @@
 /**
- * The controller's Kubernetes layer, the only package that talks to the API server: {@link
- * dev.ramp.engine.kube.RolloutController} (informers, work queue, writers) and {@link
- * dev.ramp.engine.kube.EmbeddedApiServer} (the in-process API server for tests and demos).
+ * The controller's Kubernetes layer. Entry: {@link dev.ramp.engine.kube.RolloutController}
+ * (informers, the work queue, and the reconcile loop that observes with {@code ObservedWorld},
+ * plans with {@link dev.ramp.engine.rollout.RolloutReconciler}, and writes with {@code PlanWriter},
+ * {@code StatusWriter} and {@code EventRecorder}); also the ramp-config informer and leader
+ * election. Uses fabric8's client, the model, the pipeline, and the plugin client interfaces.
  */
 package dev.ramp.engine.kube;

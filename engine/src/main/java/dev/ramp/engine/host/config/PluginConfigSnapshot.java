@@ -117,32 +117,69 @@ public record PluginConfigSnapshot(List<PluginEntry> entries, List<Refused> refu
                     + list.getNodeType().toString().toLowerCase(Locale.ROOT)));
         continue;
       }
-      Set<String> seen = new HashSet<>();
-      for (int i = 0; i < list.size(); i++) {
-        JsonNode node = list.get(i);
-        String label = kind.configKey() + "[" + i + "]";
-        String name = node.path("name").isTextual() ? node.path("name").asText() : label;
-        try {
-          PluginEntry entry = entry(kind, label, node, reconcileWorkers);
-          if (!seen.add(entry.name())) {
-            throw new IllegalArgumentException(
-                label
-                    + ": the name "
-                    + entry.name()
-                    + " appears more than once in "
-                    + kind.configKey()
-                    + "; give each entry its own name");
-          }
-          entries.add(entry);
-        } catch (IllegalArgumentException e) {
-          refused.add(new Refused(kind, name, e.getMessage()));
-        }
-      }
+      addEntries(kind, list, reconcileWorkers, entries, refused);
     }
     return new PluginConfigSnapshot(entries, refused);
   }
 
   private static PluginEntry entry(PluginKind kind, String label, JsonNode node, int workers) {
+    String name = name(node, label);
+    String where = kind.label() + " plugin " + name;
+    URI location = location(text(node, "location", where, true), where);
+    String sha256 = sha256(node, where, location);
+    List<String> args = strings(node, "args", where);
+    List<String> jvmOptions = strings(node, "jvmOptions", where);
+    Map<String, String> env = env(node, where);
+    boolean disabled = disabled(node, where);
+    Duration callDeadline =
+        duration(node, "callDeadline", where, PluginLimits.DEFAULT_CALL_DEADLINE);
+    Duration startTimeout =
+        duration(node, "startTimeout", where, PluginLimits.DEFAULT_START_TIMEOUT);
+    int maxConcurrent = maxConcurrentCalls(node, where, workers);
+    return new PluginEntry(
+        kind,
+        name,
+        location,
+        sha256,
+        args,
+        env,
+        disabled,
+        new PluginLimits(callDeadline, maxConcurrent, startTimeout),
+        jvmOptions);
+  }
+
+  /** The entries of one kind's list: each valid one to {@code entries}, each bad one refused. */
+  private static void addEntries(
+      PluginKind kind,
+      JsonNode list,
+      int reconcileWorkers,
+      List<PluginEntry> entries,
+      List<Refused> refused) {
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < list.size(); i++) {
+      JsonNode node = list.get(i);
+      String label = kind.configKey() + "[" + i + "]";
+      String name = node.path("name").isTextual() ? node.path("name").asText() : label;
+      try {
+        PluginEntry entry = entry(kind, label, node, reconcileWorkers);
+        if (!seen.add(entry.name())) {
+          throw new IllegalArgumentException(
+              label
+                  + ": the name "
+                  + entry.name()
+                  + " appears more than once in "
+                  + kind.configKey()
+                  + "; give each entry its own name");
+        }
+        entries.add(entry);
+      } catch (IllegalArgumentException e) {
+        refused.add(new Refused(kind, name, e.getMessage()));
+      }
+    }
+  }
+
+  /** The entry's name, once the entry is a mapping of known fields and the name is well formed. */
+  private static String name(JsonNode node, String label) {
     if (!node.isObject()) {
       throw new IllegalArgumentException(label + " must be a mapping with name and location");
     }
@@ -162,8 +199,11 @@ public record PluginConfigSnapshot(List<PluginEntry> entries, List<Refused> refu
               + "' must look like org/name (lower case letters, digits, "
               + "'-', and '.' or '_' in the second part)");
     }
-    String where = kind.label() + " plugin " + name;
-    URI location = location(text(node, "location", where, true), where);
+    return name;
+  }
+
+  /** The entry's sha256 in lower case, or null; required for a location that is downloaded. */
+  private static String sha256(JsonNode node, String where, URI location) {
     String sha256 = text(node, "sha256", where, false);
     if (sha256 != null) {
       sha256 = sha256.toLowerCase(Locale.ROOT);
@@ -179,9 +219,10 @@ public record PluginConfigSnapshot(List<PluginEntry> entries, List<Refused> refu
               + location
               + "' is downloaded and needs a sha256 (sha256sum of the file)");
     }
-    List<String> args = strings(node, "args", where);
-    List<String> jvmOptions = strings(node, "jvmOptions", where);
-    Map<String, String> env = env(node, where);
+    return sha256;
+  }
+
+  private static boolean disabled(JsonNode node, String where) {
     boolean disabled = false;
     if (node.has("disabled")) {
       if (!node.get("disabled").isBoolean()) {
@@ -193,10 +234,10 @@ public record PluginConfigSnapshot(List<PluginEntry> entries, List<Refused> refu
       }
       disabled = node.get("disabled").asBoolean();
     }
-    Duration callDeadline =
-        duration(node, "callDeadline", where, PluginLimits.DEFAULT_CALL_DEADLINE);
-    Duration startTimeout =
-        duration(node, "startTimeout", where, PluginLimits.DEFAULT_START_TIMEOUT);
+    return disabled;
+  }
+
+  private static int maxConcurrentCalls(JsonNode node, String where, int workers) {
     int maxConcurrent = PluginLimits.DEFAULT_MAX_CONCURRENT_CALLS;
     if (node.has("maxConcurrentCalls")) {
       JsonNode value = node.get("maxConcurrentCalls");
@@ -218,16 +259,7 @@ public record PluginConfigSnapshot(List<PluginEntry> entries, List<Refused> refu
               + workers
               + " reconcile workers)");
     }
-    return new PluginEntry(
-        kind,
-        name,
-        location,
-        sha256,
-        args,
-        env,
-        disabled,
-        new PluginLimits(callDeadline, maxConcurrent, startTimeout),
-        jvmOptions);
+    return maxConcurrent;
   }
 
   private static URI location(String value, String where) {

@@ -1,6 +1,6 @@
-package dev.ramp.engine.cds;
+package dev.ramp.engine.host.cds;
 
-import dev.ramp.engine.artifact.PluginArtifacts;
+import dev.ramp.engine.host.artifact.PluginArtifacts;
 import dev.ramp.plugin.sdk.launch.LaunchSpec;
 import dev.ramp.plugin.sdk.launch.PluginLaunchException;
 import dev.ramp.plugin.sdk.launch.PluginLauncher;

@@ -1,10 +1,10 @@
-package dev.ramp.engine.artifact;
+package dev.ramp.engine.host.artifact;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.ramp.engine.artifact.PluginArtifactException.Reason;
+import dev.ramp.engine.host.artifact.PluginArtifactException.Reason;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

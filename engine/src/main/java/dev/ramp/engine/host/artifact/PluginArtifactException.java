@@ -1,4 +1,4 @@
-package dev.ramp.engine.artifact;
+package dev.ramp.engine.host.artifact;
 
 /** A plugin's file could not be had; the plugin is refused with this message. */
 public class PluginArtifactException extends RuntimeException {

@@ -1,6 +1,6 @@
-package dev.ramp.engine.artifact;
+package dev.ramp.engine.host.artifact;
 
-import dev.ramp.engine.artifact.PluginArtifactException.Reason;
+import dev.ramp.engine.host.artifact.PluginArtifactException.Reason;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -152,36 +152,7 @@ public final class PluginArtifacts {
             status == 404 || status == 410 ? Reason.NOT_FOUND : Reason.DOWNLOAD_FAILED,
             "plugin " + plugin + ": download of " + uri + " answered HTTP " + status);
       }
-      MessageDigest digest = sha256Digest();
-      long total = 0;
-      try (InputStream in = response.body();
-          OutputStream out = Files.newOutputStream(tmp)) {
-        byte[] buffer = new byte[64 * 1024];
-        for (int n; (n = in.read(buffer)) > 0; ) {
-          total += n;
-          if (total > MAX_BYTES) {
-            throw new PluginArtifactException(
-                Reason.DOWNLOAD_FAILED,
-                "plugin " + plugin + ": download of " + uri + " exceeds " + MAX_BYTES + " bytes");
-          }
-          digest.update(buffer, 0, n);
-          out.write(buffer, 0, n);
-        }
-      }
-      String actual = HexFormat.of().formatHex(digest.digest());
-      if (!actual.equals(sha256)) {
-        throw new PluginArtifactException(
-            Reason.CHECKSUM_MISMATCH,
-            "plugin "
-                + plugin
-                + ": "
-                + uri
-                + " has sha256 "
-                + actual
-                + " but the entry expects "
-                + sha256
-                + "; nothing was started");
-      }
+      copyChecked(plugin, uri, response.body(), tmp, sha256);
       // Executables must stay executable; only the controller's user may touch the file.
       Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwx------"));
       try {
@@ -221,6 +192,44 @@ public final class PluginArtifacts {
       if (tmp != null) {
         deleteQuietly(tmp);
       }
+    }
+  }
+
+  /**
+   * Copies a download's body to {@code tmp}, at most {@link #MAX_BYTES}, and checks its sha256
+   * against the expected one.
+   */
+  private static void copyChecked(String plugin, URI uri, InputStream body, Path tmp, String sha256)
+      throws IOException {
+    MessageDigest digest = sha256Digest();
+    long total = 0;
+    try (InputStream in = body;
+        OutputStream out = Files.newOutputStream(tmp)) {
+      byte[] buffer = new byte[64 * 1024];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        total += n;
+        if (total > MAX_BYTES) {
+          throw new PluginArtifactException(
+              Reason.DOWNLOAD_FAILED,
+              "plugin " + plugin + ": download of " + uri + " exceeds " + MAX_BYTES + " bytes");
+        }
+        digest.update(buffer, 0, n);
+        out.write(buffer, 0, n);
+      }
+    }
+    String actual = HexFormat.of().formatHex(digest.digest());
+    if (!actual.equals(sha256)) {
+      throw new PluginArtifactException(
+          Reason.CHECKSUM_MISMATCH,
+          "plugin "
+              + plugin
+              + ": "
+              + uri
+              + " has sha256 "
+              + actual
+              + " but the entry expects "
+              + sha256
+              + "; nothing was started");
     }
   }
 
