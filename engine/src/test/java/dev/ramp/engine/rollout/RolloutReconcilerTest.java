@@ -62,8 +62,9 @@ class RolloutReconcilerTest {
     w.rollout.getSpec().template = World.template("demo:2");
     w.converge();
     String v2 = w.status().currentPodHash;
+    // The canary's pod never becomes ready; stable gave one pod up for it (maxUnavailable 1).
     assertThat(w.replicasOf(v2)).isEqualTo(1);
-    assertThat(w.replicasOf(v1)).isEqualTo(5);
+    assertThat(w.replicasOf(v1)).isEqualTo(4);
     assertThat(w.status().phase).isEqualTo("Progressing");
 
     w.advance(Duration.ofSeconds(60));
@@ -71,7 +72,9 @@ class RolloutReconcilerTest {
     // One reconcile: the abort is decided, written, and the canary already goes back.
     assertThat(plan.status().abort).isTrue();
     assertThat(plan.status().phase).isEqualTo("Degraded");
-    assertThat(plan.replicaSets().scales()).containsEntry(w.nameOf(v2), 0);
+    assertThat(plan.replicaSets().scales())
+        .containsEntry(w.nameOf(v2), 0)
+        .containsEntry(w.nameOf(v1), 5);
     assertThat(plan.serviceSelectors()).doesNotContainValue(v2);
     assertThat(plan.status().condition("Progressing").reason).isEqualTo("ProgressDeadlineExceeded");
     assertThat(plan.events()).extracting(Plan.Event::reason).contains("RolloutAborted");
