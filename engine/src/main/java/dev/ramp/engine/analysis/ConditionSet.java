@@ -118,10 +118,16 @@ final class ConditionSet {
     return ConditionOutcome.error(prefix + ": " + problem);
   }
 
-  /** cel-java's message less its {@code evaluation error at <input>:N:} prefix. */
+  /** cel-java's message less its {@code evaluation error at <input>:N:} prefix, with a hint. */
   private static String evaluationProblem(CelEvaluationException e) {
     String message = String.valueOf(e.getMessage());
-    return message.replaceFirst("^evaluation error(?: at <input>:\\d+)?: ", "");
+    message = message.replaceFirst("^evaluation error(?: at <input>:\\d+)?: ", "");
+    if (message.startsWith("No matching overload") && message.contains("_int64")) {
+      message +=
+          " (the result's numbers are doubles: if this compares or computes one with an int"
+              + " literal, write it as a double: 1.0)";
+    }
+    return message;
   }
 
   private static Optional<Condition> condition(String field, String expression)

@@ -1,5 +1,2 @@
-/**
- * Analysis: metric conditions compiled once as CEL ({@link dev.ramp.engine.analysis.ConditionSet})
- * and evaluated against each measurement's result, with Argo's outcome rules.
- */
+/** Analysis: metric conditions compiled once as CEL ({@code ConditionSet}) and their outcomes. */
 package dev.ramp.engine.analysis;
