@@ -154,7 +154,12 @@ final class ConditionSet {
   /** What CEL found wrong, with the CEL form of any expr-lang form in the expression. */
   private static String compileProblem(CelValidationException e, String expression) {
     String cel = issues(e.getErrors());
-    ConditionHints.Hint hint = ConditionHints.of(expression);
+    ConditionHints.Hint hint;
+    try {
+      hint = ConditionHints.of(expression);
+    } catch (RuntimeException unexpected) {
+      hint = new ConditionHints.Hint(expression, List.of());
+    }
     StringBuilder problem = new StringBuilder();
     if (!hint.notes().isEmpty()) {
       problem.append("expr-lang, not CEL: ").append(String.join("; ", hint.notes()));

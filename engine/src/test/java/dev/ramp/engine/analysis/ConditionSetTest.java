@@ -77,7 +77,17 @@ class ConditionSetTest {
         "résultat > 1",
         "\u0000",
         "isNil(result[0])",
-        "default(1, result) > 0"
+        "default(1, result) > 0",
+        "all(",
+        "all(result",
+        "all(result,",
+        "all(result, {# < 1) and",
+        "max(",
+        "max(result) <",
+        "not",
+        "a and",
+        "'and' and \"or\"",
+        "filter(map(result, # * 2), # > 1) or none(result, {.x})"
       })
   void aConditionThatDoesNotCompileIsAMessageNamingItsFieldAndExpression(String expression) {
     Throwable thrown = catchThrowable(() -> ConditionSet.compile("true", expression));
