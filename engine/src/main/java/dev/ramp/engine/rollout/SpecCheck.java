@@ -121,8 +121,19 @@ public final class SpecCheck {
       return steps;
     }
     for (int i = 0; i < c.steps.size(); i++) {
+      String field = CANARY + ".steps[" + i + "]";
       try {
-        steps.add(Steps.parse(c.steps.get(i), CANARY + ".steps[" + i + "]"));
+        Step step = Steps.parse(c.steps.get(i), field);
+        steps.add(step);
+        if (!step.accept(Executed.STEPS)) {
+          errors.add(
+              field
+                  + "."
+                  + step.kind()
+                  + ": "
+                  + step.kind()
+                  + " steps are not supported by this controller version yet; remove the step");
+        }
       } catch (InvalidSpecException e) {
         errors.add(e.getMessage());
       }
@@ -156,6 +167,16 @@ public final class SpecCheck {
       }
     } else {
       checkRouting(c.trafficRouting, errors);
+    }
+    for (String field : Executed.notExecutedFields(c)) {
+      int colon = field.indexOf(": ");
+      errors.add(
+          CANARY
+              + "."
+              + field.substring(0, colon)
+              + ": "
+              + field.substring(colon + 2)
+              + " is not supported by this controller version yet; remove it");
     }
     Map<String, JsonNode> unsupported = new LinkedHashMap<>();
     unsupported.put("antiAffinity", c.antiAffinity);

@@ -56,11 +56,6 @@ final class WalkSteps implements SubStep {
       if (Boolean.TRUE.equals(r.spec.paused)) {
         return weight;
       }
-      String unexecutable = unexecutableStrategy(r);
-      if (unexecutable != null) {
-        r.hold = unexecutable + " is not executable by this controller version";
-        return weight;
-      }
       Step step = steps.get(idx);
       Run run = new Run(r, idx);
       if (!step.accept(run)) {
@@ -78,18 +73,6 @@ final class WalkSteps implements SubStep {
                   + describe(step)
                   + ")"));
     }
-  }
-
-  /** Canary features this version models and validates but cannot drive yet. */
-  private static String unexecutableStrategy(Reconcile r) {
-    var canary = r.spec.strategy.canary;
-    if (canary.trafficRouting != null) {
-      return "spec.strategy.canary.trafficRouting";
-    }
-    if (canary.analysis != null) {
-      return "spec.strategy.canary.analysis (background analysis)";
-    }
-    return null;
   }
 
   /** Runs one step as far as it goes now: true when it is done. */
@@ -177,6 +160,7 @@ final class WalkSteps implements SubStep {
       return notExecutable(step);
     }
 
+    /** Not reached: ValidateSpec refuses the kinds {@link Executed} does not list. */
     private Boolean notExecutable(Step step) {
       r.hold =
           "step " + idx + " (" + step.kind() + ") is not executable by this controller version";

@@ -97,7 +97,9 @@ class SpecCheckTest {
         .isEqualTo(
             "spec.strategy.canary.trafficRouting.nginx: Argo's built-in nginx router is "
                 + "not supported by Ramp; use a router plugin under "
-                + "spec.strategy.canary.trafficRouting.plugins");
+                + "spec.strategy.canary.trafficRouting.plugins; "
+                + "spec.strategy.canary.trafficRouting: traffic routing is not supported by this"
+                + " controller version yet; remove it");
     assertThat(
             invalid(
                 w ->
@@ -123,7 +125,9 @@ class SpecCheckTest {
     scale.setCanaryScale.replicas = 2;
     assertThat(invalid(w -> w.rollout.getSpec().strategy.canary.steps = List.of(scale)))
         .isEqualTo(
-            "spec.strategy.canary.steps[0].setCanaryScale: requires "
+            "spec.strategy.canary.steps[0].setCanaryScale: setCanaryScale steps are not supported"
+                + " by this controller version yet; remove the step; "
+                + "spec.strategy.canary.steps[0].setCanaryScale: requires "
                 + "spec.strategy.canary.trafficRouting (as in Argo Rollouts)");
     assertThat(invalid(w -> w.rollout.getSpec().strategy.canary.dynamicStableScale = true))
         .isEqualTo(

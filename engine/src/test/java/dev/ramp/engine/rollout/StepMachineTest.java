@@ -116,7 +116,7 @@ class StepMachineTest {
   }
 
   @Test
-  void trafficRoutingIsHeldNotSilentlyIgnored() {
+  void trafficRoutingIsRefusedAtOnceNotAcceptedAndHeld() {
     World w = new World(5, List.of(CanaryStep.setWeight(20)));
     w.rollout.getSpec().strategy.canary.trafficRouting = new dev.ramp.engine.model.TrafficRouting();
     w.rollout.getSpec().strategy.canary.trafficRouting.plugins =
@@ -124,13 +124,27 @@ class StepMachineTest {
             "acme.io/mesh",
             com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode());
     w.converge();
-    w.rollout.getSpec().template = World.template("demo:2");
-    w.converge();
-    assertThat(w.status().phase).isEqualTo("Progressing");
-    assertThat(w.status().currentStepIndex).isEqualTo(0);
+    assertThat(w.status().phase).isEqualTo("Degraded");
     assertThat(w.status().message)
         .isEqualTo(
-            "spec.strategy.canary.trafficRouting is not executable by this controller version");
+            "InvalidSpec: spec.strategy.canary.trafficRouting: traffic routing is not supported by"
+                + " this controller version yet; remove it");
+    assertThat(w.replicas()).isEmpty();
+  }
+
+  @Test
+  void stepsThisVersionCannotRunAreRefusedAtOnceNamingTheStep() {
+    CanaryStep route = new CanaryStep();
+    route.setHeaderRoute =
+        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    ((com.fasterxml.jackson.databind.node.ObjectNode) route.setHeaderRoute).put("name", "h");
+    World w = new World(5, List.of(CanaryStep.setWeight(20), route));
+    w.converge();
+    assertThat(w.status().phase).isEqualTo("Degraded");
+    assertThat(w.status().message)
+        .isEqualTo(
+            "InvalidSpec: spec.strategy.canary.steps[1].setHeaderRoute: setHeaderRoute steps are not"
+                + " supported by this controller version yet; remove the step");
   }
 
   @Test
