@@ -34,20 +34,13 @@ final class ComputeStatus implements SubStep {
   }
 
   private static void counts(Reconcile r) {
-    int replicas = 0;
-    int ready = 0;
-    int available = 0;
-    for (Observed.ReplicaSet rs : r.observed.replicaSets()) {
-      replicas += rs.statusReplicas();
-      ready += rs.readyReplicas();
-      available += rs.availableReplicas();
-    }
+    ReplicaCounts counts = ReplicaCounts.of(r.observed, r.current);
     RolloutStatus st = r.st;
-    st.replicas = replicas;
-    st.hpaReplicas = replicas;
-    st.readyReplicas = ready;
-    st.availableReplicas = available;
-    st.updatedReplicas = r.current == null ? 0 : r.current.statusReplicas();
+    st.replicas = counts.replicas();
+    st.hpaReplicas = counts.replicas();
+    st.readyReplicas = counts.ready();
+    st.availableReplicas = counts.available();
+    st.updatedReplicas = counts.updated();
     st.selector = Labels.describe(r.spec.selector);
   }
 

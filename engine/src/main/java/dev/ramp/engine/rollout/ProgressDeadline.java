@@ -45,19 +45,11 @@ final class ProgressDeadline {
 
   /** The template or the replica counts differ from the status read. */
   static boolean replicasMoved(Reconcile r) {
-    int replicas = 0;
-    int ready = 0;
-    int available = 0;
-    for (Observed.ReplicaSet rs : r.observed.replicaSets()) {
-      replicas += rs.statusReplicas();
-      ready += rs.readyReplicas();
-      available += rs.availableReplicas();
-    }
-    int updated = r.current == null ? 0 : r.current.statusReplicas();
+    ReplicaCounts now = ReplicaCounts.of(r.observed, r.current);
     return !Objects.equals(r.old.currentPodHash, r.st.currentPodHash)
-        || !Objects.equals(r.old.replicas, replicas)
-        || !Objects.equals(r.old.readyReplicas, ready)
-        || !Objects.equals(r.old.availableReplicas, available)
-        || !Objects.equals(r.old.updatedReplicas, updated);
+        || !Objects.equals(r.old.replicas, now.replicas())
+        || !Objects.equals(r.old.readyReplicas, now.ready())
+        || !Objects.equals(r.old.availableReplicas, now.available())
+        || !Objects.equals(r.old.updatedReplicas, now.updated());
   }
 }
