@@ -2,6 +2,7 @@ package dev.ramp.engine.cli;
 
 import dev.ramp.engine.model.CanaryStatus;
 import dev.ramp.engine.model.CanaryStep;
+import dev.ramp.engine.model.Phase;
 import dev.ramp.engine.model.Rollout;
 import dev.ramp.engine.model.RolloutSpec;
 import dev.ramp.engine.model.RolloutStatus;
@@ -56,7 +57,7 @@ final class RolloutView {
     }
     List<CanaryStep> steps = CanarySteps.of(r);
     if (steps.isEmpty()) {
-      return "Healthy".equals(st.phase) ? 100 : 0;
+      return Phase.Healthy.is(st.phase) ? 100 : 0;
     }
     return CanarySteps.setWeight(steps, st.currentStepIndex == null ? 0 : st.currentStepIndex);
   }
@@ -186,13 +187,17 @@ final class RolloutView {
   }
 
   private static String phaseColour(String phase) {
-    return switch (phase) {
-      case "Healthy" -> Ansi.GREEN;
-      case "Degraded" -> Ansi.RED;
-      case "Paused" -> Ansi.YELLOW;
-      case "Progressing" -> Ansi.BLUE;
-      default -> null;
-    };
+    for (Phase p : Phase.values()) {
+      if (p.is(phase)) {
+        return switch (p) {
+          case Healthy -> Ansi.GREEN;
+          case Degraded -> Ansi.RED;
+          case Paused -> Ansi.YELLOW;
+          case Progressing -> Ansi.BLUE;
+        };
+      }
+    }
+    return null;
   }
 
   private static int orZero(Integer value) {

@@ -1,9 +1,11 @@
 package dev.ramp.engine.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ramp.engine.model.ConditionType;
 import dev.ramp.engine.model.Json;
 import dev.ramp.engine.model.RolloutCondition;
 import dev.ramp.engine.model.RolloutStatus;
+import dev.ramp.engine.model.StepPluginPhase;
 
 /** The sections of {@code ramp get rollout} under the tree: step plugin statuses and conditions. */
 final class StatusTables {
@@ -22,12 +24,13 @@ final class StatusTables {
     for (JsonNode s : statuses) {
       String phase = s.path("phase").asText("");
       table.add(
-          switch (phase) {
-            case "Successful" -> Ansi.GREEN;
-            case "Failed", "Error", "Aborted" -> Ansi.RED;
-            case "Running" -> Ansi.BLUE;
-            default -> null;
-          },
+          StepPluginPhase.Successful.is(phase)
+              ? Ansi.GREEN
+              : StepPluginPhase.Running.is(phase)
+                  ? Ansi.BLUE
+                  : StepPluginPhase.Failed.is(phase) || StepPluginPhase.Error.is(phase)
+                      ? Ansi.RED
+                      : null,
           s.has("index") ? String.valueOf(s.path("index").asInt() + 1) : "",
           s.path("name").asText(""),
           s.path("operation").asText(""),
@@ -45,7 +48,7 @@ final class StatusTables {
     out.append('\n').append(ansi.paint(Ansi.BOLD, "Conditions:")).append('\n');
     TextTable table = new TextTable("TYPE", "STATUS", "REASON", "MESSAGE");
     for (RolloutCondition c : st.conditions) {
-      boolean bad = "InvalidSpec".equals(c.type) && "True".equals(c.status);
+      boolean bad = ConditionType.InvalidSpec.name().equals(c.type) && "True".equals(c.status);
       table.add(
           bad ? Ansi.RED : null,
           nz(c.type),
