@@ -85,6 +85,11 @@ final class OwnWrites<T extends HasMetadata> {
       if (k == null) {
         return cached;
       }
+      if (cached == null || !k.ours.contains(version(cached))) {
+        // The cache shows a version nobody here wrote or read (or no object): another writer, or
+        // a deletion, even if its event came before our write was recorded.
+        k.foreign = true;
+      }
       if (!k.foreign) {
         if (cached != null && Objects.equals(version(cached), version(k.latest))) {
           kept.remove(key);
@@ -107,6 +112,10 @@ final class OwnWrites<T extends HasMetadata> {
       Kept<T> k = kept.get(key);
       Set<String> ours = k == null ? new HashSet<>() : k.ours;
       ours.add(version(fresh));
+      if (cached != null) {
+        // Read before the GET: the server's copy is at least as new.
+        ours.add(version(cached));
+      }
       kept.put(key, new Kept<>(fresh, ours));
       return fresh;
     }

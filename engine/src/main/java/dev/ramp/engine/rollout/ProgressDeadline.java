@@ -33,9 +33,12 @@ final class ProgressDeadline {
    * status (a reconcile that is itself making progress restarts the clock).
    */
   static boolean passedWithoutProgress(Reconcile r) {
+    // Paused now, or paused when last written: leaving a pause (a promote, a resume) is progress,
+    // and the time spent paused does not count.
     boolean paused =
         Boolean.TRUE.equals(r.spec.paused)
-            || (r.old.pauseConditions != null && !r.old.pauseConditions.isEmpty());
+            || (r.old.pauseConditions != null && !r.old.pauseConditions.isEmpty())
+            || dev.ramp.engine.model.Phase.Paused.is(r.old.phase);
     Instant last = lastProgress(r.old);
     if (paused || last == null || replicasMoved(r)) {
       return false;

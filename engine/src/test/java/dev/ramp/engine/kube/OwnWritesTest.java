@@ -99,4 +99,21 @@ class OwnWritesTest {
     writes.deleted(KEY);
     assertThat(writes.read(KEY, null, server("8"))).isNull();
   }
+
+  @Test
+  void anotherWriterSeenBeforeOurWriteWasRecordedIsNotLost() {
+    // A user's abort lands between the server applying our patch and the write being recorded.
+    writes.observed(KEY, at("12"));
+    writes.wrote(KEY, "7", at("8"));
+    assertThat(writes.read(KEY, at("12"), server("12")).getMetadata().getResourceVersion())
+        .isEqualTo("12");
+    assertThat(gets).hasValue(1);
+  }
+
+  @Test
+  void anObjectGoneFromTheCacheIsAskedForBeforeItsKeptCopyIsUsed() {
+    writes.wrote(KEY, "7", at("8"));
+    assertThat(writes.read(KEY, null, server(null))).isNull();
+    assertThat(gets).hasValue(1);
+  }
 }

@@ -94,4 +94,22 @@ class RolloutReconcilerTest {
     }
     assertThat(methods).isEqualTo(visited);
   }
+
+  @Test
+  void aPromoteAfterAPauseLongerThanTheDeadlineIsProgressNotAnAbort() {
+    World w = new World(5, List.of(CanaryStep.setWeight(20), CanaryStep.pause(null)));
+    w.rollout.getSpec().progressDeadlineSeconds = 60;
+    w.rollout.getSpec().progressDeadlineAbort = true;
+    w.converge();
+    w.rollout.getSpec().template = World.template("demo:2");
+    w.converge();
+    assertThat(w.status().phase).isEqualTo("Paused");
+    w.advance(Duration.ofHours(1));
+    w.converge();
+    assertThat(w.status().phase).isEqualTo("Paused");
+    w.status().pauseConditions = null; // promote
+    w.converge();
+    assertThat(w.status().abort).isNull();
+    assertThat(w.status().phase).isEqualTo("Healthy");
+  }
 }
