@@ -237,7 +237,12 @@ final class PluginRunCommand implements Callable<Integer> {
         stepHash,
         operation.step.rpcName(),
         1,
-        operation.step.idempotencyKey(uid, podHash, stepHash, stepIndex, null),
+        operation.step.idempotencyKey(
+            uid,
+            podHash,
+            stepHash,
+            stepIndex,
+            status.path("retries").isInt() ? status.path("retries").asInt() : null),
         name);
   }
 

@@ -13,11 +13,13 @@ import java.util.function.Supplier;
  * — a call that produced none (not ready, deadline, transport) is made again.
  *
  * <p>Bounded: an answer that is never recorded (its rollout was deleted, it aborted instead) is
- * dropped oldest-first once {@link #CAPACITY} answers wait; at worst that call is delivered again
- * with the same key, which the contract allows.
+ * dropped oldest-first once {@link #CAPACITY} answers wait, and a recorded later attempt of the
+ * same operation drops the earlier ones; at worst a dropped call is delivered again with the same
+ * key, which the contract allows.
  */
 final class AnswerMemo {
-  static final int CAPACITY = 10_000;
+  /** At most this many answers wait (each holds at most a 64 KiB state: 64 MiB at worst). */
+  static final int CAPACITY = 1_000;
 
   private final Map<CallKey, Object> answers =
       new LinkedHashMap<>(16, 0.75f, false) {
@@ -51,8 +53,26 @@ final class AnswerMemo {
     return fresh;
   }
 
+  /**
+   * The status holds these answers: forget them, and any earlier attempt of the same operation (an
+   * answer whose write was overtaken, say by a conflict that took the rollout elsewhere).
+   */
   synchronized void recorded(Collection<CallKey> keys) {
+    if (keys.isEmpty()) {
+      return;
+    }
     keys.forEach(answers::remove);
+    answers
+        .keySet()
+        .removeIf(
+            kept ->
+                keys.stream()
+                    .anyMatch(
+                        k ->
+                            k.attempt() > kept.attempt()
+                                && k.idempotencyKey().equals(kept.idempotencyKey())
+                                && k.operation().equals(kept.operation())
+                                && k.pluginName().equals(kept.pluginName())));
   }
 
   /** What a crash of the controller process does to this memory. */

@@ -8,7 +8,7 @@ import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 /**
  * One canary step as it travels on the wire: Argo's one-of object, exactly one field set ({@code
  * {setWeight: 20}}, {@code {pause: {duration: 30s}}}, {@code {plugin: {name, config}}}). The step
- * machine works on the typed view {@link dev.ramp.engine.canary} derives from it.
+ * machine works on the typed view {@code dev.ramp.engine.rollout} derives from it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)

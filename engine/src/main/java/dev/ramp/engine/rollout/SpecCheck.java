@@ -168,16 +168,7 @@ public final class SpecCheck {
     } else {
       checkRouting(c.trafficRouting, errors);
     }
-    for (String field : Executed.notExecutedFields(c)) {
-      int colon = field.indexOf(": ");
-      errors.add(
-          CANARY
-              + "."
-              + field.substring(0, colon)
-              + ": "
-              + field.substring(colon + 2)
-              + " is not supported by this controller version yet; remove it");
-    }
+    checkExecuted(c, errors);
     Map<String, JsonNode> unsupported = new LinkedHashMap<>();
     unsupported.put("antiAffinity", c.antiAffinity);
     unsupported.put("canaryMetadata", c.canaryMetadata);
@@ -204,6 +195,20 @@ public final class SpecCheck {
     }
     checkService(c.canaryService, CANARY + ".canaryService", services, errors);
     checkService(c.stableService, CANARY + ".stableService", services, errors);
+  }
+
+  /** Fields this version models but does not drive: refused, never accepted and held. */
+  private static void checkExecuted(CanaryStrategy c, List<String> errors) {
+    for (String field : Executed.notExecutedFields(c)) {
+      int colon = field.indexOf(": ");
+      errors.add(
+          CANARY
+              + "."
+              + field.substring(0, colon)
+              + ": "
+              + field.substring(colon + 2)
+              + " is not supported by this controller version yet; remove it");
+    }
   }
 
   private static void checkRouting(TrafficRouting t, List<String> errors) {

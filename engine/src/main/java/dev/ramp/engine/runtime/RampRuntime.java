@@ -263,6 +263,8 @@ public final class RampRuntime implements AutoCloseable {
     }
     if (stopping != null) {
       stopping.close();
+      // Another leader now owns these rollouts; its deliveries are new ones (same keys).
+      host.forgetAnswers();
       LOG.info("controller stopped");
     }
   }

@@ -71,4 +71,13 @@ class AnswerMemoTest {
     assertThat(memo.answer(key("k", 1), this::call)).isEqualTo("answer 3");
     assertThat(memo.answer(key("fill-" + (AnswerMemo.CAPACITY - 1), 1), this::call)).isEqualTo("x");
   }
+
+  @Test
+  void aRecordedLaterAttemptDropsTheEarlierOnes() {
+    memo.answer(key("k", 1), this::call);
+    memo.answer(key("j", 1), this::call);
+    memo.recorded(List.of(key("k", 2)));
+    assertThat(memo.size()).isEqualTo(1);
+    assertThat(memo.answer(key("j", 1), this::call)).isEqualTo("answer 2");
+  }
 }

@@ -243,6 +243,23 @@ class PluginStepTest {
   }
 
   @Test
+  void abortReachesThePluginsOnlyOnceTheReplicasAreBack() {
+    plugins.ready("ramp.dev/a", StepResult.running("", Duration.ofSeconds(30), state(1)));
+    World w = world(List.of(CanaryStep.setWeight(40), plugin("ramp.dev/a")));
+    String canary = w.status().currentPodHash;
+    assertThat(w.replicasOf(canary)).isEqualTo(2);
+    w.status().abort = true;
+    // Stable first, then the canary down: Abort waits while a ReplicaSet still has to move.
+    Plan first = w.reconcile();
+    assertThat(first.replicaSets().scales()).isNotEmpty();
+    assertThat(plugins.calls).doesNotContain("Abort ramp.dev/a 1");
+    assertThat(first.status().phase).isEqualTo("Degraded");
+    w.converge();
+    assertThat(w.replicasOf(canary)).isZero();
+    assertThat(plugins.calls).endsWith("Abort ramp.dev/a 1");
+  }
+
+  @Test
   void anAbortAnsweredRunningCountsAsFailed() {
     plugins.ready("ramp.dev/a", StepResult.running("", Duration.ofSeconds(30), state(1)));
     plugins.otherOps = StepResult.running("still cleaning", Duration.ofSeconds(5), null);
