@@ -1,6 +1,7 @@
 package dev.ramp.engine.host;
 
 import dev.ramp.engine.host.config.PluginKind;
+import dev.ramp.engine.plugin.CallKey;
 import dev.ramp.engine.plugin.MetricProviderClient;
 import dev.ramp.engine.plugin.PluginAvailability;
 import dev.ramp.engine.plugin.PluginCallException;
@@ -17,7 +18,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-/** Metric-provider calls over gRPC; idempotent per the contract, so retried once. */
+/**
+ * Metric-provider calls over gRPC; idempotent per the contract, so retried once on UNAVAILABLE. A
+ * measurement's {@code Run}, {@code Resume} and {@code Terminate} go through the host's answer
+ * memory, as step calls do: the answer for a call key is reused until the controller records it.
+ */
 final class GrpcMetricProviderClient implements MetricProviderClient {
 
   private final PluginCalls calls;
@@ -61,7 +66,12 @@ final class GrpcMetricProviderClient implements MetricProviderClient {
   @Override
   public Measurement run(String plugin, MetricCall call) {
     MetricRequest request = request(plugin, call, "Run");
-    return measure(plugin, "Run", s -> s.run(request));
+    return measure(plugin, "Run", call, s -> s.run(request));
+  }
+
+  @Override
+  public void recorded(java.util.Collection<CallKey> keys) {
+    calls.recorded(keys);
   }
 
   @Override
@@ -71,7 +81,7 @@ final class GrpcMetricProviderClient implements MetricProviderClient {
             .setRequest(request(plugin, call, "Resume"))
             .setMeasurement(toProto(measurement))
             .build();
-    return measure(plugin, "Resume", s -> s.resume(request));
+    return measure(plugin, "Resume", call, s -> s.resume(request));
   }
 
   @Override
@@ -81,7 +91,7 @@ final class GrpcMetricProviderClient implements MetricProviderClient {
             .setRequest(request(plugin, call, "Terminate"))
             .setMeasurement(toProto(measurement))
             .build();
-    return measure(plugin, "Terminate", s -> s.terminate(request));
+    return measure(plugin, "Terminate", call, s -> s.terminate(request));
   }
 
   @Override
@@ -104,9 +114,23 @@ final class GrpcMetricProviderClient implements MetricProviderClient {
   private Measurement measure(
       String plugin,
       String method,
+      MetricCall call,
       Function<MetricProviderPluginBlockingStub, dev.ramp.plugin.v1.Measurement> rpc) {
+    CallKey key =
+        new CallKey(plugin, method, call.context().idempotencyKey(), call.context().attempt());
     try {
-      return fromProto(plugin, method, call(plugin, method, rpc));
+      dev.ramp.plugin.v1.Measurement answer =
+          calls.callOnce(
+              key,
+              PluginKind.METRIC_PROVIDER,
+              plugin,
+              method,
+              true,
+              (channel, deadline) ->
+                  rpc.apply(
+                      MetricProviderPluginGrpc.newBlockingStub(channel)
+                          .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)));
+      return fromProto(plugin, method, answer);
     } catch (PluginCallException e) {
       return Measurement.error(e.getMessage(), clock.instant());
     }

@@ -76,7 +76,16 @@ final class PluginCalls {
    * with side effects is delivered again only by the controller's own requeue.
    */
   <T> T callOnce(CallKey key, PluginKind kind, String name, String method, Rpc<T> rpc) {
-    return answers.answer(key, () -> call(kind, name, method, false, rpc));
+    return callOnce(key, kind, name, method, false, rpc);
+  }
+
+  /**
+   * As {@link #callOnce(CallKey, PluginKind, String, String, Rpc)}; {@code idempotent} calls (the
+   * contract says so of metric measurements) are retried once on UNAVAILABLE.
+   */
+  <T> T callOnce(
+      CallKey key, PluginKind kind, String name, String method, boolean idempotent, Rpc<T> rpc) {
+    return answers.answer(key, () -> call(kind, name, method, idempotent, rpc));
   }
 
   /** The controller recorded these answers in a status write. */

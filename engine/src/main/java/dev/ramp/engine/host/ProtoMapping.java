@@ -30,6 +30,10 @@ final class ProtoMapping {
         .setAttempt(Math.max(c.attempt(), 1))
         .setIdempotencyKey(nz(c.idempotencyKey()))
         .setPluginName(pluginName)
+        .setAnalysisRunName(nz(c.analysis().analysisRunName()))
+        .setAnalysisRunUid(nz(c.analysis().analysisRunUid()))
+        .setMetricName(nz(c.analysis().metricName()))
+        .setMeasurementIndex(Math.max(c.analysis().measurementIndex(), 0))
         .build();
   }
 

@@ -26,5 +26,11 @@ public interface MetricProviderClient {
 
   void garbageCollect(String pluginName, MetricCall call, int limit);
 
+  /**
+   * A status write recorded the answers to these calls ({@code Run}, {@code Resume}, {@code
+   * Terminate} are answered once per call key until then, as step calls are).
+   */
+  default void recorded(java.util.Collection<CallKey> calls) {}
+
   Map<String, String> metadata(String pluginName, MetricCall call);
 }

@@ -386,6 +386,57 @@ class PluginHostTest {
   }
 
   @Test
+  void aMeasurementIsAnsweredOncePerCallKeyAndCarriesWhatItMeasures() throws Exception {
+    List<MetricRequest> seen = new ArrayList<>();
+    serve(
+        "acme/judge",
+        new MetricProviderPluginGrpc.MetricProviderPluginImplBase() {
+          @Override
+          public void run(
+              MetricRequest request, StreamObserver<dev.ramp.plugin.v1.Measurement> out) {
+            seen.add(request);
+            out.onNext(
+                dev.ramp.plugin.v1.Measurement.newBuilder()
+                    .setPhase(MeasurementPhase.MEASUREMENT_PHASE_SUCCESSFUL)
+                    .setValue(String.valueOf(seen.size()))
+                    .build());
+            out.onCompleted();
+          }
+        });
+    host.apply(snapshot(entry(PluginKind.METRIC_PROVIDER, "acme/judge", PluginLimits.defaults())));
+    scheduler.runDue();
+    PluginContext context =
+        new PluginContext(
+            "uid-1",
+            "shop",
+            "cart",
+            "abc123",
+            -1,
+            "",
+            "Run",
+            1,
+            "measure-1",
+            "acme/judge",
+            new PluginContext.Analysis("cart-7c9-2", "run-uid", "error-rate", 3));
+    MetricCall call = new MetricCall(context, null, null, Json.parse("{}"));
+
+    assertThat(host.metricProviderClient().run("acme/judge", call).value()).isEqualTo("1");
+    // A reconcile that runs again before its status write landed: the same answer, no call.
+    assertThat(host.metricProviderClient().run("acme/judge", call).value()).isEqualTo("1");
+    assertThat(seen).hasSize(1);
+    var sent = seen.get(0).getContext();
+    assertThat(sent.getAnalysisRunName()).isEqualTo("cart-7c9-2");
+    assertThat(sent.getAnalysisRunUid()).isEqualTo("run-uid");
+    assertThat(sent.getMetricName()).isEqualTo("error-rate");
+    assertThat(sent.getMeasurementIndex()).isEqualTo(3);
+    assertThat(sent.getIdempotencyKey()).isEqualTo("measure-1");
+
+    host.metricProviderClient()
+        .recorded(List.of(new dev.ramp.engine.plugin.CallKey("acme/judge", "Run", "measure-1", 1)));
+    assertThat(host.metricProviderClient().run("acme/judge", call).value()).isEqualTo("2");
+  }
+
+  @Test
   void metricMeasurementsMapAndFailuresAreErrorMeasurements() throws Exception {
     serve(
         "acme/prom",

@@ -48,7 +48,12 @@ final class Conversions {
         c.getOperation(),
         c.getAttempt(),
         c.getIdempotencyKey(),
-        c.getPluginName());
+        c.getPluginName(),
+        new PluginContext.Analysis(
+            c.getAnalysisRunName(),
+            c.getAnalysisRunUid(),
+            c.getMetricName(),
+            c.getMeasurementIndex()));
   }
 
   // ---- step
