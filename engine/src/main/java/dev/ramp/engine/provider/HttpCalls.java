@@ -2,8 +2,8 @@ package dev.ramp.engine.provider;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -36,11 +36,14 @@ final class HttpCalls {
     this.client = client;
   }
 
-  /** A client for providers: HTTP/1.1 (as Go's for http://), redirects followed as Go does. */
+  /**
+   * A client for providers: HTTP/1.1 (as Go's for http://); redirects are not followed, so that
+   * headers carrying secrets never reach another host (a 3xx is an Error).
+   */
   static HttpClient newClient() {
     return HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
-        .followRedirects(HttpClient.Redirect.NORMAL)
+        .followRedirects(HttpClient.Redirect.NEVER)
         .build();
   }
 
@@ -69,22 +72,22 @@ final class HttpCalls {
 
   private static String describe(Throwable cause, Duration timeout) {
     Throwable root = cause;
-    while (root.getCause() != null
-        && !(root instanceof ConnectException)
-        && !(root instanceof HttpTimeoutException)) {
-      root = root.getCause();
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+        return "unknown host";
+      }
+      if (t instanceof HttpTimeoutException) {
+        return "no answer within the timeout of " + seconds(timeout);
+      }
+      if (t instanceof BodyTooLarge) {
+        return t.getMessage();
+      }
+      root = t;
     }
-    if (root instanceof HttpConnectTimeoutException || root instanceof HttpTimeoutException) {
-      return "no answer within the timeout of " + seconds(timeout);
-    }
-    if (root instanceof ConnectException) {
-      return "connection refused (" + detail(root, "could not connect") + ")";
-    }
-    if (root instanceof UnresolvedAddressException) {
-      return "unknown host";
-    }
-    if (root instanceof BodyTooLarge) {
-      return root.getMessage();
+    if (cause instanceof ConnectException) {
+      // The JDK says nothing more of a refused connection than ConnectException(null).
+      String m = cause.getMessage();
+      return m == null || m.isBlank() ? "connection refused" : "could not connect: " + m;
     }
     if (root instanceof IOException) {
       return detail(root, root.getClass().getSimpleName());

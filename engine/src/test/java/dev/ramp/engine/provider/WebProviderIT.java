@@ -74,6 +74,9 @@ class WebProviderIT {
       answer(ex, 200, "{\"received\":" + new String(in, StandardCharsets.UTF_8) + "}");
     } else if (path.startsWith("/plain")) {
       answer(ex, 200, "I am OK");
+    } else if (path.startsWith("/moved")) {
+      ex.getResponseHeaders().set("Location", "/json");
+      answer(ex, 302, "");
     } else if (path.startsWith("/unavailable")) {
       answer(ex, 503, "down for maintenance");
     } else if (path.startsWith("/garbage")) {
@@ -179,6 +182,8 @@ class WebProviderIT {
                 + base
                 + "/unavailable: received non 2xx response code: 503 (body: down for maintenance)");
     assertThat(measure(Map.of("url", base + "/missing")).message()).contains("response code: 404");
+    assertThat(measure(Map.of("url", base + "/moved")).message())
+        .isEqualTo("GET " + base + "/moved: received non 2xx response code: 302");
   }
 
   @Test
