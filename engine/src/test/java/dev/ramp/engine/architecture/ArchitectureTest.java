@@ -80,7 +80,10 @@ class ArchitectureTest {
   static final ArchRule THE_PIPELINE_READS_NO_CLOCK_AND_NO_API =
       noClasses()
           .that()
-          .resideInAnyPackage("dev.ramp.engine.rollout..", "dev.ramp.engine.analysis..")
+          .resideInAnyPackage(
+              "dev.ramp.engine.rollout..",
+              "dev.ramp.engine.analysis..",
+              "dev.ramp.engine.provider..")
           .should()
           .dependOnClassesThat(
               equivalentTo(java.time.Clock.class)
@@ -95,8 +98,9 @@ class ArchitectureTest {
           .orShould()
           .callMethod(System.class, "nanoTime")
           .as(
-              "the pipeline and the analysis semantics read no clock (time is a parameter) and no"
-                  + " API, and call plugins only through the client interfaces");
+              "the pipeline, the analysis semantics and the metric providers read no clock (time"
+                  + " is a parameter) and no API, and call plugins only through the client"
+                  + " interfaces");
 
   static final ArchRule PLUGIN_API_AND_SDK_NEVER_DEPEND_ON_THE_ENGINE =
       noClasses()
