@@ -28,6 +28,7 @@ import picocli.CommandLine.Option;
       LintCommand.class,
       VersionCommand.class,
       PluginCommand.class,
+      AnalysisCommand.class,
       ControllerCommand.class,
       CommandLine.HelpCommand.class
     })

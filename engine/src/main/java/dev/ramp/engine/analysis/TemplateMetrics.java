@@ -1,0 +1,169 @@
+package dev.ramp.engine.analysis;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ramp.engine.model.GoDuration;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The metrics of an AnalysisTemplate's spec (Argo's field names), read into the semantics'
+ * settings, compiled conditions and provider specs, with the template's args resolved against the
+ * caller's. Every problem is collected with the field it is about, so a template is refused whole,
+ * before anything is measured.
+ */
+final class TemplateMetrics {
+
+  /** One metric, ready to measure. */
+  record Planned(MetricSettings settings, ConditionSet conditions, JsonNode provider) {}
+
+  /** The template could not be read; the message names every bad field. */
+  static final class Invalid extends Exception {
+    Invalid(List<String> problems) {
+      super(String.join("; ", problems));
+    }
+  }
+
+  final List<Planned> metrics;
+  final Map<String, String> args;
+
+  private TemplateMetrics(List<Planned> metrics, Map<String, String> args) {
+    this.metrics = List.copyOf(metrics);
+    this.args = Map.copyOf(args);
+  }
+
+  /**
+   * Reads {@code spec} (an AnalysisTemplate's or an AnalysisRun's) with {@code given} args, which
+   * override the template's values.
+   */
+  static TemplateMetrics read(JsonNode spec, Map<String, String> given) throws Invalid {
+    List<String> problems = new ArrayList<>();
+    Map<String, String> args = args(spec.path("args"), given, problems);
+    List<Planned> metrics = new ArrayList<>();
+    JsonNode list = spec.path("metrics");
+    if (!list.isArray() || list.isEmpty()) {
+      problems.add("spec.metrics: at least one metric is required");
+    }
+    for (int i = 0; i < list.size(); i++) {
+      Planned p = metric(list.get(i), "spec.metrics[" + i + "]", problems);
+      if (p != null) {
+        metrics.add(p);
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new Invalid(problems);
+    }
+    return new TemplateMetrics(metrics, args);
+  }
+
+  private static Map<String, String> args(
+      JsonNode list, Map<String, String> given, List<String> problems) {
+    Map<String, String> args = new LinkedHashMap<>();
+    for (int i = 0; i < list.size(); i++) {
+      JsonNode arg = list.get(i);
+      String name = arg.path("name").asText("");
+      String field = "spec.args[" + i + "]";
+      if (name.isEmpty()) {
+        problems.add(field + ".name: required");
+      } else if (given.containsKey(name)) {
+        args.put(name, given.get(name));
+      } else if (arg.path("value").isTextual()) {
+        args.put(name, arg.path("value").asText());
+      } else if (arg.has("valueFrom")) {
+        problems.add(
+            field
+                + ".valueFrom: "
+                + name
+                + " takes its value from the cluster, which this command does not read; pass"
+                + " --arg "
+                + name
+                + "=VALUE");
+      } else {
+        problems.add(field + ": arg " + name + " has no value; pass --arg " + name + "=VALUE");
+      }
+    }
+    for (String name : given.keySet()) {
+      if (!args.containsKey(name)) {
+        problems.add("--arg " + name + ": the template declares no arg of that name");
+      }
+    }
+    return args;
+  }
+
+  private static Planned metric(JsonNode m, String field, List<String> problems) {
+    String name = m.path("name").asText("");
+    if (name.isEmpty()) {
+      problems.add(field + ".name: required");
+      return null;
+    }
+    int before = problems.size();
+    MetricSettings s = MetricSettings.of(name);
+    s = s.withInterval(duration(m, "interval", field, problems));
+    s = s.withInitialDelay(duration(m, "initialDelay", field, problems));
+    Integer count = integer(m, "count", field, problems);
+    if (count != null) {
+      s = s.withCount(count);
+    }
+    Integer failureLimit = integer(m, "failureLimit", field, problems);
+    if (failureLimit != null) {
+      s = s.withFailureLimit(failureLimit);
+    }
+    Integer inconclusiveLimit = integer(m, "inconclusiveLimit", field, problems);
+    if (inconclusiveLimit != null) {
+      s = s.withInconclusiveLimit(inconclusiveLimit);
+    }
+    Integer errorLimit = integer(m, "consecutiveErrorLimit", field, problems);
+    if (errorLimit != null) {
+      s = s.withConsecutiveErrorLimit(errorLimit);
+    }
+    Integer successLimit = integer(m, "consecutiveSuccessLimit", field, problems);
+    if (successLimit != null) {
+      s = s.withConsecutiveSuccessLimit(successLimit);
+    }
+    s.validate().ifPresent(p -> problems.add(field + ": " + p));
+    ConditionSet conditions = null;
+    try {
+      conditions = ConditionSet.compile(text(m, "successCondition"), text(m, "failureCondition"));
+    } catch (ConditionException e) {
+      problems.add(field + "." + e.getMessage());
+    }
+    if (!m.path("provider").isObject()) {
+      problems.add(field + ".provider: required");
+    }
+    return problems.size() > before ? null : new Planned(s, conditions, m.path("provider"));
+  }
+
+  private static String text(JsonNode m, String key) {
+    return m.path(key).isTextual() ? m.path(key).asText() : null;
+  }
+
+  private static Duration duration(JsonNode m, String key, String field, List<String> problems) {
+    JsonNode v = m.path(key);
+    if (v.isMissingNode() || v.isNull()) {
+      return null;
+    }
+    try {
+      return v.isIntegralNumber() ? Duration.ofSeconds(v.asLong()) : GoDuration.parse(v.asText());
+    } catch (IllegalArgumentException e) {
+      problems.add(field + "." + key + ": " + e.getMessage());
+      return null;
+    }
+  }
+
+  private static Integer integer(JsonNode m, String key, String field, List<String> problems) {
+    JsonNode v = m.path(key);
+    if (v.isMissingNode() || v.isNull()) {
+      return null;
+    }
+    if (v.isIntegralNumber()) {
+      return v.asInt();
+    }
+    if (v.isTextual() && v.asText().matches("-?\\d{1,9}")) {
+      return Integer.parseInt(v.asText());
+    }
+    problems.add(field + "." + key + ": " + v + " is not a whole number");
+    return null;
+  }
+}

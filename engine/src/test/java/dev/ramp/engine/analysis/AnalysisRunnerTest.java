@@ -1,0 +1,121 @@
+package dev.ramp.engine.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import dev.ramp.engine.model.Json;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A run driven step by step on injected instants, with a scripted provider. */
+class AnalysisRunnerTest {
+  static final Instant T0 = Instant.parse("2026-11-30T10:00:00Z");
+
+  final Deque<AnalysisRunner.Measured> answers = new ArrayDeque<>();
+  int calls;
+
+  AnalysisRunner.Measurer scripted() {
+    return (metric, provider) -> {
+      calls++;
+      return answers.removeFirst();
+    };
+  }
+
+  static JsonNode spec(String metric) throws Exception {
+    return Json.MAPPER.readTree(
+        "{\"args\":[{\"name\":\"service\",\"value\":\"cart\"}],\"metrics\":[" + metric + "]}");
+  }
+
+  static AnalysisRunner.Measured value(double v) {
+    return AnalysisRunner.Measured.of(DoubleNode.valueOf(v), String.valueOf(v));
+  }
+
+  @Test
+  void countMeasurementsAtTheirIntervalThenSuccessful() throws Exception {
+    answers.addAll(java.util.List.of(value(0.99), value(0.97), value(0.98)));
+    AnalysisRunner run =
+        AnalysisRunner.start(
+            spec(
+                "{\"name\":\"rate\",\"interval\":\"30s\",\"count\":3,"
+                    + "\"successCondition\":\"result >= 0.95\",\"provider\":{\"web\":{}}}"),
+            Map.of(),
+            scripted(),
+            T0);
+    AnalysisRunner.Step s = run.advance(T0);
+    assertThat(s.taken()).extracting(AnalysisRunner.Taken::phase).containsExactly("Successful");
+    assertThat(s.phase()).isEqualTo("Running");
+    assertThat(s.wakeAt()).contains(T0.plusSeconds(30));
+    assertThat(run.advance(T0.plusSeconds(10)).taken()).isEmpty();
+    run.advance(T0.plusSeconds(30));
+    s = run.advance(T0.plusSeconds(60));
+    assertThat(s.done()).isTrue();
+    assertThat(s.phase()).isEqualTo("Successful");
+    assertThat(s.wakeAt()).isEmpty();
+    assertThat(calls).isEqualTo(3);
+  }
+
+  @Test
+  void aFailedMeasurementFailsTheRunAtOnce() throws Exception {
+    answers.add(value(0.8));
+    AnalysisRunner run =
+        AnalysisRunner.start(
+            spec(
+                "{\"name\":\"rate\",\"interval\":\"30s\",\"count\":5,"
+                    + "\"successCondition\":\"result >= 0.95\",\"provider\":{\"web\":{}}}"),
+            Map.of(),
+            scripted(),
+            T0);
+    AnalysisRunner.Step s = run.advance(T0);
+    assertThat(s.taken()).extracting(AnalysisRunner.Taken::value).containsExactly("0.8");
+    assertThat(s.phase()).isEqualTo("Failed");
+    assertThat(s.done()).isTrue();
+  }
+
+  @Test
+  void providerErrorsAreRetriedAfterTenSecondsUntilTheConsecutiveErrorLimit() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      answers.add(AnalysisRunner.Measured.failed("connection refused"));
+    }
+    AnalysisRunner run =
+        AnalysisRunner.start(
+            spec("{\"name\":\"rate\",\"provider\":{\"web\":{}}}"), Map.of(), scripted(), T0);
+    Instant now = T0;
+    AnalysisRunner.Step s = run.advance(now);
+    while (!s.done()) {
+      assertThat(s.wakeAt()).contains(now.plus(Duration.ofSeconds(10)));
+      now = s.wakeAt().get();
+      s = run.advance(now);
+    }
+    assertThat(s.phase()).isEqualTo("Error");
+    assertThat(calls).isEqualTo(5);
+    assertThat(s.taken())
+        .extracting(AnalysisRunner.Taken::message)
+        .containsOnly("connection refused");
+  }
+
+  @Test
+  void aBadTemplateIsRefusedWholeNamingEachField() throws Exception {
+    assertThatThrownBy(
+            () ->
+                AnalysisRunner.start(
+                    spec(
+                        "{\"name\":\"a\",\"interval\":\"soon\",\"provider\":{\"web\":{}}},"
+                            + "{\"name\":\"b\",\"successCondition\":\"result > 1 and result < 5\"}"),
+                    Map.of("nope", "x"),
+                    scripted(),
+                    T0))
+        .isInstanceOf(AnalysisRunner.InvalidTemplate.class)
+        .hasMessageContaining("spec.metrics[0].interval:")
+        .hasMessageContaining("spec.metrics[1].successCondition")
+        .hasMessageContaining("&&")
+        .hasMessageContaining("spec.metrics[1].provider: required")
+        .hasMessageContaining("--arg nope: the template declares no arg of that name");
+    assertThat(calls).isZero();
+  }
+}
