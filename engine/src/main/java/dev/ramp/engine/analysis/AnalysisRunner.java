@@ -87,6 +87,14 @@ public final class AnalysisRunner {
     }
   }
 
+  /**
+   * What is wrong with an AnalysisTemplate's {@code spec}, as a run would refuse it, checked
+   * without args (they get values when a run starts): each problem starts with its field path.
+   */
+  public static List<String> validate(JsonNode spec) {
+    return TemplateMetrics.problems(spec);
+  }
+
   /** The resolved args, for the provider specs' {@code {{args.x}}}. */
   public Map<String, String> args() {
     return template.args;

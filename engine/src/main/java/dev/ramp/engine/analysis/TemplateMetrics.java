@@ -58,6 +58,28 @@ final class TemplateMetrics {
     return new TemplateMetrics(metrics, args);
   }
 
+  /**
+   * What is wrong with a template's spec, checked without args (lint: args get their values when a
+   * run starts); empty when it can run. Each problem starts with the field it is about.
+   */
+  static List<String> problems(JsonNode spec) {
+    List<String> problems = new ArrayList<>();
+    JsonNode args = spec.path("args");
+    for (int i = 0; i < args.size(); i++) {
+      if (args.get(i).path("name").asText("").isEmpty()) {
+        problems.add("spec.args[" + i + "].name: required");
+      }
+    }
+    JsonNode list = spec.path("metrics");
+    if (!list.isArray() || list.isEmpty()) {
+      problems.add("spec.metrics: at least one metric is required");
+    }
+    for (int i = 0; i < list.size(); i++) {
+      metric(list.get(i), "spec.metrics[" + i + "]", problems);
+    }
+    return problems;
+  }
+
   private static Map<String, String> args(
       JsonNode list, Map<String, String> given, List<String> problems) {
     Map<String, String> args = new LinkedHashMap<>();

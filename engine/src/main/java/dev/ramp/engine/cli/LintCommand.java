@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DatabindException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ramp.engine.analysis.AnalysisRunner;
 import dev.ramp.engine.model.Json;
 import dev.ramp.engine.model.Rollout;
 import dev.ramp.engine.rollout.SpecCheck;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "lint",
     description = {
-      "Check Rollouts in YAML files with the controller's own validation, offline.",
+      "Check Rollouts and AnalysisTemplates in YAML files with the controller's own validation,",
+      "offline (a template's conditions are compiled, its metrics read as a run reads them).",
       "Each problem is printed as FILE:LINE: FIELD: message. Documents of other kinds are",
       "noted and skipped. Services named by the Rollout are not looked up (no cluster).",
       "Exit code: 0 clean, 1 problems found, 3 a file that cannot be read or is not YAML."
@@ -89,6 +91,9 @@ final class LintCommand implements Callable<Integer> {
               + " has no kind; set apiVersion and kind");
       return 1;
     }
+    if (kind.equals("AnalysisTemplate") || kind.equals("ClusterAnalysisTemplate")) {
+      return lintTemplate(file, doc, kind, out);
+    }
     if (!kind.equals("Rollout")) {
       out.println(file + ":" + doc.line() + ": kind " + kind + " is not checked");
       return 0;
@@ -109,6 +114,30 @@ final class LintCommand implements Callable<Integer> {
     }
     List<String> found = check(tree, doc, file, label);
     found.forEach(out::println);
+    if (found.isEmpty()) {
+      out.println(file + ":" + doc.line() + ": " + label + ": ok");
+    }
+    return found.size();
+  }
+
+  /** An analysis template: its metrics as a run would read them (conditions compiled). */
+  private static int lintTemplate(
+      Path file, YamlDocuments.Document doc, String kind, PrintWriter out) {
+    JsonNode tree = doc.tree();
+    String label = kind + " " + tree.path("metadata").path("name").asText("(no name)");
+    List<String> found = new ArrayList<>();
+    if (!tree.path("apiVersion").asText("").equals(API_VERSION)) {
+      found.add(
+          "apiVersion: \""
+              + tree.path("apiVersion").asText("")
+              + "\" is not Ramp's; write apiVersion: "
+              + API_VERSION);
+    }
+    found.addAll(AnalysisRunner.validate(tree.path("spec")));
+    for (String problem : found) {
+      String field = problem.split("[: ]", 2)[0];
+      out.println(file + ":" + doc.lineOf(field) + ": " + label + ": " + problem);
+    }
     if (found.isEmpty()) {
       out.println(file + ":" + doc.line() + ": " + label + ": ok");
     }

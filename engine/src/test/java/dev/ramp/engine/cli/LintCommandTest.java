@@ -57,6 +57,47 @@ class LintCommandTest {
   }
 
   @Test
+  void analysisTemplatesAreCheckedAsARunReadsThem() throws Exception {
+    Path file =
+        write(
+            "templates.yaml",
+            String.join(
+                "\n",
+                "apiVersion: ramp.dev/v1alpha1",
+                "kind: AnalysisTemplate",
+                "metadata: {name: success-rate}",
+                "spec:",
+                "  args: [{name: service}]",
+                "  metrics:",
+                "  - name: success-rate",
+                "    interval: 1m",
+                "    successCondition: result[0] >= 0.95",
+                "    provider: {prometheus: {address: 'http://prom:9090', query: up}}",
+                "---",
+                "apiVersion: ramp.dev/v1alpha1",
+                "kind: ClusterAnalysisTemplate",
+                "metadata: {name: latency}",
+                "spec:",
+                "  metrics:",
+                "  - name: latency",
+                "    interval: soon",
+                "    successCondition: 'all(result, # < 1000)'",
+                "    provider: {web: {url: 'http://x'}}",
+                ""));
+
+    CliHarness.Result result = CliHarness.run("lint", "-f", file.toString());
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    List<String> lines = result.out().lines().toList();
+    assertThat(lines.get(0)).isEqualTo(file + ":1: AnalysisTemplate success-rate: ok");
+    assertThat(lines.get(1))
+        .startsWith(file + ":18: ClusterAnalysisTemplate latency: spec.metrics[0].interval: ");
+    assertThat(lines.get(2))
+        .startsWith(file + ":19: ClusterAnalysisTemplate latency: spec.metrics[0].successCondition")
+        .contains("result.all(x, x < 1000)");
+  }
+
+  @Test
   void everyProblemNamesItsFieldAndLineAcrossDocuments() throws Exception {
     String bad =
         VALID
