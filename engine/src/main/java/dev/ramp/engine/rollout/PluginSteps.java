@@ -69,7 +69,8 @@ final class PluginSteps {
         return false;
       }
     }
-    StepResult res = call(idx, p.name(), StepOperation.RUN, run);
+    int attempt = run != null && run.executions != null ? run.executions + 1 : 1;
+    StepResult res = call(idx, p.name(), StepOperation.RUN, run, attempt);
     CanaryStatus.StepPluginStatus e = run != null ? run : add(idx, p.name(), StepOperation.RUN);
     String before = run == null ? null : run.phase;
     e.executions = (e.executions == null ? 0 : e.executions) + 1;
@@ -104,21 +105,36 @@ final class PluginSteps {
         finished(e, StepPluginPhase.Failed, res);
         r.abort();
       }
-      default -> {
-        // ERROR: the last good state stays; the wait doubles up to its cap.
-        java.time.Duration wait = r.pluginSettings.errorBackoff();
-        if (StepPluginPhase.Error.is(before) && e.backoff != null) {
-          wait = Durations.parse(e.backoff, "backoff").multipliedBy(2);
-          if (wait.compareTo(r.pluginSettings.errorBackoffMax()) > 0) {
-            wait = r.pluginSettings.errorBackoffMax();
-          }
-        }
-        e.phase = StepPluginPhase.Error.name();
-        e.message = res.message();
-        e.backoff = Durations.format(wait);
-        r.requeueWithin(wait);
+      default -> backOff(e, res, before);
+    }
+  }
+
+  /** ERROR: the last good state stays; retried after a wait that doubles up to its cap. */
+  private void backOff(CanaryStatus.StepPluginStatus e, StepResult res, String before) {
+    java.time.Duration wait = r.pluginSettings.errorBackoff();
+    if (StepPluginPhase.Error.is(before) && e.backoff != null) {
+      wait = Durations.parse(e.backoff, "backoff").multipliedBy(2);
+      if (wait.compareTo(r.pluginSettings.errorBackoffMax()) > 0) {
+        wait = r.pluginSettings.errorBackoffMax();
       }
     }
+    e.phase = StepPluginPhase.Error.name();
+    e.message = res.message();
+    e.backoff = Durations.format(wait);
+    r.requeueWithin(wait);
+  }
+
+  /** An entry in Error whose backoff has passed; one still waiting requeues for its end. */
+  private boolean retryDue(CanaryStatus.StepPluginStatus e) {
+    if (!StepPluginPhase.Error.is(e.phase) || e.backoff == null || e.updatedAt == null) {
+      return false;
+    }
+    var due = java.time.Instant.parse(e.updatedAt).plus(Durations.parse(e.backoff, "backoff"));
+    if (r.now.isBefore(due)) {
+      r.requeueWithin(java.time.Duration.between(r.now, due));
+      return false;
+    }
+    return true;
   }
 
   private static void answered(
@@ -190,9 +206,7 @@ final class PluginSteps {
                     .reversed())
             .toList();
     for (CanaryStatus.StepPluginStatus run : runs) {
-      if (entry(run.index, StepOperation.ABORT) == null) {
-        once(run, StepOperation.ABORT);
-      }
+      once(run, StepOperation.ABORT);
     }
   }
 
@@ -209,32 +223,48 @@ final class PluginSteps {
           StepPluginPhase.Running.is(run.phase) || StepPluginPhase.Error.is(run.phase);
       if (StepOperation.RUN.rpcName().equals(run.operation)
           && running
-          && (all || !Objects.equals(run.index, r.st.currentStepIndex))
-          && entry(run.index, StepOperation.TERMINATE) == null) {
+          && (all || !Objects.equals(run.index, r.st.currentStepIndex))) {
         once(run, StepOperation.TERMINATE);
       }
     }
   }
 
-  /** Calls Abort or Terminate once and records it; these are not asynchronous. */
+  /**
+   * Calls Abort or Terminate and records it, once: they are not asynchronous. An ERROR (the plugin
+   * could not be reached, or failed to answer) is retried with the same backoff as Run's, under the
+   * same idempotency key; an answer is final.
+   */
   private void once(CanaryStatus.StepPluginStatus run, StepOperation op) {
-    CanaryStatus.StepPluginStatus e = add(run.index, run.name, op);
+    CanaryStatus.StepPluginStatus e = entry(run.index, op);
+    if (e != null && !retryDue(e)) {
+      return;
+    }
+    String before = e == null ? null : e.phase;
+    if (e == null) {
+      e = add(run.index, run.name, op);
+    }
     if (r.plugins.availability(run.name).state() == PluginAvailability.State.DISABLED) {
       e.disabled = true;
       e.phase = StepPluginPhase.Successful.name();
       e.message = "plugin disabled in the plugin ConfigMap; " + op.rpcName() + " skipped";
+      e.backoff = null;
       e.finishedAt = Reconcile.time(r.now);
-      phaseEvent(e, null);
+      phaseEvent(e, before);
       return;
     }
-    StepResult res = call(run.index, run.name, op, run);
-    e.executions = 1;
+    int attempt = (e.executions == null ? 0 : e.executions) + 1;
+    StepResult res = call(run.index, run.name, op, run, attempt);
+    e.executions = attempt;
+    e.updatedAt = Reconcile.time(r.now);
+    if (res.phase() == StepPhase.ERROR) {
+      backOff(e, res, before);
+      phaseEvent(e, before);
+      return;
+    }
     e.phase =
-        switch (res.phase()) {
-          case SUCCESSFUL -> StepPluginPhase.Successful.name();
-          case RUNNING, FAILED -> StepPluginPhase.Failed.name();
-          default -> StepPluginPhase.Error.name();
-        };
+        res.phase() == StepPhase.SUCCESSFUL
+            ? StepPluginPhase.Successful.name()
+            : StepPluginPhase.Failed.name();
     e.message =
         res.phase() == StepPhase.RUNNING
             ? op.rpcName()
@@ -244,14 +274,13 @@ final class PluginSteps {
                 + (res.message().isEmpty() ? "" : " (" + res.message() + ")")
             : res.message();
     e.status = stateOf(res);
+    e.backoff = null;
     e.finishedAt = Reconcile.time(r.now);
-    phaseEvent(e, null);
+    phaseEvent(e, before);
   }
 
   private StepResult call(
-      int idx, String name, StepOperation op, CanaryStatus.StepPluginStatus run) {
-    int attempt =
-        op == StepOperation.RUN && run != null && run.executions != null ? run.executions + 1 : 1;
+      int idx, String name, StepOperation op, CanaryStatus.StepPluginStatus run, int attempt) {
     var meta = r.rollout.getMetadata();
     PluginContext ctx =
         new PluginContext(

@@ -260,6 +260,39 @@ class PluginStepTest {
   }
 
   @Test
+  void anAbortThatCannotReachThePluginIsRetriedWithBackoffUnderTheSameKey() {
+    plugins.ready("ramp.dev/a", StepResult.running("", Duration.ofSeconds(30), state(1)));
+    World w = world(List.of(CanaryStep.setWeight(20), plugin("ramp.dev/a")));
+    plugins.otherOps = StepResult.error("plugin ramp.dev/a is backing off: crashed");
+    w.status().abort = true;
+    w.converge();
+    var abort = entry(w, 1, "Abort");
+    assertThat(abort.phase).isEqualTo("Error");
+    assertThat(abort.backoff).isEqualTo("5s");
+    assertThat(w.last.requeueAfter()).isEqualTo(Duration.ofSeconds(5));
+    int callsBefore = plugins.calls.size();
+    w.advance(Duration.ofSeconds(4));
+    w.converge();
+    assertThat(plugins.calls).hasSize(callsBefore);
+
+    plugins.otherOps = StepResult.successful("cleaned up");
+    w.advance(Duration.ofSeconds(1));
+    w.converge();
+    abort = entry(w, 1, "Abort");
+    assertThat(abort.phase).isEqualTo("Successful");
+    assertThat(abort.message).isEqualTo("cleaned up");
+    assertThat(abort.executions).isEqualTo(2);
+    List<StepCall> aborts =
+        plugins.received.stream().filter(c -> c.context().operation().equals("Abort")).toList();
+    assertThat(aborts).extracting(c -> c.context().attempt()).containsExactly(1, 2);
+    assertThat(aborts.get(1).context().idempotencyKey())
+        .isEqualTo(aborts.get(0).context().idempotencyKey());
+    w.advance(Duration.ofMinutes(5));
+    w.converge();
+    assertThat(plugins.calls.stream().filter(c -> c.startsWith("Abort"))).hasSize(2);
+  }
+
+  @Test
   void anAbortAnsweredRunningCountsAsFailed() {
     plugins.ready("ramp.dev/a", StepResult.running("", Duration.ofSeconds(30), state(1)));
     plugins.otherOps = StepResult.running("still cleaning", Duration.ofSeconds(5), null);
