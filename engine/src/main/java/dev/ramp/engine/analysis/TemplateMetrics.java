@@ -151,10 +151,50 @@ final class TemplateMetrics {
     } catch (ConditionException e) {
       problems.add(field + "." + e.getMessage());
     }
-    if (!m.path("provider").isObject()) {
-      problems.add(field + ".provider: required");
-    }
+    provider(m.path("provider"), field + ".provider", problems);
     return problems.size() > before ? null : new Planned(s, conditions, m.path("provider"));
+  }
+
+  /** Argo's providers; the ones Ramp measures are {@link #MEASURED}. */
+  static final java.util.Set<String> ARGO_PROVIDERS =
+      java.util.Set.of(
+          "prometheus",
+          "web",
+          "job",
+          "plugin",
+          "datadog",
+          "newRelic",
+          "cloudWatch",
+          "wavefront",
+          "kayenta",
+          "graphite",
+          "influxdb",
+          "skywalking");
+
+  static final java.util.Set<String> MEASURED = java.util.Set.of("prometheus", "web");
+
+  /** Exactly one provider, one that this version measures; others named with what to do. */
+  private static void provider(JsonNode p, String field, List<String> problems) {
+    if (!p.isObject() || p.size() != 1) {
+      problems.add(field + ": set exactly one provider (for example web or prometheus)");
+      return;
+    }
+    String kind = p.fieldNames().next();
+    if (MEASURED.contains(kind)) {
+      return;
+    }
+    if (!ARGO_PROVIDERS.contains(kind)) {
+      problems.add(field + "." + kind + ": unknown provider; Ramp measures " + MEASURED);
+    } else if (kind.equals("job") || kind.equals("plugin")) {
+      problems.add(
+          field + "." + kind + ": not supported by this version yet; use web or prometheus");
+    } else {
+      problems.add(
+          field
+              + "."
+              + kind
+              + ": not built into Ramp; use a metric-provider plugin (provider.plugin)");
+    }
   }
 
   private static String text(JsonNode m, String key) {

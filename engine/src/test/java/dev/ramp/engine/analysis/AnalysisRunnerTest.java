@@ -114,8 +114,27 @@ class AnalysisRunnerTest {
         .hasMessageContaining("spec.metrics[0].interval:")
         .hasMessageContaining("spec.metrics[1].successCondition")
         .hasMessageContaining("&&")
-        .hasMessageContaining("spec.metrics[1].provider: required")
+        .hasMessageContaining("spec.metrics[1].provider: set exactly one provider")
         .hasMessageContaining("--arg nope: the template declares no arg of that name");
     assertThat(calls).isZero();
+  }
+
+  @Test
+  void providersThisVersionDoesNotMeasureAreRefusedAtTheStartSayingWhatToDo() throws Exception {
+    assertThatThrownBy(
+            () ->
+                AnalysisRunner.start(
+                    spec(
+                        "{\"name\":\"j\",\"provider\":{\"job\":{}}},"
+                            + "{\"name\":\"d\",\"provider\":{\"datadog\":{}}},"
+                            + "{\"name\":\"x\",\"provider\":{\"web\":{},\"prometheus\":{}}}"),
+                    Map.of(),
+                    scripted(),
+                    T0))
+        .hasMessageContaining(
+            "spec.metrics[0].provider.job: not supported by this version yet; use web or prometheus")
+        .hasMessageContaining(
+            "spec.metrics[1].provider.datadog: not built into Ramp; use a metric-provider plugin")
+        .hasMessageContaining("spec.metrics[2].provider: set exactly one provider");
   }
 }
