@@ -232,6 +232,11 @@ def serve(socket_dir):
     common_pb2_grpc.add_InfoServicer_to_server(Info(), server)
     step_pb2_grpc.add_StepPluginServicer_to_server(Step(), server)
     metric_pb2_grpc.add_MetricProviderPluginServicer_to_server(Metric(), server)
+    serve_until_stdin_closes(server, socket_dir)
+
+
+def serve_until_stdin_closes(server, socket_dir):
+    """Steps 2, 4 and 5 of the contract for a server whose services are added."""
     socket_path = os.path.join(socket_dir, "plugin.sock")
     server.add_insecure_port("unix:" + socket_path)
     server.start()
@@ -245,7 +250,8 @@ def serve(socket_dir):
     server.stop(grace=1).wait()
 
 
-def main():
+def checked_socket_dir():
+    """Step 1 of the contract: the cookie, the socket directory and the contract version."""
     if os.environ.get(COOKIE_KEY) != COOKIE_VALUE:
         log("This is a Ramp plugin: Ramp starts it (%s is missing or wrong)." % COOKIE_KEY)
         sys.exit(1)
@@ -257,17 +263,27 @@ def main():
     if str(CONTRACT_VERSION) not in versions:
         log("this plugin speaks contract %d; the host offers %s" % (CONTRACT_VERSION, versions))
         sys.exit(1)
-    proto_root = (os.environ.get("RAMP_PROTO_DIR")
-                  or (sys.argv[1] if len(sys.argv) > 1 else None)
-                  or os.path.join(HERE, "..", "..", "proto"))
+    return socket_dir
+
+
+def run_plugin(serve_fn, proto_root):
+    """Checks the environment, generates the stubs and calls serve_fn(socket_dir)."""
+    socket_dir = checked_socket_dir()
     # Inside the private socket directory, which the host removes after we exit, so the
     # stubs do not outlive a plugin that is killed.
     gen_dir = tempfile.mkdtemp(prefix="stubs-", dir=socket_dir)
     try:
         generate_stubs(os.path.abspath(proto_root), gen_dir)
-        serve(socket_dir)
+        serve_fn(socket_dir)
     finally:
         shutil.rmtree(gen_dir, ignore_errors=True)
+
+
+def main():
+    proto_root = (os.environ.get("RAMP_PROTO_DIR")
+                  or (sys.argv[1] if len(sys.argv) > 1 else None)
+                  or os.path.join(HERE, "..", "..", "proto"))
+    run_plugin(serve, proto_root)
 
 
 if __name__ == "__main__":

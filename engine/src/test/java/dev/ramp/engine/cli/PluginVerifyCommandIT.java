@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ramp.engine.NodePlugin;
+import dev.ramp.plugin.api.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +39,37 @@ class PluginVerifyCommandIT {
             "{\"runningCalls\":0,\"message\":\"ok\"}");
     assertThat(result.out()).contains("PASSED").contains("✓ step: state round-trips");
     assertThat(result.exitCode()).isZero();
+  }
+
+  @Test
+  void passesThePythonMetricProvider() throws Exception {
+    Path plugin = PluginRunCommandIT.PYTHON_PLUGIN.resolveSibling("metric_plugin.py");
+    assumeTrue(Files.isExecutable(plugin), "tests/python/metric_plugin.py missing");
+    Path log = dir.resolve("calls.log");
+    CliHarness.Result result =
+        CliHarness.run(
+            "plugin",
+            "verify",
+            plugin.toString(),
+            "--kind",
+            "metricProvider",
+            "--env",
+            "METRIC_PLUGIN_LOG=" + log,
+            "--config",
+            "{\"runningCalls\":1,\"value\":\"0.99\",\"resumeMs\":200}");
+    assertThat(result.out()).contains("PASSED").contains("name ramp-tests/python-metric");
+    for (String rpc :
+        List.of("Init", "Run", "Resume", "Terminate", "GarbageCollect", "GetMetadata")) {
+      // Each answered OK, not merely with a status code the kit lets pass.
+      assertThat(result.out())
+          .containsPattern("✓ metricProvider: " + rpc + " answers +answered OK");
+    }
+    assertThat(result.out()).contains("✓ graceful stop");
+    assertThat(result.exitCode()).as(result.out()).isZero();
+    // Every call reached the plugin, in the controller's order.
+    assertThat(Files.readAllLines(log))
+        .extracting(line -> Json.parse(line).path("rpc").asText())
+        .containsExactly("Init", "Run", "Resume", "Terminate", "GarbageCollect", "GetMetadata");
   }
 
   @Test
