@@ -10,9 +10,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Prometheus provider against a real Prometheus (Debian's {@code prometheus}, started here on
- * 127.0.0.1 and a free port, scraping a target this test serves), and against a stub standing in
- * for Prometheus where a real one cannot show it (auth headers, garbage, slowness).
+ * 127.0.0.1 on a port it picks itself, scraping a target this test serves), and against a stub
+ * standing in for Prometheus where a real one cannot show it (auth headers, garbage, slowness).
  */
 class PrometheusProviderIT {
   static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
@@ -97,17 +95,20 @@ class PrometheusProviderIT {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return s.getLocalPort();
-    }
+  /** Prometheus logs the port it bound ("Listening on" address=127.0.0.1:PORT). */
+  private static final java.util.regex.Pattern LISTENING =
+      java.util.regex.Pattern.compile("msg=\"Listening on\" address=127\\.0\\.0\\.1:(\\d+)");
+
+  /** The port Prometheus bound, once its log says so; null before. */
+  private Integer boundPort() {
+    java.util.regex.Matcher m = LISTENING.matcher(log());
+    return m.find() ? Integer.valueOf(m.group(1)) : null;
   }
 
   /** Starts Prometheus scraping a target every second; its address once the target is in. */
   private String startPrometheus() throws Exception {
     assumeTrue(Files.isExecutable(PROMETHEUS), "Debian's prometheus is not installed");
     HttpServer target = serve(ex -> answer(ex, 200, "text/plain; version=0.0.4", METRICS));
-    int port = freePort();
     Path config = dir.resolve("prometheus.yml");
     Files.writeString(
         config,
@@ -121,10 +122,22 @@ class PrometheusProviderIT {
                 PROMETHEUS.toString(),
                 "--config.file=" + config,
                 "--storage.tsdb.path=" + Files.createDirectory(dir.resolve("data")),
-                "--web.listen-address=127.0.0.1:" + port)
+                // Port 0: the kernel picks a free one (no race with another process); the log
+                // names it.
+                "--web.listen-address=127.0.0.1:0")
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("prometheus.log").toFile())
             .start();
+    int port =
+        await("Prometheus listening")
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(100))
+            .until(
+                () -> {
+                  assertThat(prometheus.isAlive()).as(log()).isTrue();
+                  return boundPort();
+                },
+                java.util.Objects::nonNull);
     String address = "http://127.0.0.1:" + port;
     await("Prometheus scraped the target")
         .atMost(Duration.ofSeconds(90))
