@@ -100,6 +100,15 @@ final class WorkQueue {
     }
   }
 
+  /** How long a stop waits for reconciles in flight to finish their writes before interrupting. */
+  static final Duration GRACE = Duration.ofSeconds(5);
+
+  /**
+   * Stops taking keys. A reconcile in flight finishes — its status write and Events, in order — for
+   * up to {@link #GRACE}; one still running then (a hung plugin call) is interrupted. Interrupting
+   * at once left Event creates in flight on the HTTP client, which the server could then store out
+   * of order.
+   */
   void stop() {
     stopped = true;
     synchronized (lock) {
@@ -108,8 +117,22 @@ final class WorkQueue {
     if (scheduler != null) {
       scheduler.shutdownNow();
     }
+    long deadline = System.nanoTime() + GRACE.toNanos();
     for (Thread t : threads) {
-      t.interrupt();
+      if (t == Thread.currentThread()) {
+        continue;
+      }
+      try {
+        t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    for (Thread t : threads) {
+      if (t.isAlive()) {
+        t.interrupt();
+      }
     }
   }
 

@@ -35,6 +35,43 @@ class WorkQueueTest {
   }
 
   @Test
+  void stopLetsAReconcileInFlightFinishItsWritesInsteadOfInterruptingThem() throws Exception {
+    // A reconcile between its status write and its Events when the controller stops: before,
+    // stop() interrupted it, and Event creates left in flight could land out of order.
+    CountDownLatch writing = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger finished = new AtomicInteger();
+    AtomicInteger interrupted = new AtomicInteger();
+    start(
+        key -> {
+          writing.countDown();
+          try {
+            release.await();
+            finished.incrementAndGet();
+          } catch (InterruptedException e) {
+            interrupted.incrementAndGet();
+          }
+          return WorkQueue.Result.done();
+        });
+    queue.add("default/demo");
+    assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread stopper =
+        new Thread(
+            () -> {
+              queue.stop();
+              stopped.countDown();
+            });
+    stopper.start();
+    // The stop waits for the worker (it is joining it) rather than interrupting it.
+    await().until(() -> stopper.getState() == Thread.State.TIMED_WAITING || interrupted.get() > 0);
+    release.countDown();
+    assertThat(stopped.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(interrupted).hasValue(0);
+    assertThat(finished).hasValue(1);
+  }
+
+  @Test
   void aKeyIsNeverHandledByTwoWorkersAndWaitsOnlyOnce() throws Exception {
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
