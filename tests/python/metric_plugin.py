@@ -47,25 +47,11 @@ PROGRESS_RPCS = ("Run", "Resume")
 
 
 def parse_config(config_json):
-    try:
-        config = json.loads(config_json or "{}")
-    except ValueError as e:
-        raise BadConfig("config is not valid JSON: %s" % e)
-    if not isinstance(config, dict):
-        raise BadConfig("config must be a JSON object, got %s" % type(config).__name__)
-    running = config.get("runningCalls", 1)
-    if isinstance(running, bool) or not isinstance(running, int) or running < 0:
-        raise BadConfig("config.runningCalls must be a whole number >= 0, got %r" % (running,))
-    value = config.get("value", "1")
-    if not isinstance(value, str):
-        raise BadConfig("config.value must be a string, got %r" % (value,))
-    resume_ms = config.get("resumeMs", 1000)
-    if isinstance(resume_ms, bool) or not isinstance(resume_ms, int) or resume_ms < 1:
-        raise BadConfig("config.resumeMs must be a whole number >= 1, got %r" % (resume_ms,))
-    query = config.get("query", "ramp_tests_measurement")
-    if not isinstance(query, str):
-        raise BadConfig("config.query must be a string, got %r" % (query,))
-    return {"runningCalls": running, "value": value, "resumeMs": resume_ms, "query": query}
+    config = step_plugin.json_object(config_json)
+    return {"runningCalls": step_plugin.whole_number(config, "runningCalls", 1, 0),
+            "value": step_plugin.text(config, "value", "1"),
+            "resumeMs": step_plugin.whole_number(config, "resumeMs", 1000, 1),
+            "query": step_plugin.text(config, "query", "ramp_tests_measurement")}
 
 
 class CallLog:

@@ -75,25 +75,41 @@ class BadConfig(Exception):
     """The step's config is wrong: answered with INVALID_ARGUMENT, naming the field."""
 
 
-def parse_config(config_json):
+def json_object(config_json):
+    """The config as a JSON object; BadConfig otherwise."""
     try:
         config = json.loads(config_json or "{}")
     except ValueError as e:
         raise BadConfig("config is not valid JSON: %s" % e)
     if not isinstance(config, dict):
         raise BadConfig("config must be a JSON object, got %s" % type(config).__name__)
-    running = config.get("runningCalls", 0)
-    if isinstance(running, bool) or not isinstance(running, int) or running < 0:
-        raise BadConfig("config.runningCalls must be a whole number >= 0, got %r" % (running,))
+    return config
+
+
+def whole_number(config, key, default, minimum):
+    """config[key] as a whole number >= minimum; BadConfig naming the field otherwise."""
+    value = config.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise BadConfig("config.%s must be a whole number >= %d, got %r" % (key, minimum, value))
+    return value
+
+
+def text(config, key, default):
+    """config[key] as a string; BadConfig naming the field otherwise."""
+    value = config.get(key, default)
+    if not isinstance(value, str):
+        raise BadConfig("config.%s must be a string, got %r" % (key, value))
+    return value
+
+
+def parse_config(config_json):
+    config = json_object(config_json)
+    running = whole_number(config, "runningCalls", 0, 0)
     result = config.get("result", "SUCCESSFUL")
     if result not in ("SUCCESSFUL", "FAILED"):
         raise BadConfig('config.result must be "SUCCESSFUL" or "FAILED", got %r' % (result,))
-    requeue_ms = config.get("requeueMs", 1000)
-    if isinstance(requeue_ms, bool) or not isinstance(requeue_ms, int) or requeue_ms < 1:
-        raise BadConfig("config.requeueMs must be a whole number >= 1, got %r" % (requeue_ms,))
-    message = config.get("message", "")
-    if not isinstance(message, str):
-        raise BadConfig("config.message must be a string, got %r" % (message,))
+    requeue_ms = whole_number(config, "requeueMs", 1000, 1)
+    message = text(config, "message", "")
     fail = config.get("fail")
     codes = [name for name in grpc.StatusCode.__members__ if name != "OK"]
     if fail is not None and fail not in codes + ["CRASH"]:

@@ -62,6 +62,9 @@ final class AnswerMemo {
       return;
     }
     keys.forEach(answers::remove);
+    if (keys.stream().allMatch(k -> k.attempt() <= 1)) {
+      return; // no earlier attempt to drop: spare the scan on the common path
+    }
     answers
         .keySet()
         .removeIf(

@@ -34,7 +34,7 @@ final class ComputeStatus implements SubStep {
   }
 
   private static void counts(Reconcile r) {
-    ReplicaCounts counts = ReplicaCounts.of(r.observed, r.current);
+    ReplicaCounts counts = r.counts();
     RolloutStatus st = r.st;
     st.replicas = counts.replicas();
     st.hpaReplicas = counts.replicas();

@@ -48,7 +48,7 @@ final class ProgressDeadline {
 
   /** The template or the replica counts differ from the status read. */
   static boolean replicasMoved(Reconcile r) {
-    ReplicaCounts now = ReplicaCounts.of(r.observed, r.current);
+    ReplicaCounts now = r.counts();
     return !Objects.equals(r.old.currentPodHash, r.st.currentPodHash)
         || !Objects.equals(r.old.replicas, now.replicas())
         || !Objects.equals(r.old.readyReplicas, now.ready())

@@ -118,6 +118,18 @@ final class Reconcile {
         .orElse(null);
   }
 
+  private ReplicaCounts counts;
+
+  /**
+   * The observed pods counted once per reconcile (after {@link RevisionAndHash} found the new set).
+   */
+  ReplicaCounts counts() {
+    if (counts == null) {
+      counts = ReplicaCounts.of(observed, current);
+    }
+    return counts;
+  }
+
   /** The stable ReplicaSet while a canary runs; null at stable. */
   Observed.ReplicaSet stable() {
     return atStable ? null : find(st.stableRS);
