@@ -60,6 +60,21 @@ public record MetricArgs(Map<String, String> values, Set<String> secret) {
     return masked;
   }
 
+  /**
+   * {@code spec} with every {@code {{args.x}}} in its string values replaced (for providers outside
+   * this package: Jobs, plugins' config).
+   *
+   * @throws IllegalArgumentException naming a tag that is not an arg of the run
+   */
+  public com.fasterxml.jackson.databind.JsonNode render(
+      com.fasterxml.jackson.databind.JsonNode spec) {
+    try {
+      return ArgTemplates.render(spec, this);
+    } catch (MeasureException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
   /** The values of secret args are not printed. */
   @Override
   public String toString() {
