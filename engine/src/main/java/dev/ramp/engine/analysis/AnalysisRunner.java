@@ -1,57 +1,46 @@
 package dev.ramp.engine.analysis;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ramp.engine.model.AnalysisRun;
+import dev.ramp.engine.model.AnalysisRunStatus;
+import dev.ramp.engine.model.Json;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Runs the metrics of one analysis, in memory, with Argo's semantics: each {@link #advance} takes
- * the measurements due at {@code now} (through a {@link Measurer}: the providers), records them,
- * and says what the run is now and when to look again. Time is a parameter; nothing here reads a
- * clock or the API. {@code ramp analysis run} drives it on the wall clock; the AnalysisRun
- * controller will drive the same steps from a run's status.
+ * Runs the metrics of an analysis with Argo's semantics. {@link #reconcile} is one reconcile of an
+ * AnalysisRun: it reads the run's status, takes the measurements due at {@code now} through a
+ * {@link Measurer} (the providers), and returns the new status and when to look again — the
+ * AnalysisRun controller writes the one and requeues for the other. {@link #start} keeps a run in
+ * memory for {@code ramp analysis run}. Time is a parameter; nothing here reads a clock or the API.
  */
 public final class AnalysisRunner {
-
-  /** Takes one measurement of a metric's {@code provider} spec. */
-  @FunctionalInterface
-  public interface Measurer {
-    Measured measure(String metric, JsonNode provider);
-  }
-
-  /**
-   * What a provider answered.
-   *
-   * @param value the result the conditions see (null when there is none)
-   * @param text the value as a measurement records it
-   * @param error the provider's message when it could not measure; null when it did
-   */
-  public record Measured(JsonNode value, String text, String error) {
-    public static Measured of(JsonNode value, String text) {
-      return new Measured(value, text, null);
-    }
-
-    public static Measured failed(String error) {
-      return new Measured(null, "", error);
-    }
-  }
 
   /** One measurement taken, for people: metric, its number (from 1), phase, value, message. */
   public record Taken(String metric, int index, String phase, String value, String message) {}
 
   /**
-   * Where the run stands after a step.
+   * What one reconcile made of a run.
    *
-   * @param phase Argo's run phase: Running, Successful, Failed, Error or Inconclusive
-   * @param wakeAt when a measurement becomes due next; empty when none will
+   * @param status the run's new status
+   * @param taken the measurements taken, resumed or terminated in this reconcile
+   * @param wakeAt when a measurement becomes due next; empty when none will without an outside
+   *     event (a Job that changes, a spec that is edited)
+   * @param warnings what went wrong without deciding the run (a provider's garbage collection)
    */
-  public record Step(List<Taken> taken, String phase, String message, Optional<Instant> wakeAt) {
+  public record Outcome(
+      AnalysisRunStatus status,
+      List<Taken> taken,
+      Optional<Instant> wakeAt,
+      List<String> warnings) {
+    public String phase() {
+      return status.phase;
+    }
+
     public boolean done() {
-      return !"Running".equals(phase) && !"Pending".equals(phase);
+      return RunStatusMapping.phase(status.phase).completed();
     }
   }
 
@@ -62,29 +51,34 @@ public final class AnalysisRunner {
     }
   }
 
-  private final TemplateMetrics template;
-  private final Measurer measurer;
-  private final Map<String, MetricState> states = new LinkedHashMap<>();
-  private final Instant startedAt;
-
-  private AnalysisRunner(TemplateMetrics template, Measurer measurer, Instant startedAt) {
-    this.template = template;
-    this.measurer = measurer;
-    this.startedAt = startedAt;
+  /**
+   * One reconcile of {@code run}.
+   *
+   * @param args the value of every arg of the run, Secrets' included (the caller masks them in what
+   *     it writes and prints)
+   */
+  public static Outcome reconcile(
+      AnalysisRun run, Map<String, String> args, Measurer measurer, Instant now) {
+    return RunReconcile.reconcile(
+        Json.tree(run.getSpec()),
+        args,
+        Boolean.TRUE.equals(run.getSpec().terminate),
+        run.getStatus(),
+        measurer,
+        now);
   }
 
   /**
-   * A run of an AnalysisTemplate's {@code spec} with these args (they override the template's
-   * values), started at {@code startedAt}.
+   * The status of a run that ends in Error before measuring, such as with an arg whose Secret is
+   * missing: {@code message} says why.
    */
-  public static AnalysisRunner start(
-      JsonNode spec, Map<String, String> args, Measurer measurer, Instant startedAt)
-      throws InvalidTemplate {
-    try {
-      return new AnalysisRunner(TemplateMetrics.read(spec, args), measurer, startedAt);
-    } catch (TemplateMetrics.Invalid e) {
-      throw new InvalidTemplate(e.getMessage());
-    }
+  public static AnalysisRunStatus errored(AnalysisRunStatus before, String message, Instant now) {
+    return RunReconcile.errored(before, message, now);
+  }
+
+  /** Whether a status is final (Successful, Failed, Error or Inconclusive). */
+  public static boolean completed(AnalysisRunStatus status) {
+    return status != null && RunStatusMapping.phase(status.phase).completed();
   }
 
   /**
@@ -95,58 +89,44 @@ public final class AnalysisRunner {
     return TemplateMetrics.problems(spec);
   }
 
-  /** The resolved args, for the provider specs' {@code {{args.x}}}. */
-  public Map<String, String> args() {
-    return template.args;
+  /** A run kept in memory: {@code ramp analysis run}, where nothing is written to the API. */
+  public static final class InMemory {
+    private final JsonNode spec;
+    private final Map<String, String> args;
+    private final Measurer measurer;
+    private AnalysisRunStatus status = new AnalysisRunStatus();
+
+    private InMemory(JsonNode spec, Map<String, String> args, Measurer measurer) {
+      this.spec = spec;
+      this.args = args;
+      this.measurer = measurer;
+    }
+
+    /** The resolved args, for the provider specs' {@code {{args.x}}}. */
+    public Map<String, String> args() {
+      return args;
+    }
+
+    /** Takes what is due at {@code now}; returns the run's phase and the next time to look. */
+    public Outcome advance(Instant now) {
+      Outcome o = RunReconcile.reconcile(spec, args, false, status, measurer, now);
+      status = o.status();
+      return o;
+    }
   }
 
-  /** Takes what is due at {@code now}; returns the run's phase and the next time to look. */
-  public Step advance(Instant now) {
-    List<Taken> taken = new ArrayList<>();
-    for (TemplateMetrics.Planned p : template.metrics) {
-      MetricSettings s = p.settings();
-      MetricState state = states.get(s.name());
-      if (MeasurementSchedule.due(s, state, startedAt, false, now)
-          != MeasurementSchedule.Action.MEASURE) {
-        continue;
-      }
-      MeasurementRecord m = measure(p, now);
-      MetricState next =
-          MetricAssessment.record(
-              state == null ? MetricState.start(s.name(), s.dryRun()) : state, m, now);
-      next = next.withPhase(MetricAssessment.assess(s, next, false));
-      states.put(s.name(), next);
-      taken.add(
-          new Taken(
-              s.name(), next.measurements().size(), m.phase().name(), m.value(), m.message()));
+  /**
+   * A run of an AnalysisTemplate's {@code spec} with these args (they override the template's
+   * values); its first {@link InMemory#advance} starts it.
+   */
+  public static InMemory start(JsonNode spec, Map<String, String> args, Measurer measurer)
+      throws InvalidTemplate {
+    try {
+      return new InMemory(spec, TemplateMetrics.read(spec, args).args, measurer);
+    } catch (TemplateMetrics.Invalid e) {
+      throw new InvalidTemplate(e.getMessage());
     }
-    List<MetricSettings> settings =
-        template.metrics.stream().map(TemplateMetrics.Planned::settings).toList();
-    RunAssessment.RunVerdict verdict =
-        RunAssessment.assess(settings, List.copyOf(states.values()), false);
-    verdict.metrics().forEach(m -> states.put(m.name(), m));
-    List<Optional<Instant>> wakes = new ArrayList<>();
-    for (MetricSettings s : settings) {
-      wakes.add(MeasurementSchedule.wakeAt(s, states.get(s.name()), startedAt, now));
-    }
-    return new Step(
-        taken, verdict.phase().name(), verdict.message(), MeasurementSchedule.earliest(wakes));
   }
 
-  /** One measurement: the provider's value judged by the metric's conditions. */
-  private MeasurementRecord measure(TemplateMetrics.Planned p, Instant now) {
-    Measured measured = measurer.measure(p.settings().name(), p.provider());
-    if (measured.error() != null) {
-      return MeasurementRecord.finished(AnalysisPhase.Error, "", now).withMessage(measured.error());
-    }
-    ConditionOutcome outcome = p.conditions().evaluate(measured.value());
-    AnalysisPhase phase =
-        switch (outcome.phase()) {
-          case SUCCESSFUL -> AnalysisPhase.Successful;
-          case FAILED -> AnalysisPhase.Failed;
-          case INCONCLUSIVE -> AnalysisPhase.Inconclusive;
-          case ERROR -> AnalysisPhase.Error;
-        };
-    return MeasurementRecord.finished(phase, measured.text(), now).withMessage(outcome.message());
-  }
+  private AnalysisRunner() {}
 }

@@ -16,8 +16,9 @@ import java.util.Map;
  */
 final class TemplateMetrics {
 
-  /** One metric, ready to measure. */
-  record Planned(MetricSettings settings, ConditionSet conditions, JsonNode provider) {}
+  /** One metric, ready to measure; {@code spec} is the metric as written. */
+  record Planned(
+      MetricSettings settings, ConditionSet conditions, JsonNode provider, JsonNode spec) {}
 
   /** The template could not be read; the message names every bad field. */
   static final class Invalid extends Exception {
@@ -52,6 +53,7 @@ final class TemplateMetrics {
         metrics.add(p);
       }
     }
+    metrics = withRules(spec, metrics, problems);
     if (!problems.isEmpty()) {
       throw new Invalid(problems);
     }
@@ -74,9 +76,14 @@ final class TemplateMetrics {
     if (!list.isArray() || list.isEmpty()) {
       problems.add("spec.metrics: at least one metric is required");
     }
+    List<Planned> metrics = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
-      metric(list.get(i), "spec.metrics[" + i + "]", problems);
+      Planned p = metric(list.get(i), "spec.metrics[" + i + "]", problems);
+      if (p != null) {
+        metrics.add(p);
+      }
     }
+    withRules(spec, metrics, problems);
     return problems;
   }
 
@@ -152,7 +159,7 @@ final class TemplateMetrics {
       problems.add(field + "." + e.getMessage());
     }
     provider(m.path("provider"), field + ".provider", problems);
-    return problems.size() > before ? null : new Planned(s, conditions, m.path("provider"));
+    return problems.size() > before ? null : new Planned(s, conditions, m.path("provider"), m);
   }
 
   /** Argo's providers; the ones Ramp measures are {@link #MEASURED}. */
@@ -171,7 +178,8 @@ final class TemplateMetrics {
           "influxdb",
           "skywalking");
 
-  static final java.util.Set<String> MEASURED = java.util.Set.of("prometheus", "web");
+  static final java.util.Set<String> MEASURED =
+      java.util.Set.of("prometheus", "web", "job", "plugin");
 
   /** Exactly one provider, one that this version measures; others named with what to do. */
   private static void provider(JsonNode p, String field, List<String> problems) {
@@ -180,14 +188,24 @@ final class TemplateMetrics {
       return;
     }
     String kind = p.fieldNames().next();
+    if (kind.equals("plugin")) {
+      JsonNode plugin = p.get(kind);
+      if (!plugin.isObject() || plugin.size() != 1) {
+        problems.add(field + ".plugin: name exactly one plugin, as plugin: {org/name: {config}}");
+      }
+      return;
+    }
+    if (kind.equals("job")) {
+      if (!p.get(kind).path("spec").path("template").isObject()) {
+        problems.add(field + ".job.spec.template: required (the Job's pod template)");
+      }
+      return;
+    }
     if (MEASURED.contains(kind)) {
       return;
     }
     if (!ARGO_PROVIDERS.contains(kind)) {
       problems.add(field + "." + kind + ": unknown provider; Ramp measures " + MEASURED);
-    } else if (kind.equals("job") || kind.equals("plugin")) {
-      problems.add(
-          field + "." + kind + ": not supported by this version yet; use web or prometheus");
     } else {
       problems.add(
           field
@@ -195,6 +213,46 @@ final class TemplateMetrics {
               + kind
               + ": not built into Ramp; use a metric-provider plugin (provider.plugin)");
     }
+  }
+
+  /**
+   * The metrics with the spec's {@code dryRun} and {@code measurementRetention} rules applied; a
+   * rule that names no metric is a problem, as in Argo.
+   */
+  private static List<Planned> withRules(
+      JsonNode spec, List<Planned> metrics, List<String> problems) {
+    List<String> names = metrics.stream().map(p -> p.settings().name()).toList();
+    List<String> dryRunRules = new ArrayList<>();
+    spec.path("dryRun").forEach(r -> dryRunRules.add(r.path("metricName").asText("")));
+    List<MetricRules.RetentionRule> retention = new ArrayList<>();
+    JsonNode rules = spec.path("measurementRetention");
+    for (int i = 0; i < rules.size(); i++) {
+      JsonNode limit = rules.get(i).path("limit");
+      if (!limit.isIntegralNumber() || limit.asInt() < 0) {
+        problems.add("spec.measurementRetention[" + i + "].limit: a whole number, 0 or more");
+      }
+      retention.add(
+          new MetricRules.RetentionRule(rules.get(i).path("metricName").asText(""), limit.asInt()));
+    }
+    java.util.Set<String> dryRun = java.util.Set.of();
+    Map<String, Integer> limits = Map.of();
+    try {
+      dryRun = MetricRules.dryRunMetrics(dryRunRules, names);
+    } catch (IllegalArgumentException e) {
+      problems.add("spec." + e.getMessage());
+    }
+    try {
+      limits = MetricRules.retentionLimits(retention, names);
+    } catch (IllegalArgumentException e) {
+      problems.add("spec." + e.getMessage());
+    }
+    List<Planned> out = new ArrayList<>();
+    for (Planned p : metrics) {
+      MetricSettings s = p.settings().withDryRun(dryRun.contains(p.settings().name()));
+      s = s.withRetentionLimit(limits.getOrDefault(s.name(), 0));
+      out.add(new Planned(s, p.conditions(), p.provider(), p.spec()));
+    }
+    return out;
   }
 
   private static String text(JsonNode m, String key) {

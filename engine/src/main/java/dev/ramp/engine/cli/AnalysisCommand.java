@@ -2,6 +2,7 @@ package dev.ramp.engine.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ramp.engine.analysis.AnalysisRunner;
+import dev.ramp.engine.analysis.Measurer;
 import dev.ramp.engine.provider.MetricArgs;
 import dev.ramp.engine.provider.MetricProviders;
 import dev.ramp.engine.provider.MetricResult;
@@ -70,14 +71,11 @@ final class AnalysisCommand {
       }
       MetricProviders providers = MetricProviders.create(clock::instant);
       Map<String, String> resolved = new LinkedHashMap<>();
-      AnalysisRunner runner;
+      AnalysisRunner.InMemory runner;
       try {
         runner =
             AnalysisRunner.start(
-                template.path("spec"),
-                args,
-                (metric, provider) -> measure(providers, provider, resolved),
-                clock.instant());
+                template.path("spec"), args, call -> measure(providers, call, resolved));
       } catch (AnalysisRunner.InvalidTemplate e) {
         throw new CliException(file + ": " + e.getMessage());
       }
@@ -85,18 +83,18 @@ final class AnalysisCommand {
       return loop(runner, spec.commandLine().getOut());
     }
 
-    private static AnalysisRunner.Measured measure(
-        MetricProviders providers, JsonNode provider, Map<String, String> args) {
-      MetricResult r = providers.measure(provider, MetricArgs.of(args));
+    private static Measurer.Measured measure(
+        MetricProviders providers, Measurer.Call call, Map<String, String> args) {
+      MetricResult r = providers.measure(call.provider(), MetricArgs.of(args));
       return r.phase() == MetricResult.Phase.SUCCESSFUL
-          ? AnalysisRunner.Measured.of(r.value(), r.text())
-          : AnalysisRunner.Measured.failed(r.message());
+          ? Measurer.Measured.of(r.value(), r.text()).withMetadata(r.metadata())
+          : Measurer.Measured.failed(r.message()).withMetadata(r.metadata());
     }
 
-    private int loop(AnalysisRunner runner, PrintWriter out) throws InterruptedException {
+    private int loop(AnalysisRunner.InMemory runner, PrintWriter out) throws InterruptedException {
       Instant giveUp = clock.instant().plus(timeout);
       while (true) {
-        AnalysisRunner.Step step = runner.advance(clock.instant());
+        AnalysisRunner.Outcome step = runner.advance(clock.instant());
         for (AnalysisRunner.Taken t : step.taken()) {
           out.printf(
               "%s #%d: %s%s%s%n",
@@ -108,8 +106,11 @@ final class AnalysisCommand {
           out.flush();
         }
         if (step.done()) {
+          String message = step.status().message;
           out.println(
-              "analysis " + step.phase() + (step.message().isEmpty() ? "" : ": " + step.message()));
+              "analysis "
+                  + step.phase()
+                  + (message == null || message.isEmpty() ? "" : ": " + message));
           return switch (step.phase()) {
             case "Successful" -> 0;
             case "Failed" -> 1;

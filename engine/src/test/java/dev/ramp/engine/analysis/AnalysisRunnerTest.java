@@ -17,11 +17,11 @@ import org.junit.jupiter.api.Test;
 class AnalysisRunnerTest {
   static final Instant T0 = Instant.parse("2026-11-30T10:00:00Z");
 
-  final Deque<AnalysisRunner.Measured> answers = new ArrayDeque<>();
+  final Deque<Measurer.Measured> answers = new ArrayDeque<>();
   int calls;
 
-  AnalysisRunner.Measurer scripted() {
-    return (metric, provider) -> {
+  Measurer scripted() {
+    return call -> {
       calls++;
       return answers.removeFirst();
     };
@@ -32,22 +32,21 @@ class AnalysisRunnerTest {
         "{\"args\":[{\"name\":\"service\",\"value\":\"cart\"}],\"metrics\":[" + metric + "]}");
   }
 
-  static AnalysisRunner.Measured value(double v) {
-    return AnalysisRunner.Measured.of(DoubleNode.valueOf(v), String.valueOf(v));
+  static Measurer.Measured value(double v) {
+    return Measurer.Measured.of(DoubleNode.valueOf(v), String.valueOf(v));
   }
 
   @Test
   void countMeasurementsAtTheirIntervalThenSuccessful() throws Exception {
     answers.addAll(java.util.List.of(value(0.99), value(0.97), value(0.98)));
-    AnalysisRunner run =
+    AnalysisRunner.InMemory run =
         AnalysisRunner.start(
             spec(
                 "{\"name\":\"rate\",\"interval\":\"30s\",\"count\":3,"
                     + "\"successCondition\":\"result >= 0.95\",\"provider\":{\"web\":{}}}"),
             Map.of(),
-            scripted(),
-            T0);
-    AnalysisRunner.Step s = run.advance(T0);
+            scripted());
+    AnalysisRunner.Outcome s = run.advance(T0);
     assertThat(s.taken()).extracting(AnalysisRunner.Taken::phase).containsExactly("Successful");
     assertThat(s.phase()).isEqualTo("Running");
     assertThat(s.wakeAt()).contains(T0.plusSeconds(30));
@@ -63,15 +62,14 @@ class AnalysisRunnerTest {
   @Test
   void aFailedMeasurementFailsTheRunAtOnce() throws Exception {
     answers.add(value(0.8));
-    AnalysisRunner run =
+    AnalysisRunner.InMemory run =
         AnalysisRunner.start(
             spec(
                 "{\"name\":\"rate\",\"interval\":\"30s\",\"count\":5,"
                     + "\"successCondition\":\"result >= 0.95\",\"provider\":{\"web\":{}}}"),
             Map.of(),
-            scripted(),
-            T0);
-    AnalysisRunner.Step s = run.advance(T0);
+            scripted());
+    AnalysisRunner.Outcome s = run.advance(T0);
     assertThat(s.taken()).extracting(AnalysisRunner.Taken::value).containsExactly("0.8");
     assertThat(s.phase()).isEqualTo("Failed");
     assertThat(s.done()).isTrue();
@@ -80,13 +78,13 @@ class AnalysisRunnerTest {
   @Test
   void providerErrorsAreRetriedAfterTenSecondsUntilTheConsecutiveErrorLimit() throws Exception {
     for (int i = 0; i < 5; i++) {
-      answers.add(AnalysisRunner.Measured.failed("connection refused"));
+      answers.add(Measurer.Measured.failed("connection refused"));
     }
-    AnalysisRunner run =
+    AnalysisRunner.InMemory run =
         AnalysisRunner.start(
-            spec("{\"name\":\"rate\",\"provider\":{\"web\":{}}}"), Map.of(), scripted(), T0);
+            spec("{\"name\":\"rate\",\"provider\":{\"web\":{}}}"), Map.of(), scripted());
     Instant now = T0;
-    AnalysisRunner.Step s = run.advance(now);
+    AnalysisRunner.Outcome s = run.advance(now);
     while (!s.done()) {
       assertThat(s.wakeAt()).contains(now.plus(Duration.ofSeconds(10)));
       now = s.wakeAt().get();
@@ -108,8 +106,7 @@ class AnalysisRunnerTest {
                         "{\"name\":\"a\",\"interval\":\"soon\",\"provider\":{\"web\":{}}},"
                             + "{\"name\":\"b\",\"successCondition\":\"result > 1 and result < 5\"}"),
                     Map.of("nope", "x"),
-                    scripted(),
-                    T0))
+                    scripted()))
         .isInstanceOf(AnalysisRunner.InvalidTemplate.class)
         .hasMessageContaining("spec.metrics[0].interval:")
         .hasMessageContaining("spec.metrics[1].successCondition")
@@ -129,10 +126,9 @@ class AnalysisRunnerTest {
                             + "{\"name\":\"d\",\"provider\":{\"datadog\":{}}},"
                             + "{\"name\":\"x\",\"provider\":{\"web\":{},\"prometheus\":{}}}"),
                     Map.of(),
-                    scripted(),
-                    T0))
+                    scripted()))
         .hasMessageContaining(
-            "spec.metrics[0].provider.job: not supported by this version yet; use web or prometheus")
+            "spec.metrics[0].provider.job.spec.template: required (the Job's pod template)")
         .hasMessageContaining(
             "spec.metrics[1].provider.datadog: not built into Ramp; use a metric-provider plugin")
         .hasMessageContaining("spec.metrics[2].provider: set exactly one provider");
