@@ -3,7 +3,6 @@ package dev.ramp.engine.runtime;
 import dev.ramp.engine.host.PluginHost;
 import dev.ramp.engine.kube.PluginConfigInformer;
 import dev.ramp.engine.kube.PluginEventRecorder;
-import dev.ramp.engine.kube.RolloutController;
 import dev.ramp.engine.kube.election.LeaderElection;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -18,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Ramp controller process, wired: the plugin host fed by the {@code ramp-config} informer, the
- * Rollout controller, and one Prometheus registry shared by both.
+ * Rollout and AnalysisRun controllers, and one Prometheus registry shared by all.
  *
  * <p>The plugins start first so that the controller's first reconciles find them; the controller
  * stops first so that no reconcile calls a plugin that is going away. Under leader election the
@@ -115,7 +114,7 @@ public final class RampRuntime implements AutoCloseable {
   private boolean pluginsStarted;
   private volatile boolean closed;
   private volatile boolean pluginsReady;
-  private volatile RolloutController controller;
+  private volatile Controllers controller;
   private volatile LeaderElection election;
   private volatile boolean controllerFailed;
 
@@ -143,7 +142,7 @@ public final class RampRuntime implements AutoCloseable {
   private void applyPluginConfig(dev.ramp.engine.host.config.PluginConfigSnapshot snapshot) {
     host.apply(snapshot);
     pluginEvents.configured(snapshot);
-    RolloutController current = controller;
+    Controllers current = controller;
     if (current != null) {
       current.resync();
     }
@@ -173,25 +172,17 @@ public final class RampRuntime implements AutoCloseable {
   }
 
   /**
-   * Starts a Rollout controller (a fresh one each time: a new leader term starts from a fresh
+   * Starts the Rollout and AnalysisRun controllers (fresh ones each time: a new leader term starts from a fresh
    * list); returns once its informers have synced. Does nothing if one runs.
    */
   public void startController() {
-    RolloutController started;
+    Controllers started;
     synchronized (lock) {
       requireOpen();
       if (controller != null) {
         return;
       }
-      started =
-          new RolloutController(
-                  client,
-                  settings.watchNamespace(),
-                  settings.clock(),
-                  settings.workers(),
-                  host.stepClient())
-              .shard(settings.instanceId())
-              .metrics(registry);
+      started = new Controllers(client, settings, host, registry);
       controller = started;
     }
     // Outside the lock: the first list may take a while, and a stop must be able to interrupt it.
@@ -254,9 +245,9 @@ public final class RampRuntime implements AutoCloseable {
     return !controllerFailed;
   }
 
-  /** Stops the Rollout controller if one runs; the plugins keep running. */
+  /** Stops the controllers if they run; the plugins keep running. */
   public void stopController() {
-    RolloutController stopping;
+    Controllers stopping;
     synchronized (lock) {
       stopping = controller;
       controller = null;
@@ -271,7 +262,7 @@ public final class RampRuntime implements AutoCloseable {
 
   /** True while a controller runs with synced caches. */
   public boolean isControllerRunning() {
-    RolloutController c = controller;
+    Controllers c = controller;
     return c != null && c.isReady();
   }
 
@@ -283,13 +274,13 @@ public final class RampRuntime implements AutoCloseable {
     if (!pluginsReady) {
       return false;
     }
-    RolloutController c = controller;
+    Controllers c = controller;
     return c == null || c.isReady();
   }
 
   /** Queues every Rollout this controller handles for a reconcile, as a periodic resync would. */
   public void resync() {
-    RolloutController c = controller;
+    Controllers c = controller;
     if (c != null) {
       c.resync();
     }
@@ -297,7 +288,7 @@ public final class RampRuntime implements AutoCloseable {
 
   /** Looks again at every Rollout whose requeue delay has passed (for a controlled clock). */
   public void clockAdvanced() {
-    RolloutController c = controller;
+    Controllers c = controller;
     if (c != null) {
       c.clockAdvanced();
     }
