@@ -49,7 +49,9 @@ import java.util.Optional;
  *
  * <p>The plugin's config has its {@code {{args.x}}} rendered; the AnalysisRun is passed as it is
  * (its spec refers to Secrets, it holds no resolved secret values). Messages and metadata have the
- * values of secret args masked. No method throws for plugin trouble: it is an ERROR measurement, an
+ * values of secret args masked (a plugin that keeps a secret in its metadata gets it back masked on
+ * Resume). A RUNNING answer without {@code resume_at} is passed on with none: the controller
+ * decides when to look again. No method throws for plugin trouble: it is an ERROR measurement, an
  * error of {@link #garbageCollect}, or no metadata.
  *
  * <p>The keys of the Run, Resume and Terminate calls made are kept until {@link #calls()} drains
