@@ -20,7 +20,10 @@ context), limit (GarbageCollect), plugin_name (Init) and pid (the process that a
 The provider config (all fields optional):
   runningCalls  whole number >= 0: the first N Run and Resume calls of a measurement (one
                 idempotency key), repeats included, answer RUNNING (default 1)
-  value         string: the value of the SUCCESSFUL answer that follows (default "1")
+  value         string: the value of the answer that follows (default "1")
+  verdict       "SUCCESSFUL", "FAILED" or "INCONCLUSIVE": the phase of that answer (default
+                "SUCCESSFUL", a value for the controller's conditions; the others are the
+                plugin's own verdict)
   resumeMs      whole number >= 1: resume_at of a RUNNING answer is now + resumeMs (default 1000)
   query         string: what GetMetadata answers as "query" (default "ramp_tests_measurement")
 A RUNNING answer's metadata says the progress ("progress": "2/4", "calls": "2"). Terminate
@@ -44,12 +47,17 @@ from step_plugin import BadConfig, log  # noqa: E402
 PLUGIN_NAME = "ramp-tests/python-metric"
 PLUGIN_VERSION = "0.1.0"
 PROGRESS_RPCS = ("Run", "Resume")
+VERDICTS = ("SUCCESSFUL", "FAILED", "INCONCLUSIVE")
 
 
 def parse_config(config_json):
     config = step_plugin.json_object(config_json)
+    verdict = step_plugin.text(config, "verdict", "SUCCESSFUL")
+    if verdict not in VERDICTS:
+        raise BadConfig("config.verdict must be one of %s, got %r" % (", ".join(VERDICTS), verdict))
     return {"runningCalls": step_plugin.whole_number(config, "runningCalls", 1, 0),
             "value": step_plugin.text(config, "value", "1"),
+            "verdict": verdict,
             "resumeMs": step_plugin.whole_number(config, "resumeMs", 1000, 1),
             "query": step_plugin.text(config, "query", "ramp_tests_measurement")}
 
@@ -132,7 +140,8 @@ def serve(socket_dir, log_path):
             measurement.message = "call %d of %d" % (n, total)
             measurement.resume_at.FromNanoseconds(time.time_ns() + config["resumeMs"] * 1000000)
         else:
-            measurement.phase = metric_pb2.MEASUREMENT_PHASE_SUCCESSFUL
+            measurement.phase = metric_pb2.MeasurementPhase.Value(
+                "MEASUREMENT_PHASE_" + config["verdict"])
             measurement.value = config["value"]
             measurement.finished_at.GetCurrentTime()
         return measurement
