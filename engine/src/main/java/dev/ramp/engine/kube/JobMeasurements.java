@@ -94,7 +94,12 @@ final class JobMeasurements {
     }
     if (existing == null) {
       // Deleted between the conflict and the read: the next measurement makes a new one.
-      return Optional.of("creating Job " + namespace + "/" + name + ": it exists but is gone");
+      return Optional.of(
+          "creating Job "
+              + namespace
+              + "/"
+              + name
+              + ": it already existed, and was deleted before it could be read");
     }
     String owner = controllerOf(existing).map(OwnerReference::getUid).orElse("(no controller)");
     if (!owner.equals(run.getMetadata().getUid())) {
