@@ -101,7 +101,8 @@ public final class Rehearsal implements AutoCloseable {
     this.cluster = EmbeddedCluster.start(List.of(), List.of(CONTROLLER_NAMESPACE, "default"));
     registerCrds(cluster);
     this.kubeconfig = cluster.writeKubeconfig(workDir.resolve("kubeconfig"));
-    this.nodes = new NodeSimulator(cluster.client(), clock.real(options.podReadyAfter())).start();
+    this.nodes =
+        new NodeSimulator(cluster.client(), clock.real(options.podReadyAfter()), clock).start();
     PluginHost.Settings host =
         PluginHost.Settings.defaults()
             .withCacheDir(workDir.resolve("cache"))

@@ -2,10 +2,12 @@ package dev.ramp.engine.sandbox;
 
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatus;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -16,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Stands in for the kubelets of the embedded cluster: a ReplicaSet's pods become ready a little
- * after it is scaled up, and go away at once when it is scaled down. It writes only ReplicaSet
- * status, which is all the controller reads.
+ * after it is scaled up, and go away at once when it is scaled down; a Job completes a little after
+ * it is created (see {@link SimulatedJobs}: no container runs here, so an annotation says how it
+ * ends). It writes only ReplicaSet and Job status, which is all the controller reads.
  */
 public final class NodeSimulator implements AutoCloseable {
 
@@ -26,14 +29,24 @@ public final class NodeSimulator implements AutoCloseable {
   private final KubernetesClient client;
   private final Duration readyAfter;
   private final ScheduledExecutorService scheduler;
+  private final SimulatedJobs jobs;
   private SharedIndexInformer<ReplicaSet> informer;
+  private SharedIndexInformer<Job> jobInformer;
 
   /**
-   * @param readyAfter how long a new pod takes to become ready
+   * @param readyAfter how long a new pod takes to become ready, and a Job to finish
    */
   public NodeSimulator(KubernetesClient client, Duration readyAfter) {
+    this(client, readyAfter, Clock.systemUTC());
+  }
+
+  /**
+   * @param clock the time the Jobs' start and completion times are written with
+   */
+  public NodeSimulator(KubernetesClient client, Duration readyAfter, Clock clock) {
     this.client = client;
     this.readyAfter = readyAfter;
+    this.jobs = new SimulatedJobs(client, clock);
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -43,7 +56,7 @@ public final class NodeSimulator implements AutoCloseable {
             });
   }
 
-  /** Starts watching ReplicaSets in every namespace. */
+  /** Starts watching ReplicaSets and Jobs in every namespace. */
   public NodeSimulator start() {
     informer =
         client
@@ -65,7 +78,39 @@ public final class NodeSimulator implements AutoCloseable {
                   @Override
                   public void onDelete(ReplicaSet rs, boolean unknownFinalState) {}
                 });
+    jobInformer =
+        client
+            .batch()
+            .v1()
+            .jobs()
+            .inAnyNamespace()
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(Job job) {
+                    schedule(job);
+                  }
+
+                  @Override
+                  public void onUpdate(Job old, Job job) {
+                    schedule(job);
+                  }
+
+                  @Override
+                  public void onDelete(Job job, boolean unknownFinalState) {}
+                });
     return this;
+  }
+
+  private void schedule(Job job) {
+    if (!SimulatedJobs.pending(job)) {
+      return;
+    }
+    String namespace = job.getMetadata().getNamespace();
+    String name = job.getMetadata().getName();
+    // Its pod starts and runs to the end in about the time a ReplicaSet's pod takes to be ready.
+    scheduler.schedule(
+        () -> jobs.finish(namespace, name), readyAfter.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void schedule(ReplicaSet rs) {
@@ -127,6 +172,9 @@ public final class NodeSimulator implements AutoCloseable {
   public void close() {
     if (informer != null) {
       informer.close();
+    }
+    if (jobInformer != null) {
+      jobInformer.close();
     }
     scheduler.shutdownNow();
   }
