@@ -84,7 +84,8 @@ public final class AnalysisRunController implements AutoCloseable {
   /** Starts the informers, waits for their first list, then starts the workers. */
   public void start() {
     var all = client.resources(AnalysisRun.class);
-    runs = (namespace == null ? all.inAnyNamespace() : all.inNamespace(namespace)).runnableInformer(0);
+    runs =
+        (namespace == null ? all.inAnyNamespace() : all.inNamespace(namespace)).runnableInformer(0);
     runs.addEventHandler(
         handler(
             r -> {
@@ -99,7 +100,7 @@ public final class AnalysisRunController implements AutoCloseable {
     var allJobs = client.batch().v1().jobs();
     jobs =
         (namespace == null ? allJobs.inAnyNamespace() : allJobs.inNamespace(namespace))
-            .withLabel(JobMeasurements.RUN_LABEL)
+            .withLabel(MetricJob.RUN_UID_LABEL)
             .runnableInformer(0);
     jobs.addEventHandler(handler(this::enqueueOwner, this::enqueueOwner));
     jobs.run();
@@ -149,14 +150,15 @@ public final class AnalysisRunController implements AutoCloseable {
           AnalysisRunner.reconcile(
               run,
               args.values(),
-              new RunMeasurer(run, args, builtIn, jobMeasurements, plugins),
+              new RunMeasurer(now, run, args, builtIn, jobMeasurements, plugins),
               now);
       status = outcome.status();
     } catch (RunArgs.Unresolved e) {
       status = AnalysisRunner.errored(run.getStatus(), e.getMessage(), now);
     }
     status = RunStatusMasking.mask(status, args);
-    String before = run.getStatus() == null ? null : Json.canonicalString(Json.tree(run.getStatus()));
+    String before =
+        run.getStatus() == null ? null : Json.canonicalString(Json.tree(run.getStatus()));
     if (!Json.canonicalString(Json.tree(status)).equals(before)) {
       statusWriter.write(run, status);
     }

@@ -6,6 +6,8 @@ import dev.ramp.engine.model.AnalysisRun;
 import dev.ramp.engine.provider.MetricArgs;
 import dev.ramp.engine.provider.MetricProviders;
 import dev.ramp.engine.provider.MetricResult;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
@@ -20,8 +22,16 @@ final class RunMeasurer implements Measurer {
   private final MetricProviders builtIn;
   private final JobMeasurements jobs;
   private final PluginMeasurements plugins;
+  private final Instant now;
+
+  /**
+   * A plugin's RUNNING answer without {@code resume_at} is resumed after this: nothing else would
+   * wake the run (Argo leaves it to the next resync).
+   */
+  static final Duration PLUGIN_RESUME = Duration.ofSeconds(10);
 
   RunMeasurer(
+      Instant now,
       AnalysisRun run,
       MetricArgs args,
       MetricProviders builtIn,
@@ -32,13 +42,14 @@ final class RunMeasurer implements Measurer {
     this.builtIn = builtIn;
     this.jobs = jobs;
     this.plugins = plugins;
+    this.now = now;
   }
 
   @Override
   public Measured measure(Call call) {
     return switch (type(call)) {
       case "job" -> jobs.run(run, call, call.provider().get("job"), args);
-      case "plugin" -> plugins.run(run, call, call.provider().get("plugin"), args);
+      case "plugin" -> paced(plugins.run(run, call, call.provider().get("plugin"), args));
       default -> {
         MetricResult r = builtIn.measure(call.provider(), args);
         yield r.successful()
@@ -52,7 +63,7 @@ final class RunMeasurer implements Measurer {
   public Measured resume(Call call, InFlight inFlight) {
     return switch (type(call)) {
       case "job" -> jobs.resume(run, call, inFlight);
-      case "plugin" -> plugins.resume(run, call, inFlight, args);
+      case "plugin" -> paced(plugins.resume(run, call, inFlight, args));
       default -> Measurer.super.resume(call, inFlight);
     };
   }
@@ -94,6 +105,13 @@ final class RunMeasurer implements Measurer {
     } catch (IllegalArgumentException e) {
       return Map.of();
     }
+  }
+
+  private Measured paced(Measured m) {
+    if (m.status() != Measured.Status.RUNNING || m.resumeAt() != null) {
+      return m;
+    }
+    return Measured.running(now.plus(PLUGIN_RESUME), m.metadata());
   }
 
   private static String type(Call call) {

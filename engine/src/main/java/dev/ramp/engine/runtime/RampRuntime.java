@@ -172,8 +172,8 @@ public final class RampRuntime implements AutoCloseable {
   }
 
   /**
-   * Starts the Rollout and AnalysisRun controllers (fresh ones each time: a new leader term starts from a fresh
-   * list); returns once its informers have synced. Does nothing if one runs.
+   * Starts the Rollout and AnalysisRun controllers (fresh ones each time: a new leader term starts
+   * from a fresh list); returns once its informers have synced. Does nothing if one runs.
    */
   public void startController() {
     Controllers started;

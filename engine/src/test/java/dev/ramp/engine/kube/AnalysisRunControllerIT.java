@@ -39,9 +39,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The AnalysisRun controller against the embedded API server and a web provider served on
- * 127.0.0.1, on an injected clock: measurements at their interval, the status as the only memory
- * (a fresh controller carries on), args from Secrets and ConfigMaps (masked), termination, and a
- * clear message on the run for each kind of bad input.
+ * 127.0.0.1, on an injected clock: measurements at their interval, the status as the only memory (a
+ * fresh controller carries on), args from Secrets and ConfigMaps (masked), termination, and a clear
+ * message on the run for each kind of bad input.
  */
 class AnalysisRunControllerIT {
   static final String NS = "default";
@@ -123,7 +123,7 @@ class AnalysisRunControllerIT {
     return client.resources(AnalysisRun.class).inNamespace(NS).withName(name).get();
   }
 
-  AnalysisRun await(String name, Predicate<AnalysisRunStatus> p) {
+  AnalysisRun awaitRun(String name, Predicate<AnalysisRunStatus> p) {
     return await()
         .atMost(Duration.ofSeconds(20))
         .pollInterval(Duration.ofMillis(20))
@@ -135,7 +135,10 @@ class AnalysisRunControllerIT {
         s.metricResults != null
             && s.metricResults.stream()
                 .anyMatch(
-                    r -> r.name.equals(metric) && r.measurements != null && r.measurements.size() == n);
+                    r ->
+                        r.name.equals(metric)
+                            && r.measurements != null
+                            && r.measurements.size() == n);
   }
 
   static AnalysisRunStatus.MetricResult result(AnalysisRun run, String metric) {
@@ -163,8 +166,9 @@ class AnalysisRunControllerIT {
 
   @Test
   void measuresAtTheIntervalUntilTheCountThenSucceedsWithAnEvent() throws Exception {
-    create("count", "{\"metrics\":[" + webMetric("rate", "\"interval\":\"30s\",\"count\":3,") + "]}");
-    AnalysisRun r = await("count", measured("rate", 1));
+    create(
+        "count", "{\"metrics\":[" + webMetric("rate", "\"interval\":\"30s\",\"count\":3,") + "]}");
+    AnalysisRun r = awaitRun("count", measured("rate", 1));
     assertThat(r.getStatus().phase).isEqualTo("Running");
     assertThat(r.getStatus().startedAt).isEqualTo("2026-11-30T10:00:00Z");
     AnalysisRunStatus.Measurement first = result(r, "rate").measurements.get(0);
@@ -173,10 +177,10 @@ class AnalysisRunControllerIT {
     advance(Duration.ofSeconds(29));
     assertThat(result(get("count"), "rate").measurements).hasSize(1);
     advance(Duration.ofSeconds(1));
-    await("count", measured("rate", 2));
+    awaitRun("count", measured("rate", 2));
     answer.set("{\"rate\": 0.97}");
     advance(Duration.ofSeconds(30));
-    r = await("count", s -> "Successful".equals(s.phase));
+    r = awaitRun("count", s -> "Successful".equals(s.phase));
     AnalysisRunStatus.MetricResult rate = result(r, "rate");
     assertThat(rate.count).isEqualTo(3);
     assertThat(rate.successful).isEqualTo(3);
@@ -196,7 +200,7 @@ class AnalysisRunControllerIT {
   void aFailingValueFailsTheRunWithTheMeasuredValueInTheMessage() throws Exception {
     answer.set("{\"rate\": 0.5}");
     create("bad", "{\"metrics\":[" + webMetric("rate", "\"interval\":\"30s\",\"count\":3,") + "]}");
-    AnalysisRun r = await("bad", s -> "Failed".equals(s.phase));
+    AnalysisRun r = awaitRun("bad", s -> "Failed".equals(s.phase));
     assertThat(r.getStatus().message)
         .isEqualTo("Metric \"rate\" assessed Failed due to failed (1) > failureLimit (0)");
     assertThat(result(r, "rate").measurements.get(0).value).isEqualTo("0.5");
@@ -204,17 +208,20 @@ class AnalysisRunControllerIT {
         .untilAsserted(
             () ->
                 assertThat(events("bad"))
-                    .anyMatch(e -> e.startsWith("AnalysisRunFailed: Analysis Completed. Result: Failed")));
+                    .anyMatch(
+                        e ->
+                            e.startsWith("AnalysisRunFailed: Analysis Completed. Result: Failed")));
   }
 
   @Test
   void aFreshControllerCarriesOnFromTheStatus() throws Exception {
-    create("resume", "{\"metrics\":[" + webMetric("rate", "\"interval\":\"1m\",\"count\":2,") + "]}");
-    await("resume", measured("rate", 1));
+    create(
+        "resume", "{\"metrics\":[" + webMetric("rate", "\"interval\":\"1m\",\"count\":2,") + "]}");
+    awaitRun("resume", measured("rate", 1));
     controller.close();
     clock.advance(Duration.ofMinutes(1));
     controller = newController();
-    AnalysisRun r = await("resume", s -> "Successful".equals(s.phase));
+    AnalysisRun r = awaitRun("resume", s -> "Successful".equals(s.phase));
     assertThat(result(r, "rate").count).isEqualTo(2);
     assertThat(result(r, "rate").measurements).hasSize(2);
   }
@@ -243,11 +250,13 @@ class AnalysisRunControllerIT {
             + base
             + "/rate?t={{args.token}}\",\"headers\":[{\"key\":\"Authorization\","
             + "\"value\":\"Bearer {{args.token}}\"}]}}}]}");
-    AnalysisRun r = await("secret", s -> "Error".equals(s.phase));
+    AnalysisRun r = awaitRun("secret", s -> "Error".equals(s.phase));
     assertThat(seenAuth).contains("Bearer s3cr3t-value");
     String written = Json.write(r);
     assertThat(written).doesNotContain("s3cr3t-value").contains("*****");
-    await().untilAsserted(() -> assertThat(String.join("\n", events("secret"))).doesNotContain("s3cr3t"));
+    await()
+        .untilAsserted(
+            () -> assertThat(String.join("\n", events("secret"))).doesNotContain("s3cr3t"));
   }
 
   @Test
@@ -271,7 +280,7 @@ class AnalysisRunControllerIT {
             + "\"provider\":{\"web\":{\"url\":\""
             + base
             + "/{{args.path}}\",\"jsonPath\":\"{$.rate}\"}}}]}");
-    AnalysisRun r = await("cm", s -> "Successful".equals(s.phase));
+    AnalysisRun r = awaitRun("cm", s -> "Successful".equals(s.phase));
     assertThat(result(r, "rate").measurements.get(0).value).isEqualTo("0.99");
   }
 
@@ -289,7 +298,9 @@ class AnalysisRunControllerIT {
     create(
         "bad-condition",
         "{\"metrics\":[{\"name\":\"rate\",\"successCondition\":\"all(result, # < 1000)\","
-            + "\"provider\":{\"web\":{\"url\":\"" + base + "/rate\"}}}]}");
+            + "\"provider\":{\"web\":{\"url\":\""
+            + base
+            + "/rate\"}}}]}");
     create(
         "datadog",
         "{\"metrics\":[{\"name\":\"rate\",\"provider\":{\"datadog\":{\"query\":\"x\"}}}]}");
@@ -299,16 +310,17 @@ class AnalysisRunControllerIT {
             + "\"metrics\":["
             + webMetric("rate", "")
             + "]}");
-    assertThat(await("no-secret", s -> "Error".equals(s.phase)).getStatus().message)
+    assertThat(awaitRun("no-secret", s -> "Error".equals(s.phase)).getStatus().message)
         .isEqualTo("args.token: Secret default/absent not found");
-    assertThat(await("no-value", s -> "Error".equals(s.phase)).getStatus().message)
+    assertThat(awaitRun("no-value", s -> "Error".equals(s.phase)).getStatus().message)
         .isEqualTo("args.service was not resolved: it has no value");
-    assertThat(await("bad-condition", s -> "Error".equals(s.phase)).getStatus().message)
+    assertThat(awaitRun("bad-condition", s -> "Error".equals(s.phase)).getStatus().message)
         .contains("spec.metrics[0].successCondition")
         .contains("result.all(x, x < 1000)");
-    assertThat(await("datadog", s -> "Error".equals(s.phase)).getStatus().message)
-        .contains("spec.metrics[0].provider.datadog: not built into Ramp; use a metric-provider plugin");
-    assertThat(await("no-owner", s -> "Error".equals(s.phase)).getStatus().message)
+    assertThat(awaitRun("datadog", s -> "Error".equals(s.phase)).getStatus().message)
+        .contains(
+            "spec.metrics[0].provider.datadog: not built into Ramp; use a metric-provider plugin");
+    assertThat(awaitRun("no-owner", s -> "Error".equals(s.phase)).getStatus().message)
         .contains("args.hash.valueFrom: fieldRef and podTemplateHashValue read the Rollout");
   }
 
@@ -316,12 +328,12 @@ class AnalysisRunControllerIT {
   void aProviderThatIsDownIsRetriedEveryTenSecondsUntilTheErrorLimit() throws Exception {
     web.stop(0);
     create("down", "{\"metrics\":[" + webMetric("rate", "") + "]}");
-    await("down", measured("rate", 1));
+    awaitRun("down", measured("rate", 1));
     for (int i = 2; i <= 5; i++) {
       advance(Duration.ofSeconds(10));
-      await("down", measured("rate", i));
+      awaitRun("down", measured("rate", i));
     }
-    AnalysisRun r = await("down", s -> "Error".equals(s.phase));
+    AnalysisRun r = awaitRun("down", s -> "Error".equals(s.phase));
     AnalysisRunStatus.MetricResult rate = result(r, "rate");
     assertThat(rate.consecutiveError).isEqualTo(5);
     assertThat(rate.count).isZero();
@@ -334,9 +346,9 @@ class AnalysisRunControllerIT {
   @Test
   void terminateEndsARunThatMeasuresUntilTerminated() throws Exception {
     create("forever", "{\"metrics\":[" + webMetric("rate", "\"interval\":\"10s\",") + "]}");
-    await("forever", measured("rate", 1));
+    awaitRun("forever", measured("rate", 1));
     advance(Duration.ofSeconds(10));
-    await("forever", measured("rate", 2));
+    awaitRun("forever", measured("rate", 2));
     client
         .resources(AnalysisRun.class)
         .inNamespace(NS)
@@ -346,7 +358,7 @@ class AnalysisRunControllerIT {
               r.getSpec().terminate = true;
               return r;
             });
-    AnalysisRun r = await("forever", s -> "Successful".equals(s.phase));
+    AnalysisRun r = awaitRun("forever", s -> "Successful".equals(s.phase));
     assertThat(r.getStatus().message).isEqualTo("Run Terminated");
     assertThat(result(r, "rate").measurements).hasSize(2);
   }
@@ -357,7 +369,7 @@ class AnalysisRunControllerIT {
     create(
         "dry",
         "{\"dryRun\":[{\"metricName\":\"rate\"}],\"metrics\":[" + webMetric("rate", "") + "]}");
-    AnalysisRun r = await("dry", s -> "Successful".equals(s.phase));
+    AnalysisRun r = awaitRun("dry", s -> "Successful".equals(s.phase));
     assertThat(result(r, "rate").phase).isEqualTo("Failed");
     assertThat(result(r, "rate").dryRun).isTrue();
     assertThat(r.getStatus().dryRunSummary.failed).isEqualTo(1);
@@ -371,14 +383,14 @@ class AnalysisRunControllerIT {
         "{\"measurementRetention\":[{\"metricName\":\"rate\",\"limit\":2}],\"metrics\":["
             + webMetric("rate", "\"interval\":\"10s\",\"count\":4,")
             + "]}");
-    await("retain", measured("rate", 1));
+    awaitRun("retain", measured("rate", 1));
     for (int i = 2; i <= 4; i++) {
       advance(Duration.ofSeconds(10));
       int n = Math.min(i, 2);
       int count = i;
-      await("retain", s -> measured("rate", n).test(s) && s.metricResults.get(0).count == count);
+      awaitRun("retain", s -> measured("rate", n).test(s) && s.metricResults.get(0).count == count);
     }
-    AnalysisRun r = await("retain", s -> "Successful".equals(s.phase));
+    AnalysisRun r = awaitRun("retain", s -> "Successful".equals(s.phase));
     assertThat(result(r, "rate").measurements)
         .extracting(m -> m.startedAt)
         .containsExactly("2026-11-30T10:00:20Z", "2026-11-30T10:00:30Z");
@@ -419,5 +431,4 @@ class AnalysisRunControllerIT {
       return Map.of();
     }
   }
-
 }
