@@ -25,7 +25,8 @@ public interface Measurer {
 
   /**
    * Ends the measurement in flight because the run is terminating (a provider's {@code Terminate}).
-   * By default it finishes Successful, as Argo's providers answer.
+   * By default it finishes Successful; Argo's job provider answers Inconclusive, a plugin for
+   * itself.
    */
   default Measured terminate(Call call, InFlight inFlight) {
     return Measured.verdict(
