@@ -222,6 +222,13 @@ final class TemplateMetrics {
   private static List<Planned> withRules(
       JsonNode spec, List<Planned> metrics, List<String> problems) {
     List<String> names = metrics.stream().map(p -> p.settings().name()).toList();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (String name : names) {
+      if (!seen.add(name)) {
+        // Argo's ValidateMetrics: results are kept by name, so two metrics would share one.
+        problems.add("spec.metrics: metric \"" + name + "\" is defined more than once");
+      }
+    }
     List<String> dryRunRules = new ArrayList<>();
     spec.path("dryRun").forEach(r -> dryRunRules.add(r.path("metricName").asText("")));
     List<MetricRules.RetentionRule> retention = new ArrayList<>();
