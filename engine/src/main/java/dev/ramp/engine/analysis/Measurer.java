@@ -8,8 +8,8 @@ import java.util.Optional;
 
 /**
  * Takes the measurements of a run's metrics: the providers as the semantics see them. The run's
- * reconcile calls {@link #measure} for a new measurement (a provider's {@code Run}), {@link #resume}
- * for one in flight, {@link #terminate} when the run ends while one is in flight, {@link
+ * reconcile calls {@link #measure} for a new measurement (a provider's {@code Run}), {@link
+ * #resume} for one in flight, {@link #terminate} when the run ends while one is in flight, {@link
  * #garbageCollect} before it drops old measurements, and {@link #metadata} for the metric's
  * metadata. None of them throws for provider trouble: that is an {@link Measured.Status#ERROR}.
  */
@@ -24,11 +24,12 @@ public interface Measurer {
   }
 
   /**
-   * Ends the measurement in flight because the run is terminating (a provider's {@code
-   * Terminate}). By default it finishes Successful, as Argo's providers answer.
+   * Ends the measurement in flight because the run is terminating (a provider's {@code Terminate}).
+   * By default it finishes Successful, as Argo's providers answer.
    */
   default Measured terminate(Call call, InFlight inFlight) {
-    return Measured.verdict(Measured.Status.SUCCESSFUL, "", "Metric Terminated", inFlight.metadata());
+    return Measured.verdict(
+        Measured.Status.SUCCESSFUL, "", "Metric Terminated", inFlight.metadata());
   }
 
   /**
