@@ -210,7 +210,7 @@ public final class AnalysisTemplates {
         String at = field.isEmpty() ? "templates[" + i + "]" : field;
         TemplateRef raw = refs.get(i);
         if (raw == null || raw.templateName == null || raw.templateName.isBlank()) {
-          String which = from == null ? "this reference" : "templates[" + i + "] of " + from;
+          String which = field.isEmpty() ? "this reference" : "templates[" + i + "] of " + from;
           problems.add(new Problem(at, which + " has no templateName"));
           continue;
         }
@@ -228,7 +228,7 @@ public final class AnalysisTemplates {
           if (found.isPresent()) {
             visit(ref, found.get(), next, at);
           } else {
-            String via = from == null ? "" : " (nested in " + from + ")";
+            String via = field.isEmpty() ? "" : " (nested in " + from + ")";
             problems.add(new Problem(at, ref + via + " " + lookup.whyMissing()));
           }
         }
