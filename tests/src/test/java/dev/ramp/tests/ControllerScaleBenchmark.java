@@ -35,10 +35,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.micrometer.core.instrument.Counter;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -89,10 +86,7 @@ class ControllerScaleBenchmark {
         Json.write(((Rollout) objects.get(0)).getSpec().template).getBytes().length;
 
     try (EmbeddedCluster server = EmbeddedCluster.start(List.of(), List.of())) {
-      try (InputStream in =
-          Files.newInputStream(Path.of("..", "config", "crd", "rollouts.ramp.dev-v1.yml"))) {
-        server.registerCrd(in);
-      }
+      server.registerRampCrds();
       long loadStart = System.nanoTime();
       server.preload(objects);
       double loadSeconds = seconds(System.nanoTime() - loadStart);

@@ -11,13 +11,9 @@ import dev.ramp.engine.runtime.RampRuntime;
 import dev.ramp.engine.sandbox.EmbeddedCluster;
 import dev.ramp.engine.sandbox.NodeSimulator;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,12 +67,7 @@ class WebhookOncePerKeyIT {
     gate.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
     gate.start();
 
-    CustomResourceDefinition crd;
-    try (InputStream in =
-        Files.newInputStream(Path.of("..", "config", "crd", "rollouts.ramp.dev-v1.yml"))) {
-      crd = new KubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
-    }
-    cluster = EmbeddedCluster.start(List.of(crd), List.of(NS, "ramp-system"));
+    cluster = EmbeddedCluster.start(EmbeddedCluster.rampCrds(), List.of(NS, "ramp-system"));
     KubernetesClient client = cluster.client();
     nodes = new NodeSimulator(client, Duration.ZERO).start();
     client

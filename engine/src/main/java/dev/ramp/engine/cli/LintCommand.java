@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.DatabindException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ramp.engine.analysis.AnalysisRunner;
+import dev.ramp.engine.analysis.AnalysisTemplates;
+import dev.ramp.engine.model.AnalysisTemplateSpec;
 import dev.ramp.engine.model.Json;
 import dev.ramp.engine.model.Rollout;
 import dev.ramp.engine.rollout.SpecCheck;
@@ -14,8 +16,14 @@ import java.nio.charset.MalformedInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,6 +34,7 @@ import picocli.CommandLine.Option;
     description = {
       "Check Rollouts and AnalysisTemplates in YAML files with the controller's own validation,",
       "offline (a template's conditions are compiled, its metrics read as a run reads them).",
+      "A template's templates[] are looked up in all the files given and checked flattened.",
       "Each problem is printed as FILE:LINE: FIELD: message. Documents of other kinds are",
       "noted and skipped. Services named by the Rollout are not looked up (no cluster).",
       "Exit code: 0 clean, 1 problems found, 3 a file that cannot be read or is not YAML."
@@ -33,6 +42,9 @@ import picocli.CommandLine.Option;
 final class LintCommand implements Callable<Integer> {
 
   static final String API_VERSION = Rollout.API_VERSION;
+
+  /** The metric index at the start of a problem such as {@code spec.metrics[2].interval: ...}. */
+  private static final Pattern METRIC_INDEX = Pattern.compile("spec\\.metrics\\[(\\d+)]");
 
   @Option(
       names = {"-f", "--filename"},
@@ -43,19 +55,39 @@ final class LintCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** The analysis templates in all files given, that templates[] are resolved against. */
+  private final Map<AnalysisTemplates.Ref, JsonNode> templates = new HashMap<>();
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    int problems = 0;
+    Map<Path, List<YamlDocuments.Document>> read = new LinkedHashMap<>();
     for (Path file : files) {
-      problems += lint(file, out);
+      read.put(file, read(file));
+    }
+    read.values().forEach(this::index);
+    int problems = 0;
+    for (Map.Entry<Path, List<YamlDocuments.Document>> file : read.entrySet()) {
+      problems += lint(file.getKey(), file.getValue(), out);
     }
     out.flush();
     return problems == 0 ? 0 : 1;
   }
 
-  private int lint(Path file, PrintWriter out) {
-    List<YamlDocuments.Document> documents = read(file);
+  private void index(List<YamlDocuments.Document> documents) {
+    for (YamlDocuments.Document doc : documents) {
+      String kind = doc.tree().path("kind").asText("");
+      String name = doc.tree().path("metadata").path("name").asText("");
+      if (!name.isEmpty()
+          && (kind.equals("AnalysisTemplate") || kind.equals("ClusterAnalysisTemplate"))) {
+        templates.putIfAbsent(
+            new AnalysisTemplates.Ref(name, kind.equals("ClusterAnalysisTemplate")),
+            doc.tree().path("spec"));
+      }
+    }
+  }
+
+  private int lint(Path file, List<YamlDocuments.Document> documents, PrintWriter out) {
     int problems = 0;
     for (int i = 0; i < documents.size(); i++) {
       problems += lint(file, i, documents.get(i), out);
@@ -121,10 +153,10 @@ final class LintCommand implements Callable<Integer> {
   }
 
   /** An analysis template: its metrics as a run would read them (conditions compiled). */
-  private static int lintTemplate(
-      Path file, YamlDocuments.Document doc, String kind, PrintWriter out) {
+  private int lintTemplate(Path file, YamlDocuments.Document doc, String kind, PrintWriter out) {
     JsonNode tree = doc.tree();
-    String label = kind + " " + tree.path("metadata").path("name").asText("(no name)");
+    String name = tree.path("metadata").path("name").asText("(no name)");
+    String label = kind + " " + name;
     List<String> found = new ArrayList<>();
     if (!tree.path("apiVersion").asText("").equals(API_VERSION)) {
       found.add(
@@ -133,7 +165,9 @@ final class LintCommand implements Callable<Integer> {
               + "\" is not Ramp's; write apiVersion: "
               + API_VERSION);
     }
-    found.addAll(AnalysisRunner.validate(tree.path("spec")));
+    AnalysisTemplates.Ref self =
+        new AnalysisTemplates.Ref(name, kind.equals("ClusterAnalysisTemplate"));
+    found.addAll(templateProblems(self, tree.path("spec")));
     for (String problem : found) {
       String field = problem.split("[: ]", 2)[0];
       out.println(file + ":" + doc.lineOf(field) + ": " + label + ": " + problem);
@@ -142,6 +176,62 @@ final class LintCommand implements Callable<Integer> {
       out.println(file + ":" + doc.line() + ": " + label + ": ok");
     }
     return found.size();
+  }
+
+  /**
+   * A template's spec as a run would read it: with templates[], flattened with the templates it
+   * nests (which must be in the files given) and then checked.
+   */
+  private List<String> templateProblems(AnalysisTemplates.Ref self, JsonNode spec) {
+    if (spec.path("templates").isEmpty()) {
+      return AnalysisRunner.validate(spec);
+    }
+    AnalysisTemplateSpec flat;
+    try {
+      flat = AnalysisTemplates.flatten(self, readSpec(spec), lookup());
+    } catch (AnalysisTemplates.Unresolvable e) {
+      return e.problems().stream().map(p -> "spec." + p).toList();
+    } catch (JsonProcessingException e) {
+      return AnalysisRunner.validate(spec); // a field of the wrong type: say which, as without
+    }
+    // The template's own metrics come first in the flattened spec, so their indices hold. The
+    // nested templates' metrics are skipped: each is in the files given and reported there.
+    int own = spec.path("metrics").size();
+    List<String> problems = new ArrayList<>();
+    for (String problem : AnalysisRunner.validate(Json.tree(flat))) {
+      Matcher metric = METRIC_INDEX.matcher(problem);
+      if (!metric.lookingAt() || Integer.parseInt(metric.group(1)) < own) {
+        problems.add(problem);
+      }
+    }
+    return problems;
+  }
+
+  private static AnalysisTemplateSpec readSpec(JsonNode spec) throws JsonProcessingException {
+    return Json.MAPPER.treeToValue(spec, AnalysisTemplateSpec.class);
+  }
+
+  private AnalysisTemplates.Lookup lookup() {
+    return new AnalysisTemplates.Lookup() {
+      @Override
+      public Optional<AnalysisTemplateSpec> find(String name, boolean clusterScope) {
+        JsonNode found = templates.get(new AnalysisTemplates.Ref(name, clusterScope));
+        if (found == null) {
+          return Optional.empty();
+        }
+        try {
+          return Optional.of(readSpec(found));
+        } catch (JsonProcessingException e) {
+          // Its own lint reports why; it adds nothing here rather than being called missing.
+          return Optional.of(new AnalysisTemplateSpec());
+        }
+      }
+
+      @Override
+      public String whyMissing() {
+        return "is not in the files given";
+      }
+    };
   }
 
   private static List<String> check(

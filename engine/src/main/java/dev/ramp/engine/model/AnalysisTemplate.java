@@ -1,5 +1,6 @@
 package dev.ramp.engine.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -11,6 +12,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(Rollout.GROUP)
 @Version(Rollout.VERSION)
 @ShortNames("at")
+// A template has no status, as in Argo's CRD; this keeps status out of the generated schema.
+@JsonIgnoreProperties("status")
 @AdditionalPrinterColumn(
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",

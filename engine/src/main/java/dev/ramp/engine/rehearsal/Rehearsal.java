@@ -17,7 +17,6 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -98,8 +97,8 @@ public final class Rehearsal implements AutoCloseable {
       throw new RehearsalException("cannot make a work folder: " + e.getMessage());
     }
     this.clock = new SpeedClock(Instant.now(), options.speed());
-    this.cluster = EmbeddedCluster.start(List.of(), List.of(CONTROLLER_NAMESPACE, "default"));
-    registerCrds(cluster);
+    this.cluster =
+        EmbeddedCluster.start(EmbeddedCluster.rampCrds(), List.of(CONTROLLER_NAMESPACE, "default"));
     this.kubeconfig = cluster.writeKubeconfig(workDir.resolve("kubeconfig"));
     this.nodes =
         new NodeSimulator(cluster.client(), clock.real(options.podReadyAfter()), clock).start();
@@ -128,17 +127,6 @@ public final class Rehearsal implements AutoCloseable {
     } catch (RuntimeException e) {
       rehearsal.close();
       throw e;
-    }
-  }
-
-  private static void registerCrds(EmbeddedCluster cluster) {
-    try (InputStream in = Rehearsal.class.getResourceAsStream("/crd/rollouts.ramp.dev-v1.yml")) {
-      if (in == null) {
-        throw new IllegalStateException("ramp.jar has no crd/rollouts.ramp.dev-v1.yml");
-      }
-      cluster.registerCrd(in);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read the Rollout CRD: " + e.getMessage(), e);
     }
   }
 

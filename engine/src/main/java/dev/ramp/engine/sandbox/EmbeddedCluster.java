@@ -1,5 +1,8 @@
 package dev.ramp.engine.sandbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
@@ -72,6 +75,42 @@ public final class EmbeddedCluster implements AutoCloseable {
         io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
             yaml, CustomResourceDefinition.class);
     client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+  }
+
+  /** Registers every Ramp CRD (see {@link #rampCrds()}). */
+  public void registerRampCrds() {
+    for (CustomResourceDefinition crd : rampCrds()) {
+      client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+    }
+  }
+
+  /**
+   * Ramp's CRDs as the jar carries them under /crd/ (config/crd/ at build time). A jar's folder
+   * cannot be listed, so the files are the ones config/crd/kustomization.yaml names: the list a
+   * cluster install uses too, kept in one place.
+   */
+  public static List<CustomResourceDefinition> rampCrds() {
+    List<CustomResourceDefinition> crds = new java.util.ArrayList<>();
+    for (JsonNode file : readCrdResource("kustomization.yaml").path("resources")) {
+      crds.add(
+          io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+              readCrdResource(file.asText()).toString(), CustomResourceDefinition.class));
+    }
+    if (crds.isEmpty()) {
+      throw new IllegalStateException("/crd/kustomization.yaml in the jar names no CRD files");
+    }
+    return crds;
+  }
+
+  private static JsonNode readCrdResource(String name) {
+    try (java.io.InputStream in = EmbeddedCluster.class.getResourceAsStream("/crd/" + name)) {
+      if (in == null) {
+        throw new IllegalStateException("the jar has no /crd/" + name + "; rebuild it");
+      }
+      return new ObjectMapper(new YAMLFactory()).readTree(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read /crd/" + name + ": " + e.getMessage(), e);
+    }
   }
 
   /**

@@ -8,7 +8,6 @@ import dev.ramp.engine.kube.RolloutController;
 import dev.ramp.engine.model.Rollout;
 import dev.ramp.engine.sandbox.NodeSimulator;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -50,10 +49,7 @@ class CliWithControllerIT {
         NodeSimulator nodes = new NodeSimulator(client, Duration.ofMillis(100)).start();
         RolloutController controller =
             new RolloutController(client, "shop", Clock.systemUTC(), 2)) {
-      try (InputStream in =
-          Files.newInputStream(Path.of("..", "config", "crd", "rollouts.ramp.dev-v1.yml"))) {
-        server.registerCrd(in);
-      }
+      server.registerRampCrds();
       controller.start();
       Path kubeconfig =
           Files.writeString(

@@ -4,17 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ramp.engine.sandbox.EmbeddedCluster;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,13 +26,6 @@ class ControllerCommandIT {
 
   private final HttpClient http = HttpClient.newHttpClient();
 
-  private static CustomResourceDefinition crd() throws Exception {
-    try (InputStream in =
-        Files.newInputStream(Path.of("..", "config", "crd", "rollouts.ramp.dev-v1.yml"))) {
-      return Serialization.unmarshal(in, CustomResourceDefinition.class);
-    }
-  }
-
   private int get(int port, String path) throws Exception {
     return http.send(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
@@ -47,7 +36,7 @@ class ControllerCommandIT {
   @Test
   void leadsServesProbesAndMetricsAndReleasesTheLeaseOnStop() throws Exception {
     try (EmbeddedCluster cluster =
-        EmbeddedCluster.start(List.of(crd()), List.of("default", "ramp-system"))) {
+        EmbeddedCluster.start(EmbeddedCluster.rampCrds(), List.of("default", "ramp-system"))) {
       Path kubeconfig = cluster.writeKubeconfig(dir.resolve("kubeconfig"));
       ControllerCommand command = new ControllerCommand();
       CommandLine cli = new CommandLine(command);

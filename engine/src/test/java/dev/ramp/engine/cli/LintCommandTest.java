@@ -97,6 +97,150 @@ class LintCommandTest {
         .contains("result.all(x, x < 1000)");
   }
 
+  /** A template nesting {@code base} and the ClusterAnalysisTemplate {@code shared}. */
+  static final String NESTING =
+      String.join(
+          "\n",
+          "apiVersion: ramp.dev/v1alpha1",
+          "kind: AnalysisTemplate",
+          "metadata: {name: checkout}",
+          "spec:",
+          "  templates:",
+          "  - templateName: base",
+          "  - {templateName: shared, clusterScope: true}",
+          "  metrics:",
+          "  - name: errors",
+          "    successCondition: result[0] < 1",
+          "    provider: {prometheus: {address: 'http://prom:9090', query: '{{args.service}}'}}",
+          "");
+
+  static final String NESTED =
+      String.join(
+          "\n",
+          "apiVersion: ramp.dev/v1alpha1",
+          "kind: AnalysisTemplate",
+          "metadata: {name: base}",
+          "spec:",
+          "  args: [{name: service}]",
+          "  metrics:",
+          "  - name: success-rate",
+          "    successCondition: result[0] >= 0.95",
+          "    provider: {prometheus: {address: 'http://prom:9090', query: up}}",
+          "---",
+          "apiVersion: ramp.dev/v1alpha1",
+          "kind: ClusterAnalysisTemplate",
+          "metadata: {name: shared}",
+          "spec:",
+          "  metrics:",
+          "  - name: latency",
+          "    successCondition: result[0] < 300",
+          "    provider: {web: {url: 'http://latency'}}",
+          "");
+
+  @Test
+  void nestedTemplatesAreFoundInAllTheFilesGiven() throws Exception {
+    Path top = write("top.yaml", NESTING);
+    Path nested = write("nested.yaml", NESTED);
+
+    CliHarness.Result result =
+        CliHarness.run("lint", "-f", top.toString(), "-f", nested.toString());
+
+    assertThat(result.out().lines())
+        .containsExactly(
+            top + ":1: AnalysisTemplate checkout: ok",
+            nested + ":1: AnalysisTemplate base: ok",
+            nested + ":11: ClusterAnalysisTemplate shared: ok");
+    assertThat(result.exitCode()).isZero();
+  }
+
+  @Test
+  void aNestedTemplateNotGivenIsNamedAtItsReference() throws Exception {
+    Path top = write("top.yaml", NESTING);
+
+    CliHarness.Result result = CliHarness.run("lint", "-f", top.toString());
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.out().lines())
+        .containsExactly(
+            top
+                + ":6: AnalysisTemplate checkout: spec.templates[0]: AnalysisTemplate base is not"
+                + " in the files given",
+            top
+                + ":7: AnalysisTemplate checkout: spec.templates[1]: ClusterAnalysisTemplate shared"
+                + " is not in the files given");
+  }
+
+  @Test
+  void theFlattenedTemplateIsChecked() throws Exception {
+    // shared now also measures "errors", and the nested base has a bad metric of its own.
+    Path top = write("top.yaml", NESTING);
+    Path nested =
+        write(
+            "nested.yaml",
+            NESTED
+                .replace("name: latency", "name: errors")
+                .replace("successCondition: result[0] >= 0.95", "successCondition: result[0] >="));
+
+    CliHarness.Result result =
+        CliHarness.run("lint", "-f", top.toString(), "-f", nested.toString());
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    List<String> lines = result.out().lines().toList();
+    assertThat(lines.get(0))
+        .isEqualTo(
+            top
+                + ":8: AnalysisTemplate checkout: spec.metrics: two metrics have the same name"
+                + " 'errors' (AnalysisTemplate checkout, ClusterAnalysisTemplate shared)");
+    // base's own problem is reported at base, once.
+    assertThat(lines.get(1)).startsWith(nested + ":8: AnalysisTemplate base: spec.metrics[0]");
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(2)).isEqualTo(nested + ":11: ClusterAnalysisTemplate shared: ok");
+  }
+
+  @Test
+  void theFlattenedTemplatesProblemsInItsOwnMetricsKeepTheirLines() throws Exception {
+    Path top = write("top.yaml", NESTING.replace("result[0] < 1", "result[0] <"));
+    Path nested = write("nested.yaml", NESTED);
+
+    CliHarness.Result result =
+        CliHarness.run("lint", "-f", top.toString(), "-f", nested.toString());
+
+    assertThat(result.out().lines().findFirst().orElseThrow())
+        .startsWith(top + ":10: AnalysisTemplate checkout: spec.metrics[0].successCondition");
+  }
+
+  @Test
+  void nestingInACycleIsAProblem() throws Exception {
+    Path file =
+        write(
+            "loop.yaml",
+            String.join(
+                "\n",
+                "apiVersion: ramp.dev/v1alpha1",
+                "kind: AnalysisTemplate",
+                "metadata: {name: a}",
+                "spec:",
+                "  templates: [{templateName: b}]",
+                "---",
+                "apiVersion: ramp.dev/v1alpha1",
+                "kind: AnalysisTemplate",
+                "metadata: {name: b}",
+                "spec:",
+                "  templates: [{templateName: a}]",
+                ""));
+
+    CliHarness.Result result = CliHarness.run("lint", "-f", file.toString());
+
+    assertThat(result.out().lines())
+        .containsExactly(
+            file
+                + ":5: AnalysisTemplate a: spec.templates[0]: templates nest in a cycle:"
+                + " AnalysisTemplate a -> AnalysisTemplate b -> AnalysisTemplate a",
+            file
+                + ":11: AnalysisTemplate b: spec.templates[0]: templates nest in a cycle:"
+                + " AnalysisTemplate b -> AnalysisTemplate a -> AnalysisTemplate b");
+  }
+
   @Test
   void everyProblemNamesItsFieldAndLineAcrossDocuments() throws Exception {
     String bad =

@@ -7,11 +7,9 @@ import dev.ramp.engine.model.Json;
 import dev.ramp.engine.model.Rollout;
 import dev.ramp.engine.model.RolloutStatus;
 import dev.ramp.engine.sandbox.EmbeddedCluster;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.InputStream;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,14 +35,7 @@ class SteeringCommandsIT {
 
   @BeforeAll
   static void start() throws Exception {
-    CustomResourceDefinition crd;
-    try (InputStream in =
-        Files.newInputStream(Path.of("..", "config", "crd", "rollouts.ramp.dev-v1.yml"))) {
-      crd =
-          new io.fabric8.kubernetes.client.utils.KubernetesSerialization()
-              .unmarshal(in, CustomResourceDefinition.class);
-    }
-    cluster = EmbeddedCluster.start(List.of(crd), List.of("shop"));
+    cluster = EmbeddedCluster.start(EmbeddedCluster.rampCrds(), List.of("shop"));
     client = cluster.client();
     kubeconfig = cluster.writeKubeconfig(dir.resolve("kubeconfig"));
   }

@@ -13,9 +13,6 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -34,10 +31,7 @@ final class Cluster implements AutoCloseable {
   Cluster() throws Exception {
     server = EmbeddedApiServer.start();
     client = server.client();
-    try (InputStream in =
-        Files.newInputStream(Path.of("..", "config", "crd", "rollouts.ramp.dev-v1.yml"))) {
-      server.registerCrd(in);
-    }
+    server.registerRampCrds();
     for (String svc : List.of("demo-canary", "demo-stable")) {
       client
           .services()

@@ -26,6 +26,11 @@ public final class EmbeddedApiServer implements AutoCloseable {
     cluster.registerCrd(yaml);
   }
 
+  /** Registers every Ramp CRD, as {@code ramp demo} and {@code ramp run} do. */
+  public void registerRampCrds() {
+    cluster.registerRampCrds();
+  }
+
   /** See {@link EmbeddedCluster#preload}: stores objects without a request each. */
   public void preload(
       java.util.Collection<? extends io.fabric8.kubernetes.api.model.HasMetadata> objects) {

@@ -10,9 +10,6 @@ import dev.ramp.engine.model.Rollout;
 import dev.ramp.engine.sandbox.NodeSimulator;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -38,10 +35,7 @@ class ControllerFailoverIT {
   void setUp() throws Exception {
     server = EmbeddedApiServer.start();
     client = server.client();
-    try (InputStream in =
-        Files.newInputStream(Path.of("..", "config", "crd", "rollouts.ramp.dev-v1.yml"))) {
-      server.registerCrd(in);
-    }
+    server.registerRampCrds();
     nodes = new NodeSimulator(client, Duration.ofMillis(100)).start();
   }
 

@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -46,10 +45,7 @@ class RampRuntimeIT {
   void setUp() throws Exception {
     server = EmbeddedApiServer.start();
     client = server.client();
-    try (InputStream in =
-        Files.newInputStream(Path.of("..", "config", "crd", "rollouts.ramp.dev-v1.yml"))) {
-      server.registerCrd(in);
-    }
+    server.registerRampCrds();
   }
 
   @AfterEach
