@@ -1,5 +1,7 @@
 package dev.ramp.engine.rollout;
 
+import dev.ramp.engine.analysis.AnalysisTemplates;
+import dev.ramp.engine.model.AnalysisRun;
 import dev.ramp.engine.model.Rollout;
 import java.time.Instant;
 import java.util.List;
@@ -15,17 +17,46 @@ public record Observed(
     List<ReplicaSet> replicaSets,
     List<Pod> pods,
     Set<String> services,
-    Instant now) {
+    Instant now,
+    Analysis analysis) {
 
   public Observed {
     replicaSets = List.copyOf(replicaSets);
     pods = List.copyOf(pods);
     services = Set.copyOf(services);
+    analysis = analysis == null ? Analysis.NONE : analysis;
+  }
+
+  public Observed(
+      Rollout rollout,
+      List<ReplicaSet> replicaSets,
+      List<Pod> pods,
+      Set<String> services,
+      Instant now) {
+    this(rollout, replicaSets, pods, services, now, Analysis.NONE);
   }
 
   public Observed(
       Rollout rollout, List<ReplicaSet> replicaSets, Set<String> services, Instant now) {
-    this(rollout, replicaSets, List.of(), services, now);
+    this(rollout, replicaSets, List.of(), services, now, Analysis.NONE);
+  }
+
+  /** These runs and templates instead. */
+  public Observed withAnalysis(Analysis value) {
+    return new Observed(rollout, replicaSets, pods, services, now, value);
+  }
+
+  /**
+   * What the Rollout's analysis reads: the AnalysisRuns it owns, as read, and the templates its
+   * analysis steps and background analysis name (nested ones included), found by name.
+   */
+  public record Analysis(List<AnalysisRun> runs, AnalysisTemplates.Lookup templates) {
+    public static final Analysis NONE =
+        new Analysis(List.of(), (name, clusterScope) -> java.util.Optional.empty());
+
+    public Analysis {
+      runs = List.copyOf(runs);
+    }
   }
 
   /** A ReplicaSet owned by the Rollout, as read. */

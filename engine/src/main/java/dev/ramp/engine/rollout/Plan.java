@@ -1,6 +1,7 @@
 package dev.ramp.engine.rollout;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ramp.engine.model.AnalysisRun;
 import dev.ramp.engine.model.RolloutStatus;
 import dev.ramp.engine.plugin.CallKey;
 import java.time.Duration;
@@ -8,9 +9,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one reconcile wants written, in this order: ReplicaSets, Service selectors, the status (only
- * when it changed), then Events; and when to look again. Immutable; made by the named factories and
- * refined with {@code with…} copies, as the Java Operator SDK's {@code UpdateControl}.
+ * What one reconcile wants written, in this order: ReplicaSets, Service selectors, AnalysisRuns,
+ * the status (only when it changed), then Events; and when to look again. Immutable; made by the
+ * named factories and refined with {@code with…} copies, as the Java Operator SDK's {@code
+ * UpdateControl}.
  *
  * <p>{@link #pluginCalls()} are the plugin calls whose answers the status records: the plugin host
  * keeps those answers until the status is written, then is told to forget them.
@@ -60,6 +62,30 @@ public final class Plan {
     }
   }
 
+  /**
+   * The writes to the Rollout's AnalysisRuns, made before the status that names them.
+   *
+   * @param create runs to create, owned by the Rollout; one that exists already (a controller that
+   *     crashed after creating it) is adopted when the Rollout owns it
+   * @param terminate names of runs whose {@code spec.terminate} is to be set
+   * @param delete names of old runs past the history limits
+   */
+  public record AnalysisRunWrites(
+      List<AnalysisRun> create, List<String> terminate, List<String> delete) {
+    public AnalysisRunWrites {
+      create = List.copyOf(create);
+      terminate = List.copyOf(terminate);
+      delete = List.copyOf(delete);
+    }
+
+    public static final AnalysisRunWrites NONE =
+        new AnalysisRunWrites(List.of(), List.of(), List.of());
+
+    public boolean isEmpty() {
+      return create.isEmpty() && terminate.isEmpty() && delete.isEmpty();
+    }
+  }
+
   /** An Event on the Rollout. */
   public record Event(String type, String reason, String message) {
     static Event normal(String reason, String message) {
@@ -78,6 +104,7 @@ public final class Plan {
   private final List<Event> events;
   private final Duration requeueAfter;
   private final List<CallKey> pluginCalls;
+  private final AnalysisRunWrites analysisRuns;
 
   private Plan(
       ReplicaSetWrites replicaSets,
@@ -86,8 +113,10 @@ public final class Plan {
       boolean statusChanged,
       List<Event> events,
       Duration requeueAfter,
-      List<CallKey> pluginCalls) {
+      List<CallKey> pluginCalls,
+      AnalysisRunWrites analysisRuns) {
     this.replicaSets = replicaSets;
+    this.analysisRuns = analysisRuns;
     this.serviceSelectors = Map.copyOf(serviceSelectors);
     this.status = status;
     this.statusChanged = statusChanged;
@@ -98,37 +127,97 @@ public final class Plan {
 
   /** Writes this status (when it differs from the one read) and nothing else. */
   public static Plan status(RolloutStatus status, boolean changed) {
-    return new Plan(ReplicaSetWrites.NONE, Map.of(), status, changed, List.of(), null, List.of());
+    return new Plan(
+        ReplicaSetWrites.NONE,
+        Map.of(),
+        status,
+        changed,
+        List.of(),
+        null,
+        List.of(),
+        AnalysisRunWrites.NONE);
   }
 
   /** Also writes these ReplicaSets. */
   public Plan withReplicaSets(ReplicaSetWrites writes) {
     return new Plan(
-        writes, serviceSelectors, status, statusChanged, events, requeueAfter, pluginCalls);
+        writes,
+        serviceSelectors,
+        status,
+        statusChanged,
+        events,
+        requeueAfter,
+        pluginCalls,
+        analysisRuns);
   }
 
   /** Also points these Services (by name) at these pod-template hashes. */
   public Plan withServiceSelectors(Map<String, String> selectors) {
     return new Plan(
-        replicaSets, selectors, status, statusChanged, events, requeueAfter, pluginCalls);
+        replicaSets,
+        selectors,
+        status,
+        statusChanged,
+        events,
+        requeueAfter,
+        pluginCalls,
+        analysisRuns);
   }
 
   /** Also records these Events, after the status write. */
   public Plan withEvents(List<Event> list) {
     return new Plan(
-        replicaSets, serviceSelectors, status, statusChanged, list, requeueAfter, pluginCalls);
+        replicaSets,
+        serviceSelectors,
+        status,
+        statusChanged,
+        list,
+        requeueAfter,
+        pluginCalls,
+        analysisRuns);
   }
 
   /** Looks again after {@code delay} on the controller's clock (null: only on a change). */
   public Plan rescheduleAfter(Duration delay) {
     return new Plan(
-        replicaSets, serviceSelectors, status, statusChanged, events, delay, pluginCalls);
+        replicaSets,
+        serviceSelectors,
+        status,
+        statusChanged,
+        events,
+        delay,
+        pluginCalls,
+        analysisRuns);
   }
 
   /** The plugin calls whose answers this status records. */
   public Plan withPluginCalls(List<CallKey> calls) {
     return new Plan(
-        replicaSets, serviceSelectors, status, statusChanged, events, requeueAfter, calls);
+        replicaSets,
+        serviceSelectors,
+        status,
+        statusChanged,
+        events,
+        requeueAfter,
+        calls,
+        analysisRuns);
+  }
+
+  /** Also writes these AnalysisRuns (before the status). */
+  public Plan withAnalysisRuns(AnalysisRunWrites writes) {
+    return new Plan(
+        replicaSets,
+        serviceSelectors,
+        status,
+        statusChanged,
+        events,
+        requeueAfter,
+        pluginCalls,
+        writes);
+  }
+
+  public AnalysisRunWrites analysisRuns() {
+    return analysisRuns;
   }
 
   public ReplicaSetWrites replicaSets() {
