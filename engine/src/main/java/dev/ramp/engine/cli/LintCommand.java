@@ -12,8 +12,6 @@ import dev.ramp.engine.model.Rollout;
 import dev.ramp.engine.rollout.SpecCheck;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.MalformedInputException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,7 +22,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -63,7 +60,7 @@ final class LintCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Map<Path, List<YamlDocuments.Document>> read = new LinkedHashMap<>();
     for (Path file : files) {
-      read.put(file, read(file));
+      read.put(file, YamlDocuments.read(file));
     }
     read.values().forEach(this::index);
     int problems = 0;
@@ -288,35 +285,5 @@ final class LintCommand implements Callable<Integer> {
       }
     }
     return path.toString();
-  }
-
-  private static List<YamlDocuments.Document> read(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new CliException("file " + file + " does not exist");
-    }
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (MalformedInputException e) {
-      throw new CliException("file " + file + " is not YAML: it is not UTF-8 text");
-    } catch (IOException e) {
-      throw new CliException("file " + file + " cannot be read: " + e.getMessage());
-    }
-    try {
-      return YamlDocuments.parse(text);
-    } catch (JsonProcessingException e) {
-      // The YAML parser's message spans lines with an excerpt and a caret; keep the sentences.
-      String why =
-          e.getOriginalMessage()
-              .lines()
-              .filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
-              .map(String::strip)
-              .collect(Collectors.joining(": "));
-      int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
-      throw new CliException(
-          "file " + file + " is not YAML" + (line > 0 ? " (line " + line + ")" : "") + ": " + why);
-    } catch (IOException e) {
-      throw new CliException("file " + file + " is not YAML: " + e.getMessage());
-    }
   }
 }

@@ -1,6 +1,5 @@
 package dev.ramp.engine.cli;
 
-import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,7 +8,6 @@ import dev.ramp.engine.host.config.PluginConfigSnapshot;
 import dev.ramp.engine.host.config.PluginEntry;
 import dev.ramp.engine.host.config.PluginKind;
 import dev.ramp.engine.host.config.PluginLimits;
-import dev.ramp.engine.plugin.PluginAvailability;
 import dev.ramp.engine.plugin.StepOperation;
 import dev.ramp.engine.plugin.StepPluginClient;
 import dev.ramp.plugin.api.PluginContext;
@@ -17,8 +15,6 @@ import dev.ramp.plugin.api.StepCall;
 import dev.ramp.plugin.api.StepResult;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,13 +40,7 @@ import picocli.CommandLine.Parameters;
 final class PluginRunCommand implements Callable<Integer> {
 
   /** Exit code of an ERROR result, a transport error, or a plugin that did not start. */
-  static final int ERROR_EXIT = 5;
-
-  /**
-   * How long past the start timeout to wait for the first launch's outcome: the launcher bounds the
-   * start itself; a download of a remote location (up to 60 s) comes first.
-   */
-  private static final Duration SETTLE_GRACE = Duration.ofSeconds(65);
+  static final int ERROR_EXIT = PluginSupport.ERROR_EXIT;
 
   enum Kind {
     step
@@ -122,11 +111,11 @@ final class PluginRunCommand implements Callable<Integer> {
         PluginHost.Settings.defaults()
             .withRunnerJar(runnerJar())
             .withCacheDir(PluginSupport.cacheDir());
-    try (QuietHostLog quiet = QuietHostLog.open();
+    try (PluginSupport.QuietHostLog quiet = PluginSupport.QuietHostLog.open();
         PluginHost host = new PluginHost(settings, new SimpleMeterRegistry(), err::println)) {
       host.apply(new PluginConfigSnapshot(List.of(entry), List.of()));
       StepPluginClient steps = host.stepClient();
-      awaitReady(steps);
+      PluginSupport.awaitReady(name, () -> steps.availability(name), startTimeout);
       StepCall call =
           new StepCall(
               context(rolloutJson),
@@ -160,7 +149,7 @@ final class PluginRunCommand implements Callable<Integer> {
     return new PluginEntry(
         PluginKind.STEP,
         name,
-        location(),
+        PluginSupport.locationUri(location),
         sha256 == null ? null : sha256.toLowerCase(Locale.ROOT),
         List.of(),
         env,
@@ -169,56 +158,10 @@ final class PluginRunCommand implements Callable<Integer> {
         List.of());
   }
 
-  /**
-   * The location as the entry's URI; on a command line a relative path means the working directory.
-   */
-  private URI location() {
-    if (!location.contains("://")) {
-      return Path.of(location).toAbsolutePath().normalize().toUri();
-    }
-    try {
-      URI uri = new URI(location);
-      return "file".equalsIgnoreCase(uri.getScheme()) ? Path.of(uri).normalize().toUri() : uri;
-    } catch (URISyntaxException | IllegalArgumentException e) {
-      throw new CliException("location " + location + " is not a URL: " + e.getMessage());
-    }
-  }
-
   /** The runner that hosts JAR plugins, when it exists; the host refuses JARs without one. */
   private static Path runnerJar() {
     Path runner = PluginSupport.runnerJar();
     return Files.isRegularFile(runner) ? runner : null;
-  }
-
-  /**
-   * Waits for the outcome of the plugin's first launch: returns when it is ready, else throws with
-   * the host's reason (refused: exit 3, the entry would be refused by the controller too; anything
-   * else: exit 5).
-   */
-  private void awaitReady(StepPluginClient steps) {
-    long limit = System.nanoTime() + startTimeout.plus(SETTLE_GRACE).toNanos();
-    PluginAvailability availability = steps.availability(name);
-    while (availability.state() == PluginAvailability.State.STARTING && System.nanoTime() < limit) {
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new CliException("interrupted while plugin " + name + " was starting", ERROR_EXIT);
-      }
-      availability = steps.availability(name);
-    }
-    switch (availability.state()) {
-      case READY -> {}
-      case REFUSED -> throw new CliException(availability.reason());
-      case STARTING ->
-          throw new CliException(
-              "plugin " + name + " did not start within " + startTimeout.plus(SETTLE_GRACE),
-              ERROR_EXIT);
-      // The controller would restart it after a backoff; here one launch is all there is.
-      default ->
-          throw new CliException(
-              availability.reason().replaceFirst("; restarting in \\S+$", ""), ERROR_EXIT);
-    }
   }
 
   /** The context the controller sends for this rollout, step and operation (first attempt). */
@@ -244,32 +187,6 @@ final class PluginRunCommand implements Callable<Integer> {
             stepIndex,
             status.path("retries").isInt() ? status.path("retries").asInt() : null),
         name);
-  }
-
-  /**
-   * At the command line's default level (warnings) the host would log a refusal or a failed start
-   * that this command reports itself, so it would say it twice: its log is off meanwhile.
-   * RAMP_LOG_LEVEL=INFO or finer keeps it.
-   */
-  private record QuietHostLog(ch.qos.logback.classic.Logger logger) implements AutoCloseable {
-
-    static QuietHostLog open() {
-      if (LoggerFactory.getLogger(PluginHost.class.getPackageName())
-              instanceof ch.qos.logback.classic.Logger logger
-          && logger.getLevel() == null
-          && logger.getEffectiveLevel().isGreaterOrEqual(Level.WARN)) {
-        logger.setLevel(Level.OFF);
-        return new QuietHostLog(logger);
-      }
-      return new QuietHostLog(null);
-    }
-
-    @Override
-    public void close() {
-      if (logger != null) {
-        logger.setLevel(null);
-      }
-    }
   }
 
   private static void print(PrintWriter out, StepResult result) {

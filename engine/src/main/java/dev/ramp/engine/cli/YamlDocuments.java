@@ -1,6 +1,7 @@
 package dev.ramp.engine.cli;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,10 +9,14 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The documents of a YAML stream, each with the line where every field sits, keyed by the field
@@ -62,6 +67,40 @@ final class YamlDocuments {
       }
     }
     return documents;
+  }
+
+  /**
+   * Every document of a YAML file; a file that cannot be read or is not YAML is a {@link
+   * CliException} saying so (with the line, when the parser knows it).
+   */
+  static List<Document> read(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new CliException("file " + file + " does not exist");
+    }
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (MalformedInputException e) {
+      throw new CliException("file " + file + " is not YAML: it is not UTF-8 text");
+    } catch (IOException e) {
+      throw new CliException("file " + file + " cannot be read: " + e.getMessage());
+    }
+    try {
+      return parse(text);
+    } catch (JsonProcessingException e) {
+      // The YAML parser's message spans lines with an excerpt and a caret; keep the sentences.
+      String why =
+          e.getOriginalMessage()
+              .lines()
+              .filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
+              .map(String::strip)
+              .collect(Collectors.joining(": "));
+      int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
+      throw new CliException(
+          "file " + file + " is not YAML" + (line > 0 ? " (line " + line + ")" : "") + ": " + why);
+    } catch (IOException e) {
+      throw new CliException("file " + file + " is not YAML: " + e.getMessage());
+    }
   }
 
   private JsonNode value(JsonToken token, String path) throws IOException {

@@ -114,7 +114,8 @@ final class RunMeasurer implements Measurer {
     return Measured.running(now.plus(PLUGIN_RESUME), m.metadata());
   }
 
-  private static String type(Call call) {
+  /** The provider a metric names: the one field under its {@code provider}. */
+  static String type(Call call) {
     var names = call.provider().fieldNames();
     return names.hasNext() ? names.next() : "";
   }

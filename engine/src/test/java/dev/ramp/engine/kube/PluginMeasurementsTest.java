@@ -336,6 +336,7 @@ class PluginMeasurementsTest {
 
     final List<Call> sent = new ArrayList<>();
     final Deque<Measurement> answers = new ArrayDeque<>();
+    final List<dev.ramp.engine.plugin.CallKey> recorded = new ArrayList<>();
     PluginAvailability availability = PluginAvailability.ready();
     Map<String, String> metadata = Map.of();
     PluginCallException failure;
@@ -363,6 +364,11 @@ class PluginMeasurementsTest {
     @Override
     public Measurement terminate(String pluginName, MetricCall call, Measurement measurement) {
       return answer(pluginName, "Terminate", call, measurement);
+    }
+
+    @Override
+    public void recorded(java.util.Collection<dev.ramp.engine.plugin.CallKey> calls) {
+      recorded.addAll(calls);
     }
 
     @Override
