@@ -80,7 +80,7 @@ final class RunReconcile {
       MeasurementSchedule.Action action =
           MeasurementSchedule.due(p.settings(), state, startedAt, terminating, now);
       if (action != MeasurementSchedule.Action.NONE) {
-        states.put(p.settings().name(), take(p, state, action, terminating));
+        states.put(p.settings().name(), take(p, state, action));
       }
     }
     List<MetricSettings> settings =
@@ -133,10 +133,7 @@ final class RunReconcile {
 
   /** One measurement taken, resumed or terminated, recorded into the metric's result. */
   private MetricState take(
-      TemplateMetrics.Planned p,
-      MetricState state,
-      MeasurementSchedule.Action action,
-      boolean terminating) {
+      TemplateMetrics.Planned p, MetricState state, MeasurementSchedule.Action action) {
     MetricSettings s = p.settings();
     MetricState base = state == null ? MetricState.start(s.name(), s.dryRun()) : state;
     // Every finished measurement moved exactly one of count and error: the next one's number.
@@ -176,8 +173,10 @@ final class RunReconcile {
         m = MetricAssessment.terminated(m);
       }
     }
+    // The metric's phase is left as it was: as in Argo's runMeasurements, only the assessment
+    // after every measurement changes it (RunAssessment), with "terminating" as the phases stood
+    // before this reconcile, and copies the last measurement's message on that transition.
     MetricState next = MetricAssessment.record(base, m, now);
-    next = next.withPhase(MetricAssessment.assess(s, next, terminating));
     taken.add(new AnalysisRunner.Taken(s.name(), index, m.phase().name(), m.value(), m.message()));
     return next;
   }
