@@ -216,8 +216,9 @@ public final class AnalysisRunController implements AutoCloseable {
     return List.of("Successful", "Failed", "Error", "Inconclusive").contains(phase);
   }
 
+  /** As Argo's: only Failed and Error warn; Successful and Inconclusive are Normal. */
   private static String type(String phase) {
-    return "Successful".equals(phase) ? "Normal" : "Warning";
+    return "Failed".equals(phase) || "Error".equals(phase) ? "Warning" : "Normal";
   }
 
   private static ObjectReference reference(AnalysisRun run) {
