@@ -168,8 +168,8 @@ public final class AnalysisRunController implements AutoCloseable {
     if (outcome == null || outcome.wakeAt().isEmpty()) {
       return WorkQueue.Result.done();
     }
-    Duration wait = Duration.between(now, outcome.wakeAt().get());
-    return WorkQueue.Result.after(wait.isNegative() ? Duration.ZERO : wait);
+    // A time, not a delay: the clock may have moved since this reconcile read it.
+    return WorkQueue.Result.at(outcome.wakeAt().get());
   }
 
   /**
