@@ -143,9 +143,11 @@ final class RunReconcile {
     switch (action) {
       case MEASURE -> {
         m = record(measurer.measure(call), p.conditions(), now, Map.of());
-        Map<String, String> metadata = new LinkedHashMap<>(base.metadata());
-        metadata.putAll(measurer.metadata(call));
-        base = base.withMetadata(metadata);
+        // Argo asks for the metric's metadata once, with its first measurement; Ramp asks again
+        // while it has none (a plugin that could not answer then), not at every measurement.
+        if (base.metadata().isEmpty()) {
+          base = base.withMetadata(new LinkedHashMap<>(measurer.metadata(call)));
+        }
       }
       case RESUME -> {
         MeasurementRecord last = base.last().orElseThrow();
