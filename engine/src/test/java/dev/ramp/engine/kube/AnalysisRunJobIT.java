@@ -35,10 +35,15 @@ class AnalysisRunJobIT {
   @BeforeEach
   void start() throws Exception {
     world = new AnalysisRunWorld(T0);
-    // A Job ends a little after it is created, on wall time: the run must wait for the Job's
-    // change, not find it finished at its first look.
-    nodes = new NodeSimulator(world.client, Duration.ofMillis(100), world.clock).start();
     world.startController(new AnalysisRunControllerIT.NoPlugins());
+  }
+
+  /**
+   * Starts the node simulator: from then on each Job ends (a little later, on wall time) as its
+   * annotation says, those created before included.
+   */
+  void startNodes() {
+    nodes = new NodeSimulator(world.client, Duration.ofMillis(20), world.clock).start();
   }
 
   @AfterEach
@@ -86,7 +91,8 @@ class AnalysisRunJobIT {
     String uid = created.getMetadata().getUid();
     String name = uid + ".smoke.1";
 
-    // The Job is created at the run's first look, and the measurement waits for it.
+    // The Job is created at the run's first look, and the measurement waits for it: no node
+    // runs it yet, so the run stays Running until the test lets one.
     AnalysisRun running = world.awaitRun("smoke", measurement("smoke", 1, "Running"));
     assertThat(last(running, "smoke").metadata)
         .containsEntry("job-name", name)
@@ -101,6 +107,7 @@ class AnalysisRunJobIT {
     assertThat(job.getMetadata().getLabels()).containsEntry("analysisrun.ramp.dev/uid", uid);
 
     // Nothing on the clock wakes the run (no interval, no resumeAt): only the Job's change does.
+    startNodes();
     AnalysisRun r = world.awaitRun("smoke", phase("Successful"));
     AnalysisRunStatus.MetricResult smoke = result(r, "smoke");
     assertThat(smoke.phase).isEqualTo("Successful");
@@ -121,6 +128,7 @@ class AnalysisRunJobIT {
 
   @Test
   void aFailedJobFailsTheRunWithAWarningEvent() throws Exception {
+    startNodes();
     AnalysisRun created =
         world.create("broken", "{\"metrics\":[" + jobMetric("smoke", "failed", "") + "]}");
     String name = created.getMetadata().getUid() + ".smoke.1";
@@ -151,6 +159,7 @@ class AnalysisRunJobIT {
 
   @Test
   void terminatingARunWhoseJobRunsDeletesTheJobAndEndsTheRunInconclusiveAsArgo() throws Exception {
+    startNodes();
     AnalysisRun created =
         world.create("endless", "{\"metrics\":[" + jobMetric("smoke", "running", "") + "]}");
     String name = created.getMetadata().getUid() + ".smoke.1";
@@ -198,6 +207,7 @@ class AnalysisRunJobIT {
 
   @Test
   void aCountOfTwoRunsTwoJobsAnIntervalApart() throws Exception {
+    startNodes();
     AnalysisRun created =
         world.create(
             "twice",
@@ -222,6 +232,7 @@ class AnalysisRunJobIT {
 
   @Test
   void aRetentionLimitOfOneDeletesTheOlderJob() throws Exception {
+    startNodes();
     AnalysisRun created =
         world.create(
             "retain",
@@ -244,6 +255,7 @@ class AnalysisRunJobIT {
 
   @Test
   void aJobWithoutAPodTemplateIsRefusedWhenTheRunStarts() throws Exception {
+    startNodes();
     world.create(
         "no-template",
         "{\"metrics\":[{\"name\":\"smoke\",\"provider\":{\"job\":{\"spec\":{\"backoffLimit\":0}}}}]}");
