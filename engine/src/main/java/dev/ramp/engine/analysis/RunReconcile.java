@@ -80,7 +80,7 @@ final class RunReconcile {
       MeasurementSchedule.Action action =
           MeasurementSchedule.due(p.settings(), state, startedAt, terminating, now);
       if (action != MeasurementSchedule.Action.NONE) {
-        states.put(p.settings().name(), take(p, state, action, terminating));
+        states.put(p.settings().name(), take(p, state, action));
       }
     }
     List<MetricSettings> settings =
@@ -133,10 +133,7 @@ final class RunReconcile {
 
   /** One measurement taken, resumed or terminated, recorded into the metric's result. */
   private MetricState take(
-      TemplateMetrics.Planned p,
-      MetricState state,
-      MeasurementSchedule.Action action,
-      boolean terminating) {
+      TemplateMetrics.Planned p, MetricState state, MeasurementSchedule.Action action) {
     MetricSettings s = p.settings();
     MetricState base = state == null ? MetricState.start(s.name(), s.dryRun()) : state;
     // Every finished measurement moved exactly one of count and error: the next one's number.
@@ -146,9 +143,11 @@ final class RunReconcile {
     switch (action) {
       case MEASURE -> {
         m = record(measurer.measure(call), p.conditions(), now, Map.of());
-        Map<String, String> metadata = new LinkedHashMap<>(base.metadata());
-        metadata.putAll(measurer.metadata(call));
-        base = base.withMetadata(metadata);
+        // Argo asks for the metric's metadata once, with its first measurement; Ramp asks again
+        // while it has none (a plugin that could not answer then), not at every measurement.
+        if (base.metadata().isEmpty()) {
+          base = base.withMetadata(new LinkedHashMap<>(measurer.metadata(call)));
+        }
       }
       case RESUME -> {
         MeasurementRecord last = base.last().orElseThrow();
@@ -176,8 +175,10 @@ final class RunReconcile {
         m = MetricAssessment.terminated(m);
       }
     }
+    // The metric's phase is left as it was: as in Argo's runMeasurements, only the assessment
+    // after every measurement changes it (RunAssessment), with "terminating" as the phases stood
+    // before this reconcile, and copies the last measurement's message on that transition.
     MetricState next = MetricAssessment.record(base, m, now);
-    next = next.withPhase(MetricAssessment.assess(s, next, terminating));
     taken.add(new AnalysisRunner.Taken(s.name(), index, m.phase().name(), m.value(), m.message()));
     return next;
   }

@@ -168,8 +168,8 @@ public final class AnalysisRunController implements AutoCloseable {
     if (outcome == null || outcome.wakeAt().isEmpty()) {
       return WorkQueue.Result.done();
     }
-    Duration wait = Duration.between(now, outcome.wakeAt().get());
-    return WorkQueue.Result.after(wait.isNegative() ? Duration.ZERO : wait);
+    // A time, not a delay: the clock may have moved since this reconcile read it.
+    return WorkQueue.Result.at(outcome.wakeAt().get());
   }
 
   /**
@@ -216,8 +216,9 @@ public final class AnalysisRunController implements AutoCloseable {
     return List.of("Successful", "Failed", "Error", "Inconclusive").contains(phase);
   }
 
+  /** As Argo's: only Failed and Error warn; Successful and Inconclusive are Normal. */
   private static String type(String phase) {
-    return "Successful".equals(phase) ? "Normal" : "Warning";
+    return "Failed".equals(phase) || "Error".equals(phase) ? "Warning" : "Normal";
   }
 
   private static ObjectReference reference(AnalysisRun run) {

@@ -30,14 +30,25 @@ import org.slf4j.LoggerFactory;
 final class WorkQueue {
   private static final Logger LOG = LoggerFactory.getLogger(WorkQueue.class);
 
-  /** What handling a key asks for next: nothing, or another look after a delay. */
-  record Result(Duration requeueAfter) {
+  /**
+   * What handling a key asks for next: nothing, another look after a delay (counted on the clock
+   * from when the handling started), or another look at a time on the clock.
+   */
+  record Result(Duration requeueAfter, Instant requeueAt) {
+    Result(Duration requeueAfter) {
+      this(requeueAfter, null);
+    }
+
     static Result done() {
-      return new Result(null);
+      return new Result(null, null);
     }
 
     static Result after(Duration d) {
-      return new Result(d);
+      return new Result(d, null);
+    }
+
+    static Result at(Instant t) {
+      return new Result(null, t);
     }
   }
 
@@ -150,11 +161,16 @@ final class WorkQueue {
 
   /** Adds the key once {@code delay} has passed on the clock; an earlier due time wins. */
   void addAfter(String key, Duration delay) {
+    addAt(key, clock.instant().plus(delay));
+  }
+
+  /** Adds the key once the clock reaches {@code at} (at once if it has); an earlier time wins. */
+  void addAt(String key, Instant at) {
+    Duration delay = Duration.between(clock.instant(), at);
     if (delay.isZero() || delay.isNegative()) {
       add(key);
       return;
     }
-    Instant at = clock.instant().plus(delay);
     synchronized (lock) {
       Instant existing = due.get(key);
       if (existing != null && !existing.isAfter(at)) {
@@ -227,13 +243,18 @@ final class WorkQueue {
         processing.add(key);
       }
       try {
+        // A delay counts from here: the clock may move (a test advancing it) before the handler
+        // returns, and counting from then would push the next look later than asked.
+        Instant started = clock.instant();
         Result result = handler.apply(key);
         synchronized (lock) {
           failures.remove(key);
           conflicts.remove(key);
         }
-        if (result.requeueAfter() != null) {
-          addAfter(key, result.requeueAfter());
+        if (result.requeueAt() != null) {
+          addAt(key, result.requeueAt());
+        } else if (result.requeueAfter() != null) {
+          addAt(key, started.plus(result.requeueAfter()));
         }
       } catch (RetryNow e) {
         // The first conflict is retried at once (a fresh read usually fixes it); a run of them

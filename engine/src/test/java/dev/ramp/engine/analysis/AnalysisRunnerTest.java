@@ -133,4 +133,63 @@ class AnalysisRunnerTest {
             "spec.metrics[1].provider.datadog: not built into Ramp; use a metric-provider plugin")
         .hasMessageContaining("spec.metrics[2].provider: set exactly one provider");
   }
+
+  /**
+   * Argo's TestReconcileAnalysisRunTerminateSiblingAfterFail through the run's reconcile: the
+   * failing metric is Failed at once, but the run is assessed with "terminating" as the results
+   * stood before this reconcile, so it stays Running; the next reconcile terminates the sibling's
+   * measurement in flight and only then fails the run. The metric's message is its last
+   * measurement's, and the run's message quotes it, as Argo's assessRunStatus does on the
+   * transition.
+   */
+  @Test
+  void aFailingMetricFailsTheRunOnlyOnceItsSiblingInFlightIsTerminated() throws Exception {
+    Measurer byMetric =
+        new Measurer() {
+          @Override
+          public Measured measure(Call call) {
+            calls++;
+            return call.metric().equals("slow")
+                ? Measured.running(T0.plusSeconds(60), Map.of())
+                : new Measured(
+                    Measured.Status.VALUE,
+                    DoubleNode.valueOf(0.5),
+                    "0.5",
+                    "p99 too high",
+                    null,
+                    Map.of());
+          }
+
+          @Override
+          public Measured terminate(Call call, InFlight inFlight) {
+            calls++;
+            return Measured.verdict(Measured.Status.INCONCLUSIVE, "", "stopped", Map.of());
+          }
+        };
+    AnalysisRunner.InMemory run =
+        AnalysisRunner.start(
+            spec(
+                "{\"name\":\"slow\",\"provider\":{\"web\":{}}},"
+                    + "{\"name\":\"rate\",\"successCondition\":\"result >= 0.95\","
+                    + "\"provider\":{\"web\":{}}}"),
+            Map.of(),
+            byMetric);
+    AnalysisRunner.Outcome first = run.advance(T0);
+    assertThat(first.phase()).isEqualTo("Running");
+    assertThat(first.status().metricResults)
+        .extracting(r -> r.name + " " + r.phase)
+        .containsExactly("slow Running", "rate Failed");
+    assertThat(first.wakeAt()).contains(T0);
+
+    AnalysisRunner.Outcome second = run.advance(T0);
+    assertThat(second.taken())
+        .extracting(t -> t.metric() + " " + t.phase() + " " + t.message())
+        .containsExactly("slow Inconclusive Metric Terminated");
+    assertThat(second.phase()).isEqualTo("Failed");
+    assertThat(second.status().message)
+        .isEqualTo(
+            "Metric \"rate\" assessed Failed due to failed (1) > failureLimit (0): \"Error"
+                + " Message: p99 too high\"");
+    assertThat(calls).isEqualTo(3);
+  }
 }

@@ -155,6 +155,44 @@ class WorkQueueTest {
     await().until(() -> handled.size() == 2);
   }
 
+  /**
+   * A handler that decides a time on the clock it read, while the clock moves on before the handler
+   * returns (a test advancing it as soon as it sees the status written): the key is due at that
+   * time, not at a delay counted from when the queue got the answer.
+   */
+  @Test
+  void requeueAtATimeIsNotPushedLaterByAClockThatMovedDuringTheHandler() {
+    start(
+        key -> {
+          handled.add(key);
+          if (handled.size() > 1) {
+            return WorkQueue.Result.done();
+          }
+          Instant now = clock.instant();
+          clock.advance(Duration.ofMinutes(5));
+          return WorkQueue.Result.at(now.plus(Duration.ofMinutes(5)));
+        });
+    queue.add("a");
+    await().until(() -> handled.size() == 2);
+  }
+
+  @Test
+  void requeueAtATimeStillToComeWaitsForIt() {
+    Instant at = clock.instant().plus(Duration.ofMinutes(5));
+    start(
+        key -> {
+          handled.add(key);
+          return handled.size() == 1 ? WorkQueue.Result.at(at) : WorkQueue.Result.done();
+        });
+    queue.add("a");
+    await().until(() -> handled.size() == 1 && queue.length() == 0);
+    queue.fireDue();
+    assertThat(handled).hasSize(1);
+    clock.set(at);
+    queue.fireDue();
+    await().until(() -> handled.size() == 2);
+  }
+
   @Test
   void errorsAreRetriedWithBackoffAndConflictsAtOnce() {
     ConcurrentHashMap<String, AtomicInteger> calls = new ConcurrentHashMap<>();
