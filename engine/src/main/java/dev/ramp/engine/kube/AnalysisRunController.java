@@ -12,7 +12,6 @@ import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.function.Consumer;
 
 /**
  * The AnalysisRun controller: an informer on AnalysisRuns (and on the Jobs they own, whose changes
@@ -87,7 +85,7 @@ public final class AnalysisRunController implements AutoCloseable {
     runs =
         (namespace == null ? all.inAnyNamespace() : all.inNamespace(namespace)).runnableInformer(0);
     runs.addEventHandler(
-        handler(
+        InformerEvents.handler(
             r -> {
               statusWriter.observed(r);
               enqueue(r);
@@ -102,7 +100,7 @@ public final class AnalysisRunController implements AutoCloseable {
         (namespace == null ? allJobs.inAnyNamespace() : allJobs.inNamespace(namespace))
             .withLabel(MetricJob.RUN_UID_LABEL)
             .runnableInformer(0);
-    jobs.addEventHandler(handler(this::enqueueOwner, this::enqueueOwner));
+    jobs.addEventHandler(InformerEvents.handler(this::enqueueOwner, this::enqueueOwner));
     jobs.run();
     jobMeasurements = new JobMeasurements(client, key -> jobs.getStore().getByKey(key));
     queue.start("ramp-analysisruns-" + instance);
@@ -229,22 +227,5 @@ public final class AnalysisRunController implements AutoCloseable {
         .withNamespace(run.getMetadata().getNamespace())
         .withUid(run.getMetadata().getUid())
         .build();
-  }
-
-  private static <T extends HasMetadata> ResourceEventHandler<T> handler(
-      Consumer<T> onChange, Consumer<T> onDelete) {
-    return new ResourceEventHandler<>() {
-      public void onAdd(T obj) {
-        onChange.accept(obj);
-      }
-
-      public void onUpdate(T oldObj, T newObj) {
-        onChange.accept(newObj);
-      }
-
-      public void onDelete(T obj, boolean unknown) {
-        onDelete.accept(obj);
-      }
-    };
   }
 }

@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import java.time.Clock;
@@ -21,7 +20,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -191,7 +189,7 @@ public final class RolloutController implements AutoCloseable {
             .runnableInformer(0);
     rollouts.addIndexers(Map.of(ObservedWorld.SERVICE_INDEX, ObservedWorld::servicesOf));
     rollouts.addEventHandler(
-        handler(
+        InformerEvents.handler(
             r -> {
               statusWriter.observed(r);
               enqueue(r);
@@ -208,7 +206,7 @@ public final class RolloutController implements AutoCloseable {
             .runnableInformer(0);
     replicaSets.itemStore(new ReplicaSetStore(client.getKubernetesSerialization()));
     replicaSets.addIndexers(Map.of(ObservedWorld.OWNER_INDEX, ObservedWorld::controllerUid));
-    replicaSets.addEventHandler(handler(this::enqueueOwner, this::enqueueOwner));
+    replicaSets.addEventHandler(InformerEvents.handler(this::enqueueOwner, this::enqueueOwner));
     replicaSets.run();
     services =
         (namespace == null
@@ -223,7 +221,7 @@ public final class RolloutController implements AutoCloseable {
             client.getKubernetesSerialization(),
             "metadata.uid",
             "spec.selector"));
-    services.addEventHandler(handler(this::enqueueUsers, this::enqueueUsers));
+    services.addEventHandler(InformerEvents.handler(this::enqueueUsers, this::enqueueUsers));
     services.run();
     world = new ObservedWorld(client, clock, replicaSets, services);
     writer = new PlanWriter(client, services, statusWriter);
@@ -257,23 +255,6 @@ public final class RolloutController implements AutoCloseable {
         i.stop();
       }
     }
-  }
-
-  private static <T extends HasMetadata> ResourceEventHandler<T> handler(
-      Consumer<T> onChange, Consumer<T> onDelete) {
-    return new ResourceEventHandler<>() {
-      public void onAdd(T obj) {
-        onChange.accept(obj);
-      }
-
-      public void onUpdate(T oldObj, T newObj) {
-        onChange.accept(newObj);
-      }
-
-      public void onDelete(T obj, boolean unknown) {
-        onDelete.accept(obj);
-      }
-    };
   }
 
   private void enqueue(HasMetadata r) {

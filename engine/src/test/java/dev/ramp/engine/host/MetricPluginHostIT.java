@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.ramp.engine.host.config.PluginConfigSnapshot;
 import dev.ramp.engine.host.config.PluginKind;
 import dev.ramp.engine.plugin.CallKey;
 import dev.ramp.engine.plugin.MetricProviderClient;
@@ -35,8 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MetricPluginHostIT {
 
-  private static final Path METRIC_PLUGIN = TestPlugins.PYTHON_DIR.resolve("metric_plugin.py");
-  private static final String PLUGIN = "ramp-tests/metric";
+  private static final String PLUGIN = MetricPluginFixture.PLUGIN;
   private static final String RUN = "cart-abc123-2";
   private static final String RUN_UID = "0b7c1e0e-5d1c-4a57-9d1e-3f0c6b2a7d41";
   private static final String METRIC = "success-rate";
@@ -55,31 +53,10 @@ class MetricPluginHostIT {
 
   @BeforeEach
   void startPlugin() {
-    TestPlugins.assumePython();
-    host =
-        new PluginHost(
-            PluginHost.Settings.defaults()
-                .withRunnerJar(null)
-                .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(2))
-                .withHealth(Duration.ofMillis(500), Duration.ofSeconds(1), 2),
-            registry);
-    client = host.metricProviderClient();
+    MetricPluginFixture.assumePython();
     log = dir.resolve("calls.log");
-    PluginConfigSnapshot snapshot =
-        PluginConfigSnapshot.parse(
-            Map.of(
-                "metricProviderPlugins",
-                "- name: "
-                    + PLUGIN
-                    + "\n  location: file://"
-                    + METRIC_PLUGIN
-                    + "\n  args: ['"
-                    + log
-                    + "']\n"),
-            10);
-    assertThat(snapshot.refused()).isEmpty();
-    host.apply(snapshot);
-    awaitReady();
+    host = MetricPluginFixture.start(dir, log, registry);
+    client = host.metricProviderClient();
   }
 
   @AfterEach
@@ -90,10 +67,7 @@ class MetricPluginHostIT {
   }
 
   private void awaitReady() {
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .untilAsserted(
-            () -> assertThat(client.availability(PLUGIN)).isEqualTo(PluginAvailability.ready()));
+    MetricPluginFixture.awaitReady(host);
   }
 
   /** The idempotency key of one measurement, stable across its Run, Resumes and Terminate. */

@@ -6,14 +6,12 @@ import static dev.ramp.engine.kube.AnalysisRunWorld.phase;
 import static dev.ramp.engine.kube.AnalysisRunWorld.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ramp.engine.host.MetricPluginFixture;
 import dev.ramp.engine.host.PluginHost;
-import dev.ramp.engine.host.config.PluginConfigSnapshot;
 import dev.ramp.engine.model.AnalysisRun;
 import dev.ramp.engine.model.AnalysisRunStatus;
-import dev.ramp.engine.plugin.MetricProviderClient;
 import dev.ramp.engine.plugin.PluginAvailability;
 import dev.ramp.plugin.api.Json;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -25,7 +23,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,9 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the test moving the clock resumes them.
  */
 class AnalysisRunPluginIT {
-  static final Path METRIC_PLUGIN =
-      Path.of("..", "tests", "python", "metric_plugin.py").toAbsolutePath().normalize();
-  static final String PLUGIN = "ramp-tests/metric";
+  static final String PLUGIN = MetricPluginFixture.PLUGIN;
   static final String AN_HOUR = "3600000";
 
   @TempDir Path dir;
@@ -56,37 +51,9 @@ class AnalysisRunPluginIT {
 
   @BeforeEach
   void start() throws Exception {
-    assumeTrue(Files.isExecutable(METRIC_PLUGIN), "missing " + METRIC_PLUGIN);
-    Process check =
-        new ProcessBuilder("/usr/bin/python3", "-c", "import grpc, grpc_tools, google.protobuf")
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    assumeTrue(check.waitFor(30, TimeUnit.SECONDS) && check.exitValue() == 0, "python3 lacks grpc");
+    MetricPluginFixture.assumePython();
     log = dir.resolve("calls.log");
-    host =
-        new PluginHost(
-            PluginHost.Settings.defaults()
-                .withRunnerJar(null)
-                .withCacheDir(dir.resolve("cache"))
-                .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(2))
-                .withHealth(Duration.ofMillis(500), Duration.ofSeconds(1), 2),
-            new SimpleMeterRegistry());
-    PluginConfigSnapshot snapshot =
-        PluginConfigSnapshot.parse(
-            Map.of(
-                "metricProviderPlugins",
-                "- name: "
-                    + PLUGIN
-                    + "\n  location: file://"
-                    + METRIC_PLUGIN
-                    + "\n  args: ['"
-                    + log
-                    + "']\n"),
-            10);
-    assertThat(snapshot.refused()).isEmpty();
-    host.apply(snapshot);
-    awaitPluginReady();
+    host = MetricPluginFixture.start(dir, log, new SimpleMeterRegistry());
     world = new AnalysisRunWorld(Instant.now().truncatedTo(ChronoUnit.MILLIS));
     world.startController(host.metricProviderClient());
   }
@@ -102,11 +69,7 @@ class AnalysisRunPluginIT {
   }
 
   void awaitPluginReady() {
-    MetricProviderClient client = host.metricProviderClient();
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .untilAsserted(
-            () -> assertThat(client.availability(PLUGIN)).isEqualTo(PluginAvailability.ready()));
+    MetricPluginFixture.awaitReady(host);
   }
 
   /** A metric measured by {@code plugin} with this config. */

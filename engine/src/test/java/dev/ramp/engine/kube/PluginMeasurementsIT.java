@@ -2,15 +2,14 @@ package dev.ramp.engine.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.DoubleNode;
 import dev.ramp.engine.analysis.Measurer;
 import dev.ramp.engine.analysis.Measurer.Measured;
 import dev.ramp.engine.analysis.Measurer.Measured.Status;
+import dev.ramp.engine.host.MetricPluginFixture;
 import dev.ramp.engine.host.PluginHost;
-import dev.ramp.engine.host.config.PluginConfigSnapshot;
 import dev.ramp.engine.model.AnalysisRun;
 import dev.ramp.engine.model.Json;
 import dev.ramp.engine.plugin.MetricProviderClient;
@@ -23,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,9 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PluginMeasurementsIT {
 
-  static final Path METRIC_PLUGIN =
-      Path.of("..", "tests", "python", "metric_plugin.py").toAbsolutePath().normalize();
-  static final String PLUGIN = "ramp-tests/metric";
+  static final String PLUGIN = MetricPluginFixture.PLUGIN;
   static final String RUN_UID = PluginMeasurementsTest.RUN_UID;
 
   @TempDir Path dir;
@@ -53,39 +49,11 @@ class PluginMeasurementsIT {
 
   @BeforeEach
   void startHost() throws Exception {
-    assumeTrue(Files.isExecutable(METRIC_PLUGIN), "missing " + METRIC_PLUGIN);
-    Process check =
-        new ProcessBuilder("/usr/bin/python3", "-c", "import grpc, grpc_tools, google.protobuf")
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    assumeTrue(check.waitFor(30, TimeUnit.SECONDS) && check.exitValue() == 0, "python3 lacks grpc");
+    MetricPluginFixture.assumePython();
     log = dir.resolve("calls.log");
-    host =
-        new PluginHost(
-            PluginHost.Settings.defaults()
-                .withRunnerJar(null)
-                .withCacheDir(dir.resolve("cache"))
-                .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(2))
-                .withHealth(Duration.ofMillis(500), Duration.ofSeconds(1), 2),
-            new SimpleMeterRegistry());
+    host = MetricPluginFixture.start(dir, log, new SimpleMeterRegistry());
     client = host.metricProviderClient();
     measurements = new PluginMeasurements(client);
-    PluginConfigSnapshot snapshot =
-        PluginConfigSnapshot.parse(
-            Map.of(
-                "metricProviderPlugins",
-                "- name: "
-                    + PLUGIN
-                    + "\n  location: file://"
-                    + METRIC_PLUGIN
-                    + "\n  args: ['"
-                    + log
-                    + "']\n"),
-            10);
-    assertThat(snapshot.refused()).isEmpty();
-    host.apply(snapshot);
-    awaitReady();
   }
 
   @AfterEach
@@ -96,10 +64,7 @@ class PluginMeasurementsIT {
   }
 
   void awaitReady() {
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .untilAsserted(
-            () -> assertThat(client.availability(PLUGIN)).isEqualTo(PluginAvailability.ready()));
+    MetricPluginFixture.awaitReady(host);
   }
 
   /** A metric of the run measured by the Python plugin with this config. */
