@@ -40,8 +40,10 @@ class GetAnalysisRunIT {
     other.getMetadata().setName("cart");
     other = client.resources(Rollout.class).inNamespace("shop").resource(other).create();
 
-    create(AnalysisRunViewTest.failedRun(), checkout, true);
+    // The server stamps creationTimestamp (to the second): the failed run is created last, so it
+    // is the newest, or ties and comes first by name.
     create(AnalysisRunViewTest.successfulRun(), checkout, true);
+    create(AnalysisRunViewTest.failedRun(), checkout, true);
     AnalysisRun foreign = AnalysisRunViewTest.successfulRun();
     foreign.getMetadata().setName("cart-ccc-1");
     create(foreign, other, true);
