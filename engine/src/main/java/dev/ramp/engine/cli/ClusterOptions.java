@@ -1,11 +1,13 @@
 package dev.ramp.engine.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ramp.engine.model.AnalysisRun;
 import dev.ramp.engine.model.Rollout;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,6 +137,54 @@ final class ClusterOptions {
               + "`");
     }
     return r;
+  }
+
+  /**
+   * The AnalysisRuns a Rollout controls (a controller owner reference with its uid; labels are not
+   * looked at). None when the cluster has no AnalysisRun CRD (a controller older than analysis).
+   */
+  static List<AnalysisRun> analysisRuns(KubernetesClient client, Rollout r) {
+    String uid = r.getMetadata().getUid();
+    List<AnalysisRun> runs;
+    try {
+      runs =
+          client
+              .resources(AnalysisRun.class)
+              .inNamespace(r.getMetadata().getNamespace())
+              .list()
+              .getItems();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        return List.of();
+      }
+      throw e;
+    }
+    return runs.stream()
+        .filter(
+            run ->
+                run.getMetadata().getOwnerReferences().stream()
+                    .anyMatch(
+                        o ->
+                            Boolean.TRUE.equals(o.getController())
+                                && Objects.equals(o.getUid(), uid)))
+        .toList();
+  }
+
+  /** The AnalysisRun, or an error naming it and where runs are listed. */
+  static AnalysisRun analysisRun(KubernetesClient client, String namespace, String name) {
+    AnalysisRun run =
+        client.resources(AnalysisRun.class).inNamespace(namespace).withName(name).get();
+    if (run == null) {
+      throw new CliException(
+          "analysisrun "
+              + namespace
+              + "/"
+              + name
+              + " not found; `ramp get rollout NAME -n "
+              + namespace
+              + "` lists a rollout's runs");
+    }
+    return run;
   }
 
   /** The ReplicaSets a Rollout owns. */

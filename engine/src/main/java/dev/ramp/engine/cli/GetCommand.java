@@ -1,14 +1,23 @@
 package dev.ramp.engine.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.ramp.engine.model.AnalysisRun;
 import dev.ramp.engine.model.Rollout;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,13 +27,18 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "get",
     description = {
-      "Show a rollout as a tree, live with --watch.",
-      "The phase, current step, weights, revisions and their ReplicaSets, step plugin",
-      "statuses and conditions."
+      "Show a rollout as a tree, or one AnalysisRun whole; live with --watch.",
+      "A rollout: the phase, current step, weights, revisions and their ReplicaSets, its",
+      "AnalysisRuns with each metric's last measurement, step plugin statuses and conditions.",
+      "An analysisrun: its phase, message, args (Secrets as references only), and each metric",
+      "with its counters, metadata and measurements."
     })
 final class GetCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "KIND", description = "rollout (or rollouts, ro).")
+  @Parameters(
+      index = "0",
+      paramLabel = "KIND",
+      description = "rollout (or rollouts, ro), analysisrun (or analysisruns, ar).")
   String kind;
 
   @Parameters(index = "1", paramLabel = "NAME")
@@ -37,11 +51,18 @@ final class GetCommand implements Callable<Integer> {
 
   @Option(
       names = "--until-done",
-      description = "With --watch: stop once the rollout is Healthy or Degraded.")
+      description =
+          "With --watch: stop once the rollout is Healthy or Degraded (a run: once completed).")
   boolean untilDone;
 
   @Option(names = "--no-color", description = "No colours even on a terminal.")
   boolean noColour;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FORMAT",
+      description = "json or yaml: print the object as stored (Secret arg values left out).")
+  String output;
 
   @Option(
       names = "--interval",
@@ -56,30 +77,48 @@ final class GetCommand implements Callable<Integer> {
 
   Clock clock = Clock.systemUTC();
 
+  /** What one look at the cluster shows: a version that changes with it, the text, whether done. */
+  private record View(String version, String text, boolean done) {}
+
   @Override
-  public Integer call() {
-    RolloutKind.require("get", kind);
+  public Integer call() throws Exception {
+    boolean run = RolloutKind.analysisRunOrRollout(kind);
+    if (output != null && !output.equals("json") && !output.equals("yaml")) {
+      throw new CliException("-o " + output + " is not supported; use -o json or -o yaml");
+    }
+    if (output != null && watch) {
+      throw new CliException("-o " + output + " prints the object once; leave out --watch");
+    }
     String namespace = cluster.namespace();
     PrintWriter out = spec.commandLine().getOut();
     boolean colour = !noColour && Ansi.wanted();
     try (KubernetesClient client = cluster.client()) {
+      if (output != null) {
+        out.print(
+            objectText(
+                run
+                    ? AnalysisRunView.object(ClusterOptions.analysisRun(client, namespace, name))
+                    : Serialization.jsonMapper()
+                        .valueToTree(ClusterOptions.rollout(client, namespace, name))));
+        out.flush();
+        return 0;
+      }
       String last = null;
       while (true) {
-        Rollout r = ClusterOptions.rollout(client, namespace, name);
-        List<ReplicaSet> sets = ClusterOptions.replicaSets(client, r);
-        String version = version(r, sets);
+        View view =
+            run ? analysisRun(client, namespace, colour) : rollout(client, namespace, colour);
         // On a terminal redraw every tick (ages and pauses count down); piped, only on a change.
-        if (!version.equals(last) || (watch && colour)) {
+        if (!view.version().equals(last) || (watch && colour)) {
           if (watch && colour) {
             out.print("\u001b[H\u001b[2J");
           } else if (last != null) {
             out.println("---");
           }
-          out.print(RolloutView.render(r, sets, colour, clock.instant()));
+          out.print(view.text());
           out.flush();
-          last = version;
+          last = view.version();
         }
-        if (!watch || (untilDone && StatusCommand.verdict(r).finished())) {
+        if (!watch || (untilDone && view.done())) {
           return 0;
         }
         Watching.pause(interval);
@@ -87,12 +126,43 @@ final class GetCommand implements Callable<Integer> {
     }
   }
 
-  /** Changes when the Rollout or any of its ReplicaSets changes. */
-  private static String version(Rollout r, List<ReplicaSet> sets) {
-    return r.getMetadata().getResourceVersion()
-        + sets.stream()
-            .map(rs -> rs.getMetadata().getName() + "@" + rs.getMetadata().getResourceVersion())
-            .sorted()
-            .collect(Collectors.joining(",", "[", "]"));
+  private View rollout(KubernetesClient client, String namespace, boolean colour) {
+    Rollout r = ClusterOptions.rollout(client, namespace, name);
+    List<ReplicaSet> sets = ClusterOptions.replicaSets(client, r);
+    List<AnalysisRun> runs = ClusterOptions.analysisRuns(client, r);
+    return new View(
+        r.getMetadata().getResourceVersion()
+            + versions(sets.stream().map(HasMetadata.class::cast))
+            + versions(runs.stream().map(HasMetadata.class::cast)),
+        RolloutView.render(r, sets, runs, colour, clock.instant()),
+        StatusCommand.verdict(r).finished());
   }
+
+  private View analysisRun(KubernetesClient client, String namespace, boolean colour) {
+    AnalysisRun run = ClusterOptions.analysisRun(client, namespace, name);
+    return new View(
+        run.getMetadata().getResourceVersion(),
+        AnalysisRunView.render(run, colour, clock.instant()),
+        AnalysisRunTable.completed(run));
+  }
+
+  /** Changes when any of the objects changes. */
+  private static String versions(Stream<HasMetadata> objects) {
+    return objects
+        .map(o -> o.getMetadata().getName() + "@" + o.getMetadata().getResourceVersion())
+        .sorted()
+        .collect(Collectors.joining(",", "[", "]"));
+  }
+
+  private String objectText(JsonNode object) throws Exception {
+    return output.equals("json")
+        ? JSON.writeValueAsString(object) + "\n"
+        : YAML.writeValueAsString(object);
+  }
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
 }

@@ -1,5 +1,6 @@
 package dev.ramp.engine.cli;
 
+import dev.ramp.engine.model.AnalysisRun;
 import dev.ramp.engine.model.CanaryStatus;
 import dev.ramp.engine.model.CanaryStep;
 import dev.ramp.engine.model.Phase;
@@ -13,9 +14,10 @@ import java.util.List;
 
 /**
  * The text of {@code ramp get rollout}: the rollout, its current step, its revisions and their
- * ReplicaSets ({@link ReplicaSetTree}), step plugin statuses and conditions ({@link StatusTables});
- * and the one-line columns of {@code ramp list} and {@code ramp status}. Pure: the same arguments
- * give the same text, so `ramp demo` and tests render it too.
+ * ReplicaSets ({@link ReplicaSetTree}), its AnalysisRuns ({@link AnalysisRunTable}), step plugin
+ * statuses and conditions ({@link StatusTables}); and the one-line columns of {@code ramp list} and
+ * {@code ramp status}. Pure: the same arguments give the same text, so `ramp demo` and tests render
+ * it too.
  */
 final class RolloutView {
 
@@ -35,8 +37,21 @@ final class RolloutView {
    * @param now the time ages and remaining pauses are measured against
    */
   static String render(Rollout rollout, List<ReplicaSet> replicaSets, boolean colour, Instant now) {
+    return render(rollout, replicaSets, List.of(), colour, now);
+  }
+
+  /**
+   * Renders a Rollout, its ReplicaSets and its AnalysisRuns (those it controls; any order), the
+   * runs under the tree with the last measurement of each metric ({@link AnalysisRunTable}).
+   */
+  static String render(
+      Rollout rollout,
+      List<ReplicaSet> replicaSets,
+      List<AnalysisRun> runs,
+      boolean colour,
+      Instant now) {
     RolloutView view = new RolloutView(colour, now);
-    view.rollout(rollout, replicaSets);
+    view.rollout(rollout, replicaSets, runs);
     return view.out.toString();
   }
 
@@ -69,7 +84,7 @@ final class RolloutView {
     return index < steps.size() ? CanarySteps.describe(steps.get(index)) : null;
   }
 
-  private void rollout(Rollout r, List<ReplicaSet> replicaSets) {
+  private void rollout(Rollout r, List<ReplicaSet> replicaSets, List<AnalysisRun> runs) {
     RolloutSpec spec = r.getSpec() == null ? new RolloutSpec() : r.getSpec();
     RolloutStatus st = r.getStatus() == null ? new RolloutStatus() : r.getStatus();
     field("Name", ansi.paint(Ansi.BOLD, r.getMetadata().getName()));
@@ -102,6 +117,7 @@ final class RolloutView {
     replicas(spec, st);
     out.append('\n');
     ReplicaSetTree.of(r, st, replicaSets, now).appendTo(out, "", ansi);
+    AnalysisRunTable.section(out, runs, now, ansi);
     StatusTables.stepPlugins(out, st, ansi);
     StatusTables.conditions(out, st, ansi);
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.ramp.engine.model.AnalysisRun;
 import dev.ramp.engine.model.Rollout;
 import dev.ramp.engine.rehearsal.Rehearsal;
 import dev.ramp.engine.rehearsal.Rehearsal.Outcome;
@@ -32,7 +33,9 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       names = {"-f", "--filename"},
       required = true,
-      description = "Manifests: Rollouts, the ramp-config ConfigMap, Services, Secrets.")
+      description =
+          "Manifests: Rollouts, AnalysisTemplates, ClusterAnalysisTemplates, Secrets,"
+              + " ConfigMaps (ramp-config among them), Services, Namespaces.")
   List<Path> files = new ArrayList<>();
 
   @Option(names = "--image", description = "The new revision's image (first container).")
@@ -99,7 +102,7 @@ final class RunCommand implements Callable<Integer> {
         Outcome first = rehearsal.awaitStable(rollout);
         if (first.verdict() != Rehearsal.Verdict.HEALTHY) {
           progress.println("· rollout " + id + " never became stable: " + first.verdict());
-          results.add(result(first));
+          results.add(result(first, rehearsal.analysisRuns(rollout)));
           exit = Math.max(exit, code(first));
           continue;
         }
@@ -107,7 +110,7 @@ final class RunCommand implements Callable<Integer> {
         Outcome outcome = rehearsal.runToEnd(rollout, stepPrinter(progress, id));
         progress.println("· rollout " + id + " ended " + outcome.verdict());
         outcome.history().forEach(s -> progress.println("    " + HistoryText.line(s)));
-        results.add(result(outcome));
+        results.add(result(outcome, rehearsal.analysisRuns(rollout)));
         exit = Math.max(exit, code(outcome));
       }
       if (json) {
@@ -155,7 +158,11 @@ final class RunCommand implements Callable<Integer> {
     };
   }
 
-  private static ObjectNode result(Outcome outcome) {
+  /**
+   * The JSON of one rollout: its verdict, final status, step history and the AnalysisRuns it
+   * controls at the end (name, phase, message, each metric's last measurement).
+   */
+  private static ObjectNode result(Outcome outcome, List<AnalysisRun> runs) {
     ObjectNode node = JSON.createObjectNode();
     Rollout r = outcome.rollout();
     node.put("rollout", r.getMetadata().getNamespace() + "/" + r.getMetadata().getName());
@@ -165,6 +172,7 @@ final class RunCommand implements Callable<Integer> {
     for (StepRecord s : outcome.history()) {
       steps.add(JSON.valueToTree(s));
     }
+    node.set("analysisRuns", AnalysisRunTable.summary(runs));
     return node;
   }
 }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,6 +49,21 @@ final class Manifests {
       Map.of(
           "ramp.dev/v1alpha1", Set.of("Rollout", "AnalysisTemplate", "ClusterAnalysisTemplate"),
           "v1", Set.of("Service", "ConfigMap", "Secret", "Namespace"));
+
+  /**
+   * The order a rehearsal applies kinds in, as {@code kubectl apply} of a folder would want it:
+   * Namespaces, then what a Rollout or its AnalysisRuns read (ConfigMaps, Secrets, templates),
+   * Services, and the Rollouts last, so that the controller finds everything on its first look.
+   */
+  private static final List<String> APPLY_ORDER =
+      List.of(
+          "Namespace",
+          "ConfigMap",
+          "Secret",
+          "AnalysisTemplate",
+          "ClusterAnalysisTemplate",
+          "Service",
+          "Rollout");
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final ObjectMapper YAML_OUT =
@@ -94,6 +110,13 @@ final class Manifests {
     return all;
   }
 
+  /** The manifests in {@link #APPLY_ORDER}; the files' order within a kind. */
+  static List<Manifest> inApplyOrder(List<Manifest> manifests) {
+    List<Manifest> sorted = new ArrayList<>(manifests);
+    sorted.sort(Comparator.comparingInt(m -> APPLY_ORDER.indexOf(m.kind())));
+    return sorted;
+  }
+
   private static Manifest check(Path file, JsonNode node) {
     if (!node.isObject() || !node.hasNonNull("kind") || !node.hasNonNull("apiVersion")) {
       throw new RehearsalException(file + ": a document without apiVersion and kind");
@@ -109,7 +132,7 @@ final class Manifests {
               + " ("
               + apiVersion
               + ") is not one a rehearsal applies; it applies Rollouts, AnalysisTemplates,"
-              + " Services, ConfigMaps, Secrets and Namespaces");
+              + " ClusterAnalysisTemplates, Services, ConfigMaps, Secrets and Namespaces");
     }
     if (document.path("metadata").path("name").asText("").isEmpty()) {
       throw new RehearsalException(file + ": " + kind + " without metadata.name");

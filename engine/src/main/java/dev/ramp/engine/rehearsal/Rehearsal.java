@@ -3,6 +3,7 @@ package dev.ramp.engine.rehearsal;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ramp.engine.actions.RolloutActions;
 import dev.ramp.engine.host.PluginHost;
+import dev.ramp.engine.model.AnalysisRun;
 import dev.ramp.engine.model.CanaryStatus.StepPluginStatus;
 import dev.ramp.engine.model.CanaryStep;
 import dev.ramp.engine.model.Rollout;
@@ -139,17 +140,26 @@ public final class Rehearsal implements AutoCloseable {
     return cluster.client();
   }
 
-  /** Applies the manifests of the files; returns the Rollouts among them. */
+  /**
+   * Applies the manifests of the files, Namespaces first and Rollouts last (ConfigMaps, Secrets,
+   * AnalysisTemplates, ClusterAnalysisTemplates and Services between, see {@link
+   * Manifests#inApplyOrder}); returns the Rollouts among them.
+   */
   public List<Rollout> apply(List<Path> files) {
-    List<Manifest> manifests = Manifests.read(files);
+    List<Manifest> manifests = Manifests.inApplyOrder(Manifests.read(files));
     Set<String> namespaces = new HashSet<>(List.of(CONTROLLER_NAMESPACE, "default"));
     List<Rollout> rollouts = new ArrayList<>();
     for (Manifest m : manifests) {
+      if (m.kind().equals("Namespace") && !namespaces.add(m.name())) {
+        options.log().accept("namespace " + m.name() + " exists already");
+        continue;
+      }
+      boolean clusterScoped = m.kind().equals("Namespace") || m.kind().startsWith("Cluster");
       String namespace =
           m.kind().equals("ConfigMap") && m.name().equals("ramp-config")
               ? CONTROLLER_NAMESPACE
               : m.namespace();
-      if (!m.kind().equals("Namespace") && namespaces.add(namespace)) {
+      if (!clusterScoped && namespaces.add(namespace)) {
         client()
             .namespaces()
             .resource(
@@ -157,7 +167,7 @@ public final class Rehearsal implements AutoCloseable {
             .create();
       }
       ObjectNode document = m.document().deepCopy();
-      if (!m.kind().equals("Namespace") && !m.kind().startsWith("Cluster")) {
+      if (!clusterScoped) {
         ((ObjectNode) document.with("metadata")).put("namespace", namespace);
       }
       if (m.kind().equals("Rollout")) {
@@ -168,12 +178,36 @@ public final class Rehearsal implements AutoCloseable {
             Serialization.jsonMapper().convertValue(document, GenericKubernetesResource.class);
         client().resource(resource).create();
       }
-      options.log().accept("applied " + m.kind() + " " + namespace + "/" + m.name());
+      options
+          .log()
+          .accept("applied " + m.kind() + " " + (clusterScoped ? "" : namespace + "/") + m.name());
     }
     if (rollouts.isEmpty()) {
       throw new RehearsalException("the files hold no Rollout to rehearse");
     }
     return rollouts;
+  }
+
+  /**
+   * The AnalysisRuns the rollout controls (a controller owner reference with its uid), as stored
+   * now.
+   */
+  public List<AnalysisRun> analysisRuns(Rollout rollout) {
+    String uid = rollout.getMetadata().getUid();
+    return client()
+        .resources(AnalysisRun.class)
+        .inNamespace(rollout.getMetadata().getNamespace())
+        .list()
+        .getItems()
+        .stream()
+        .filter(
+            run ->
+                run.getMetadata().getOwnerReferences().stream()
+                    .anyMatch(
+                        o ->
+                            Boolean.TRUE.equals(o.getController())
+                                && Objects.equals(o.getUid(), uid)))
+        .toList();
   }
 
   /** Waits until the rollout's current revision is stable and Healthy. */

@@ -77,6 +77,46 @@ class RunCommandIT {
   }
 
   @Test
+  void templatesSecretsAndConfigMapsAreAppliedBeforeTheRolloutAndRunsAreInTheJson()
+      throws Exception {
+    CliHarness.Result result =
+        CliHarness.run(
+            "run",
+            "-f",
+            "../examples/basic-canary/rollout.yaml",
+            "-f",
+            "src/test/resources/rehearsal/analysis-objects.yaml",
+            "--speed",
+            "100",
+            "--auto-promote",
+            "-o",
+            "json");
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<String> applied =
+        result
+            .err()
+            .lines()
+            .filter(l -> l.startsWith("· applied "))
+            .map(l -> l.substring(10))
+            .toList();
+    assertThat(applied)
+        .containsSubsequence(
+            "AnalysisTemplate default/success-rate",
+            "ClusterAnalysisTemplate always-fine",
+            "Rollout default/checkout")
+        .containsSubsequence("Secret default/metrics", "Rollout default/checkout")
+        .containsSubsequence("Secret monitoring/token", "Rollout default/checkout")
+        .containsSubsequence("ConfigMap default/thresholds", "Rollout default/checkout")
+        .last()
+        .isEqualTo("Rollout default/checkout");
+    JsonNode json = new ObjectMapper().readTree(result.out());
+    assertThat(json.path("result").asText()).isEqualTo("HEALTHY");
+    // The basic canary has no analysis: the field is there, and empty.
+    assertThat(json.path("analysisRuns").isArray()).isTrue();
+    assertThat(json.path("analysisRuns")).isEmpty();
+  }
+
+  @Test
   void withoutAutoPromoteItTimesOutWithExitTwo() {
     CliHarness.Result result =
         CliHarness.run(

@@ -322,7 +322,9 @@ class SteeringCommandsIT {
 
     assertThat(result.exitCode()).isEqualTo(3);
     assertThat(result.err())
-        .isEqualTo("error: unknown kind \"deployment\"; ramp get knows: rollout (rollouts, ro)\n");
+        .isEqualTo(
+            "error: unknown kind \"deployment\"; ramp get knows: rollout (rollouts, ro),"
+                + " analysisrun (analysisruns, ar)\n");
   }
 
   @Test

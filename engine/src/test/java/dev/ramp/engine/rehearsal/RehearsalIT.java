@@ -3,6 +3,8 @@ package dev.ramp.engine.rehearsal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ramp.engine.model.AnalysisTemplate;
+import dev.ramp.engine.model.ClusterAnalysisTemplate;
 import dev.ramp.engine.model.Rollout;
 import dev.ramp.engine.rehearsal.Rehearsal.Outcome;
 import dev.ramp.engine.rehearsal.Rehearsal.StepRecord;
@@ -63,6 +65,49 @@ class RehearsalIT {
       Outcome outcome = rehearsal.runToEnd(rollout, r -> {});
       assertThat(outcome.verdict()).isEqualTo(Verdict.TIMED_OUT);
       assertThat(outcome.rollout().getStatus().currentStepIndex).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void analysisObjectsAreAppliedBeforeTheRollout() {
+    try (Rehearsal rehearsal = Rehearsal.start(options(false, Duration.ofMinutes(3)))) {
+      List<Rollout> rollouts =
+          rehearsal.apply(
+              List.of(
+                  Path.of("../examples/basic-canary/rollout.yaml"),
+                  Path.of("src/test/resources/rehearsal/analysis-objects.yaml")));
+      assertThat(rollouts).extracting(r -> r.getMetadata().getName()).containsExactly("checkout");
+
+      var client = rehearsal.client();
+      AnalysisTemplate template =
+          client
+              .resources(AnalysisTemplate.class)
+              .inNamespace("default")
+              .withName("success-rate")
+              .get();
+      assertThat(template.getSpec().args.get(0).valueFrom.secretKeyRef.name).isEqualTo("metrics");
+      assertThat(client.resources(ClusterAnalysisTemplate.class).withName("always-fine").get())
+          .isNotNull();
+      assertThat(client.secrets().inNamespace("default").withName("metrics").get().getStringData())
+          .containsEntry("url", "http://127.0.0.1:1/metrics");
+      assertThat(client.secrets().inNamespace("monitoring").withName("token").get().getData())
+          .containsEntry("token", "c2VjcmV0");
+      assertThat(client.configMaps().inNamespace("default").withName("thresholds").get().getData())
+          .containsEntry("minRate", "0.95");
+      assertThat(rehearsal.analysisRuns(rollouts.get(0))).isEmpty();
+
+      List<String> applied = log.stream().filter(l -> l.startsWith("applied ")).toList();
+      assertThat(applied)
+          .containsExactly(
+              "applied Namespace monitoring",
+              "applied ConfigMap default/thresholds",
+              "applied Secret default/metrics",
+              "applied Secret monitoring/token",
+              "applied AnalysisTemplate default/success-rate",
+              "applied ClusterAnalysisTemplate always-fine",
+              "applied Service default/checkout-stable",
+              "applied Service default/checkout-canary",
+              "applied Rollout default/checkout");
     }
   }
 
