@@ -53,7 +53,8 @@ final class WalkSteps implements SubStep {
         return 100;
       }
       int weight = setWeightBefore(steps, idx);
-      if (Boolean.TRUE.equals(r.spec.paused)) {
+      if (Boolean.TRUE.equals(r.spec.paused)
+          || StepAnalysis.hasPause(r.st, Reason.InconclusiveAnalysisRun)) {
         return weight;
       }
       Step step = steps.get(idx);
@@ -147,7 +148,7 @@ final class WalkSteps implements SubStep {
 
     @Override
     public Boolean analysis(Step.Analysis step) {
-      return notExecutable(step);
+      return new StepAnalysis(r).run(idx, step);
     }
 
     @Override
