@@ -56,6 +56,14 @@ final class StepAnalysis {
     }
     RolloutAnalysisRunStatus now = AnalysisRuns.entry(run);
     canary.currentStepAnalysisRunStatus = now;
+    boolean failed =
+        AnalysisRuns.FAILED.equals(now.status) || AnalysisRuns.ERROR.equals(now.status);
+    if (!failed
+        && !AnalysisRuns.INCONCLUSIVE.equals(now.status)
+        && hasPause(r.st, Reason.InconclusiveAnalysisRun)) {
+      // Paused by an Inconclusive background run: the step waits for the promote.
+      return false;
+    }
     switch (now.status) {
       case AnalysisRuns.SUCCESSFUL:
         return true;

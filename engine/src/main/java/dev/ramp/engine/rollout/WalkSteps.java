@@ -53,11 +53,15 @@ final class WalkSteps implements SubStep {
         return 100;
       }
       int weight = setWeightBefore(steps, idx);
-      if (Boolean.TRUE.equals(r.spec.paused)
-          || StepAnalysis.hasPause(r.st, Reason.InconclusiveAnalysisRun)) {
+      if (Boolean.TRUE.equals(r.spec.paused)) {
         return weight;
       }
       Step step = steps.get(idx);
+      if (StepAnalysis.hasPause(r.st, Reason.InconclusiveAnalysisRun)
+          && !(step instanceof Step.Analysis)) {
+        // Paused by an Inconclusive background run; an analysis step keeps its own run in view.
+        return weight;
+      }
       Run run = new Run(r, idx);
       if (!step.accept(run)) {
         return run.weight == null ? weight : run.weight;
