@@ -171,7 +171,8 @@ public final class SpecCheck {
     }
     checkExecuted(c, errors);
     if (c.analysis != null) {
-      AnalysisSpecs.checkBackground(c.analysis, steps.size(), CANARY + ".analysis", errors);
+      AnalysisSpecs.checkBackground(
+          c.analysis, c.steps == null ? 0 : c.steps.size(), CANARY + ".analysis", errors);
     }
     Map<String, JsonNode> unsupported = new LinkedHashMap<>();
     unsupported.put("antiAffinity", c.antiAffinity);
