@@ -77,6 +77,6 @@ class SpecCheckValidateTest {
                 + " \"Old\" is not Latest or Stable",
             "spec.strategy.canary.steps[2].experiment: experiment steps are not supported by"
                 + " Ramp; remove the step",
-            "spec.strategy.canary.analysis.startingStep: 9 is outside the steps (0-3)");
+            "spec.strategy.canary.analysis.startingStep: 9 is outside the steps (0-4)");
   }
 }
