@@ -2,6 +2,7 @@ package dev.ramp.engine.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ramp.engine.model.CanaryStep;
+import dev.ramp.engine.model.Json;
 import dev.ramp.engine.model.Rollout;
 import dev.ramp.engine.model.RolloutSpec;
 import java.util.ArrayList;
@@ -64,7 +65,7 @@ final class CanarySteps {
       return "plugin: " + s.plugin.name;
     }
     Map<String, JsonNode> others = new LinkedHashMap<>();
-    others.put("analysis", s.analysis);
+    others.put("analysis", s.analysis == null ? null : Json.tree(s.analysis));
     others.put("setHeaderRoute", s.setHeaderRoute);
     others.put("setMirrorRoute", s.setMirrorRoute);
     others.put("experiment", s.experiment);

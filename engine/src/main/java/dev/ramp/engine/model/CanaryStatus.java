@@ -12,9 +12,30 @@ import java.util.List;
 public class CanaryStatus {
   public TrafficWeights weights;
 
-  @PreserveUnknownFields public JsonNode currentStepAnalysisRunStatus;
+  /** The AnalysisRun of the current analysis step. */
+  public RolloutAnalysisRunStatus currentStepAnalysisRunStatus;
+
+  /** The background AnalysisRun. */
+  public RolloutAnalysisRunStatus currentBackgroundAnalysisRunStatus;
 
   public List<StepPluginStatus> stepPluginStatuses;
+
+  /** An AnalysisRun the Rollout waits on, as Argo's {@code RolloutAnalysisRunStatus}. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public static class RolloutAnalysisRunStatus {
+    public String name;
+    public String status;
+    public String message;
+
+    public RolloutAnalysisRunStatus() {}
+
+    public RolloutAnalysisRunStatus(String name, String status, String message) {
+      this.name = name;
+      this.status = status;
+      this.message = message;
+    }
+  }
 
   /** Where traffic goes: canary and stable, by pod-template hash. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

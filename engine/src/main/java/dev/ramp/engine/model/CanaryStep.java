@@ -16,7 +16,7 @@ public class CanaryStep {
   public Integer setWeight;
   public PauseStep pause;
   public SetCanaryScaleStep setCanaryScale;
-  @PreserveUnknownFields public JsonNode analysis;
+  public RolloutAnalysis analysis;
   @PreserveUnknownFields public JsonNode setHeaderRoute;
   @PreserveUnknownFields public JsonNode setMirrorRoute;
   public PluginStep plugin;

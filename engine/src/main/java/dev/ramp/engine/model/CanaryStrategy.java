@@ -15,8 +15,8 @@ public class CanaryStrategy {
   public String stableService;
   public TrafficRouting trafficRouting;
 
-  /** Background analysis (Argo's RolloutAnalysisBackground); executed by a later version. */
-  @PreserveUnknownFields public JsonNode analysis;
+  /** Background analysis (Argo's RolloutAnalysisBackground). */
+  public RolloutAnalysisBackground analysis;
 
   public IntOrString maxSurge;
   public IntOrString maxUnavailable;

@@ -32,6 +32,9 @@ public class RolloutSpec {
 
   public RolloutStrategy strategy;
 
+  /** History limits of the Rollout's AnalysisRuns (Argo's {@code spec.analysis}). */
+  public AnalysisRunStrategy analysis;
+
   /** Argo's workload reference; not supported by Ramp (InvalidSpec). */
   @PreserveUnknownFields public JsonNode workloadRef;
 }

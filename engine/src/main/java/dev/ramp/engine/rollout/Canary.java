@@ -4,10 +4,11 @@ import java.util.List;
 
 /**
  * The canary's pipeline, Argo's {@code rolloutCanary} as a list. Abort is decided by {@link
- * DecideAbort} (a user's abort, the progress deadline) or by a step that fails (a plugin step's
- * FAILED); every sub-step after the decision applies it, in this order: the replicas go back to
- * stable, the Services follow, then the plugin steps that ran get {@code Abort}, in reverse order
- * of their runs.
+ * DecideAbort} (a user's abort, the progress deadline), by a failed background analysis ({@link
+ * BackgroundAnalysis}) or by a step that fails (a plugin step's FAILED, a failed analysis step);
+ * every sub-step after the decision applies it, in this order: the replicas go back to stable, the
+ * Services follow, then the plugin steps that ran get {@code Abort}, in reverse order of their
+ * runs.
  */
 final class Canary implements Strategy {
   static final Canary INSTANCE = new Canary();
@@ -18,7 +19,9 @@ final class Canary implements Strategy {
           new ValidateSpec(),
           new RevisionAndHash(),
           new DecideAbort(),
+          new BackgroundAnalysis(),
           new WalkSteps(),
+          new CleanUpAnalysisRuns(),
           new ScaleReplicaSets(),
           new SelectServices(),
           new AbortPluginSteps(),

@@ -94,6 +94,14 @@ final class ComputeStatus implements SubStep {
       set(r, Conditions.FALSE, Reason.RolloutAborted, abortedMessage(r));
     } else if (paused) {
       set(r, Conditions.UNKNOWN, Reason.RolloutPaused, "Rollout is paused");
+    } else if (r.analysisWaiting) {
+      // Waiting on an analysis step's run is a wait like a pause: its run's changes bring the
+      // rollout back, and the deadline counts again from the step after it.
+      set(
+          r,
+          Conditions.TRUE,
+          Reason.ReplicaSetUpdated,
+          "ReplicaSet \"" + rsName + "\" is progressing.");
     } else if (healthy) {
       set(
           r,
@@ -187,6 +195,9 @@ final class ComputeStatus implements SubStep {
     } else if (r.aborted()) {
       st.phase = Phase.Degraded.name();
       String failed = new PluginSteps(r).failedStep();
+      if (failed == null) {
+        failed = failedAnalysis(r);
+      }
       st.message = "RolloutAborted: " + (failed != null ? failed : abortedMessage(r));
       if (st.abortedAt == null) {
         // The controller's first sight of this abort (set by a user, a step or the deadline).
@@ -204,7 +215,9 @@ final class ComputeStatus implements SubStep {
       st.message =
           Boolean.TRUE.equals(r.spec.paused)
               ? Reason.PausedBySpec.name()
-              : Reason.CanaryPauseStep.name();
+              : StepAnalysis.hasPause(st, Reason.InconclusiveAnalysisRun)
+                  ? Reason.InconclusiveAnalysisRun.name()
+                  : Reason.CanaryPauseStep.name();
     } else if (healthy) {
       st.phase = Phase.Healthy.name();
       st.message = null;
@@ -219,6 +232,27 @@ final class ComputeStatus implements SubStep {
                   + r.target.canary()
                   + " canary available)";
     }
+  }
+
+  /** The analysis run that failed or errored, and why; null when none did. */
+  private static String failedAnalysis(Reconcile r) {
+    CanaryStatus c = r.st.canary;
+    if (c == null) {
+      return null;
+    }
+    for (CanaryStatus.RolloutAnalysisRunStatus e :
+        java.util.Arrays.asList(
+            c.currentStepAnalysisRunStatus, c.currentBackgroundAnalysisRunStatus)) {
+      if (e != null
+          && (AnalysisRuns.FAILED.equals(e.status) || AnalysisRuns.ERROR.equals(e.status))) {
+        return "AnalysisRun "
+            + e.name
+            + " "
+            + e.status
+            + (e.message == null ? "" : ": " + e.message);
+      }
+    }
+    return null;
   }
 
   /** A spec fault met on the way (an unknown plugin): InvalidSpec, the rollout holds. */

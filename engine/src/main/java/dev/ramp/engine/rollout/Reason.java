@@ -21,6 +21,7 @@ enum Reason {
   StepPluginRefused,
   // Pauses and messages
   CanaryPauseStep,
+  InconclusiveAnalysisRun,
   PausedBySpec,
   // Events only
   RolloutUpdated,

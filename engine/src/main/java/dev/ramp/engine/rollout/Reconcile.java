@@ -1,5 +1,6 @@
 package dev.ramp.engine.rollout;
 
+import dev.ramp.engine.model.AnalysisRun;
 import dev.ramp.engine.model.CanaryStatus;
 import dev.ramp.engine.model.Json;
 import dev.ramp.engine.model.Rollout;
@@ -51,6 +52,16 @@ final class Reconcile {
   /** A spec fault found while walking the steps (an unknown plugin): the rollout holds. */
   String invalidSpec;
 
+  // Decided by the analysis (BackgroundAnalysis, StepAnalysis).
+  /** The run of the current analysis step, by name; null when the current step is no analysis. */
+  String stepRun;
+
+  /** The background run, by name; null when none is due. */
+  String backgroundRun;
+
+  /** The current step waits on its AnalysisRun: a wait like a pause, not a stall. */
+  boolean analysisWaiting;
+
   // The plan so far.
   ReplicaMath.Split target;
   final List<Observed.ReplicaSet> others = new ArrayList<>();
@@ -62,6 +73,9 @@ final class Reconcile {
   final Map<String, String> selectors = new LinkedHashMap<>();
   final List<Plan.Event> events = new ArrayList<>();
   final List<CallKey> calls = new ArrayList<>();
+  final List<AnalysisRun> runCreates = new ArrayList<>();
+  final List<String> runTerminates = new ArrayList<>();
+  final List<String> runDeletes = new ArrayList<>();
   Duration requeue;
 
   Reconcile(Observed observed, StepPluginClient plugins, PluginStepSettings pluginSettings) {
@@ -135,6 +149,22 @@ final class Reconcile {
     return atStable ? null : find(st.stableRS);
   }
 
+  /**
+   * The revision of the canary ReplicaSet once this reconcile's writes are made: its own when it is
+   * the newest, else the next one ({@link ScaleReplicaSets} gives it); null before it exists.
+   */
+  Integer currentRevision() {
+    if (current == null) {
+      return null;
+    }
+    int max =
+        observed.replicaSets().stream().mapToInt(Observed.ReplicaSet::revision).max().orElse(0);
+    boolean newest =
+        observed.replicaSets().stream()
+            .noneMatch(rs -> rs != current && rs.revision() >= current.revision());
+    return newest ? current.revision() : max + 1;
+  }
+
   int replicas() {
     return valid.replicas();
   }
@@ -173,6 +203,7 @@ final class Reconcile {
         .withServiceSelectors(selectors)
         .withEvents(events)
         .rescheduleAfter(requeue)
-        .withPluginCalls(calls);
+        .withPluginCalls(calls)
+        .withAnalysisRuns(new Plan.AnalysisRunWrites(runCreates, runTerminates, runDeletes));
   }
 }

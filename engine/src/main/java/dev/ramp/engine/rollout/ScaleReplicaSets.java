@@ -40,11 +40,9 @@ final class ScaleReplicaSets implements SubStep {
       r.create = newReplicaSet(r, scales.canary(), maxRevision + 1);
     } else {
       scale(r, current, scales.canary());
-      boolean newest =
-          r.observed.replicaSets().stream()
-              .noneMatch(rs -> rs != current && rs.revision() >= current.revision());
-      if (!newest) {
-        r.revisions.put(current.name(), maxRevision + 1);
+      int revision = r.currentRevision();
+      if (revision != current.revision()) {
+        r.revisions.put(current.name(), revision);
       }
     }
     if (stable != null) {

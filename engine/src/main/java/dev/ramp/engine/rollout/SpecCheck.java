@@ -89,6 +89,7 @@ public final class SpecCheck {
     if (spec.revisionHistoryLimit != null && spec.revisionHistoryLimit < 0) {
       errors.add("spec.revisionHistoryLimit: " + spec.revisionHistoryLimit + " is negative");
     }
+    checkHistoryLimits(spec, errors);
     List<Step> steps = List.of();
     ReplicaMath.Limits limits = null;
     if (spec.strategy == null || spec.strategy.canary == null) {
@@ -169,6 +170,10 @@ public final class SpecCheck {
       checkRouting(c.trafficRouting, errors);
     }
     checkExecuted(c, errors);
+    if (c.analysis != null) {
+      AnalysisSpecs.checkBackground(
+          c.analysis, c.steps == null ? 0 : c.steps.size(), CANARY + ".analysis", errors);
+    }
     Map<String, JsonNode> unsupported = new LinkedHashMap<>();
     unsupported.put("antiAffinity", c.antiAffinity);
     unsupported.put("canaryMetadata", c.canaryMetadata);
@@ -208,6 +213,20 @@ public final class SpecCheck {
               + ": "
               + field.substring(colon + 2)
               + " is not supported by this controller version yet; remove it");
+    }
+  }
+
+  private static void checkHistoryLimits(RolloutSpec spec, List<String> errors) {
+    if (spec.analysis == null) {
+      return;
+    }
+    Integer ok = spec.analysis.successfulRunHistoryLimit;
+    Integer bad = spec.analysis.unsuccessfulRunHistoryLimit;
+    if (ok != null && ok < 0) {
+      errors.add("spec.analysis.successfulRunHistoryLimit: " + ok + " is negative");
+    }
+    if (bad != null && bad < 0) {
+      errors.add("spec.analysis.unsuccessfulRunHistoryLimit: " + bad + " is negative");
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.ramp.engine.rollout;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ramp.engine.model.RolloutAnalysis;
 import java.time.Duration;
 
 /** The typed view of a canary step, derived from the wire form by {@link Steps#parse}. */
@@ -61,7 +62,7 @@ sealed interface Step {
     }
   }
 
-  record Analysis(JsonNode spec) implements Step {
+  record Analysis(RolloutAnalysis spec) implements Step {
     public String kind() {
       return "analysis";
     }

@@ -64,11 +64,10 @@ final class Steps {
         return new Step.SetCanaryScale(
             sc.weight, sc.replicas, Boolean.TRUE.equals(sc.matchTrafficWeight));
       case "analysis":
-        if (!s.analysis.isObject()
-            || !s.analysis.path("templates").isArray()
-            || s.analysis.path("templates").isEmpty()) {
-          throw new InvalidSpecException(
-              field + ".analysis.templates: at least one template is required");
+        List<String> problems = new ArrayList<>();
+        AnalysisSpecs.check(s.analysis, field + ".analysis", problems);
+        if (!problems.isEmpty()) {
+          throw new InvalidSpecException(String.join("; ", problems));
         }
         return new Step.Analysis(s.analysis);
       case "setHeaderRoute":

@@ -1,9 +1,12 @@
 package dev.ramp.engine.rollout;
 
+import dev.ramp.engine.analysis.AnalysisTemplates;
 import dev.ramp.engine.model.ConditionType;
 import dev.ramp.engine.model.Phase;
+import dev.ramp.engine.model.RolloutAnalysis;
 import dev.ramp.engine.model.RolloutCondition;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -22,8 +25,46 @@ final class ValidateSpec implements SubStep {
       r.stopped = true;
       return;
     }
+    List<String> templates = templateProblems(r);
+    if (!templates.isEmpty()) {
+      invalid(r, String.join("; ", templates));
+      r.stopped = true;
+      return;
+    }
     r.st.conditions = new ArrayList<>(r.st.conditionsOrEmpty());
     Conditions.remove(r.st, ConditionType.InvalidSpec);
+  }
+
+  /**
+   * The templates every analysis names, looked up as Argo's validation does before anything moves:
+   * a missing template (or templates that cannot be combined, or an arg no one gives a value) is an
+   * InvalidSpec naming it, never a rollout that holds at its analysis step without saying why.
+   */
+  private static List<String> templateProblems(Reconcile r) {
+    List<String> out = new ArrayList<>();
+    List<Step> steps = r.valid.steps();
+    for (int i = 0; i < steps.size(); i++) {
+      if (steps.get(i) instanceof Step.Analysis a) {
+        resolve(r, a.spec(), "spec.strategy.canary.steps[" + i + "].analysis", out);
+      }
+    }
+    RolloutAnalysis bg = r.spec.strategy.canary.analysis;
+    if (bg != null) {
+      resolve(r, bg, "spec.strategy.canary.analysis", out);
+    }
+    return out;
+  }
+
+  private static void resolve(Reconcile r, RolloutAnalysis a, String field, List<String> out) {
+    try {
+      AnalysisTemplates.runSpec(
+          AnalysisRuns.flatten(a, r.observed.analysis().templates()),
+          a.args,
+          a.dryRun,
+          a.measurementRetention);
+    } catch (AnalysisTemplates.Unresolvable e) {
+      e.problems().forEach(p -> out.add(field + "." + p.field() + ": " + p.message()));
+    }
   }
 
   /** Records an invalid spec: the message names the field. */

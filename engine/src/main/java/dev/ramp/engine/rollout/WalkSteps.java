@@ -57,6 +57,11 @@ final class WalkSteps implements SubStep {
         return weight;
       }
       Step step = steps.get(idx);
+      if (StepAnalysis.hasPause(r.st, Reason.InconclusiveAnalysisRun)
+          && !(step instanceof Step.Analysis)) {
+        // Paused by an Inconclusive background run; an analysis step keeps its own run in view.
+        return weight;
+      }
       Run run = new Run(r, idx);
       if (!step.accept(run)) {
         return run.weight == null ? weight : run.weight;
@@ -147,7 +152,7 @@ final class WalkSteps implements SubStep {
 
     @Override
     public Boolean analysis(Step.Analysis step) {
-      return notExecutable(step);
+      return new StepAnalysis(r).run(idx, step);
     }
 
     @Override

@@ -1,6 +1,9 @@
 package dev.ramp.engine.rollout;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ramp.engine.model.AnalysisRun;
+import dev.ramp.engine.model.AnalysisRunStatus;
+import dev.ramp.engine.model.AnalysisTemplateSpec;
 import dev.ramp.engine.model.CanaryStep;
 import dev.ramp.engine.model.CanaryStrategy;
 import dev.ramp.engine.model.Json;
@@ -16,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -32,6 +36,13 @@ final class World {
    * Pods, when a test models them; a deleted pod is replaced by a new one, as a ReplicaSet does.
    */
   final List<Observed.Pod> pods = new ArrayList<>();
+
+  /** The Rollout's AnalysisRuns by name, and the templates they are made from. */
+  final Map<String, AnalysisRun> runs = new LinkedHashMap<>();
+
+  final Map<String, AnalysisTemplateSpec> templates = new LinkedHashMap<>();
+  final List<String> terminated = new ArrayList<>();
+  final List<String> deleted = new ArrayList<>();
 
   int podSerial;
   Instant now = Instant.parse("2026-11-23T10:00:00Z");
@@ -78,12 +89,19 @@ final class World {
     Plan plan =
         reconciler.reconcile(
             new Observed(
-                rollout,
-                new ArrayList<>(sets.values()),
-                new ArrayList<>(pods),
-                Set.of("canary", "stable"),
-                now));
+                    rollout,
+                    new ArrayList<>(sets.values()),
+                    new ArrayList<>(pods),
+                    Set.of("canary", "stable"),
+                    now)
+                .withAnalysis(
+                    new Observed.Analysis(
+                        new ArrayList<>(runs.values()),
+                        (name, cluster) ->
+                            Optional.ofNullable(
+                                templates.get((cluster ? "cluster:" : "") + name)))));
     last = plan;
+    applyAnalysisRuns(plan.analysisRuns());
     if (plan.replicaSets().create() != null) {
       var c = plan.replicaSets().create();
       sets.put(
@@ -123,6 +141,42 @@ final class World {
     return plan;
   }
 
+  /** Creates (or adopts, as the kube side does), terminates and deletes runs. */
+  void applyAnalysisRuns(Plan.AnalysisRunWrites writes) {
+    for (AnalysisRun run : writes.create()) {
+      if (!runs.containsKey(run.getMetadata().getName())) {
+        AnalysisRun copy = Json.copy(run, AnalysisRun.class);
+        copy.getMetadata().setCreationTimestamp(now.plusMillis(runs.size()).toString());
+        runs.put(copy.getMetadata().getName(), copy);
+      }
+    }
+    for (String name : writes.terminate()) {
+      terminated.add(name);
+      AnalysisRun run = runs.get(name);
+      if (run != null) {
+        run.getSpec().terminate = true;
+      }
+    }
+    for (String name : writes.delete()) {
+      deleted.add(name);
+      runs.remove(name);
+    }
+  }
+
+  /** Sets a run's phase (and message), as the AnalysisRun controller would. */
+  AnalysisRun setPhase(String name, String phase, String message) {
+    AnalysisRun run = runs.get(name);
+    if (run == null) {
+      throw new AssertionError("no run " + name + " in " + runs.keySet());
+    }
+    if (run.getStatus() == null) {
+      run.setStatus(new AnalysisRunStatus());
+    }
+    run.getStatus().phase = phase;
+    run.getStatus().message = message;
+    return run;
+  }
+
   /** Pods of every ReplicaSet become ready and available (or go away). */
   void settle() {
     sets.replaceAll(
@@ -145,6 +199,7 @@ final class World {
       if (!plan.statusChanged()
           && plan.replicaSets().create() == null
           && plan.replicaSets().scales().isEmpty()
+          && plan.analysisRuns().isEmpty()
           && before.equals(replicas())) {
         return;
       }
