@@ -172,7 +172,7 @@ final class PlanWriter {
         .build();
   }
 
-  private static OwnerReference ownerRef(Rollout r) {
+  static OwnerReference ownerRef(Rollout r) {
     return new OwnerReferenceBuilder()
         .withApiVersion(Rollout.API_VERSION)
         .withKind("Rollout")

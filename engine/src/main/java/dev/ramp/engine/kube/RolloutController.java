@@ -20,18 +20,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
- * The Rollout controller: informers on Rollouts, their ReplicaSets and Services feed a work queue;
- * each key is reconciled by one worker at a time. A reconcile reads what to plan from (the
- * informer's Rollout unless the controller's own last write is newer), observes the rest ({@link
- * ObservedWorld}), asks the {@link RolloutReconciler} for a {@link Plan}, writes ReplicaSets and
- * Services ({@link PlanWriter}), then the status ({@link StatusWriter}: one merge patch carrying
- * the resourceVersion; a stale read gets 409 and is recomputed), then Events ({@link
- * EventRecorder}).
+ * The Rollout controller: informers on Rollouts, their ReplicaSets, Services, AnalysisRuns and
+ * analysis templates ({@link AnalysisInformers}) feed a work queue; each key is reconciled by one
+ * worker at a time. A reconcile reads what to plan from (the informer's Rollout unless the
+ * controller's own last write is newer), observes the rest ({@link ObservedWorld}), asks the {@link
+ * RolloutReconciler} for a {@link Plan}, writes ReplicaSets and Services ({@link PlanWriter}), then
+ * the status ({@link StatusWriter}: one merge patch carrying the resourceVersion; a stale read gets
+ * 409 and is recomputed), then Events ({@link EventRecorder}).
  */
 public final class RolloutController implements AutoCloseable {
 
@@ -58,9 +59,10 @@ public final class RolloutController implements AutoCloseable {
   private String instanceId;
   private ReconcileMetrics metrics = ReconcileMetrics.NONE;
   private volatile boolean started;
-  private SharedIndexInformer<Rollout> rollouts;
+  private volatile SharedIndexInformer<Rollout> rollouts;
   private SharedIndexInformer<ReplicaSet> replicaSets;
   private SharedIndexInformer<Service> services;
+  private AnalysisInformers analysis;
   private ObservedWorld world;
   private PlanWriter writer;
 
@@ -123,7 +125,11 @@ public final class RolloutController implements AutoCloseable {
 
   /** True once started and every informer has listed its objects. */
   public boolean isReady() {
-    return started && rollouts.hasSynced() && replicaSets.hasSynced() && services.hasSynced();
+    return started
+        && rollouts.hasSynced()
+        && replicaSets.hasSynced()
+        && services.hasSynced()
+        && analysis.hasSynced();
   }
 
   private void requireNotStarted() {
@@ -180,8 +186,13 @@ public final class RolloutController implements AutoCloseable {
     return rollouts.getStore().getByKey(key);
   }
 
-  /** Starts the informers, waits for their first list, then starts the workers. */
+  /**
+   * Starts the informers, waits for their first list, then starts the workers. The analysis
+   * informers start first, so that the first reconciles of the listed Rollouts see their runs.
+   */
   public void start() {
+    analysis = new AnalysisInformers(client, namespace);
+    analysis.start(queue::add, this::enqueueNaming);
     var all = client.resources(Rollout.class);
     var inScope = namespace == null ? all.inAnyNamespace() : all.inNamespace(namespace);
     rollouts =
@@ -189,7 +200,12 @@ public final class RolloutController implements AutoCloseable {
                 ? inScope.withoutLabel(RolloutLabels.CONTROLLER_INSTANCE)
                 : inScope.withLabel(RolloutLabels.CONTROLLER_INSTANCE, instanceId))
             .runnableInformer(0);
-    rollouts.addIndexers(Map.of(ObservedWorld.SERVICE_INDEX, ObservedWorld::servicesOf));
+    rollouts.addIndexers(
+        Map.of(
+            ObservedWorld.SERVICE_INDEX,
+            ObservedWorld::servicesOf,
+            AnalysisInformers.TEMPLATE_INDEX,
+            AnalysisInformers::templatesNamedBy));
     rollouts.addEventHandler(
         handler(
             r -> {
@@ -225,7 +241,7 @@ public final class RolloutController implements AutoCloseable {
             "spec.selector"));
     services.addEventHandler(handler(this::enqueueUsers, this::enqueueUsers));
     services.run();
-    world = new ObservedWorld(client, clock, replicaSets, services);
+    world = new ObservedWorld(client, clock, replicaSets, services, analysis);
     writer = new PlanWriter(client, services, statusWriter);
     queue.start("ramp-rollouts-" + instance);
     rollouts.getStore().list().forEach(this::enqueue);
@@ -257,9 +273,12 @@ public final class RolloutController implements AutoCloseable {
         i.stop();
       }
     }
+    if (analysis != null) {
+      analysis.stop();
+    }
   }
 
-  private static <T extends HasMetadata> ResourceEventHandler<T> handler(
+  static <T extends HasMetadata> ResourceEventHandler<T> handler(
       Consumer<T> onChange, Consumer<T> onDelete) {
     return new ResourceEventHandler<>() {
       public void onAdd(T obj) {
@@ -296,6 +315,17 @@ public final class RolloutController implements AutoCloseable {
         .getIndexer()
         .byIndex(ObservedWorld.SERVICE_INDEX, StatusWriter.key(svc))
         .forEach(this::enqueue);
+  }
+
+  /** Wakes the Rollouts that name these templates (keys of {@link AnalysisInformers}). */
+  private void enqueueNaming(Set<String> templateKeys) {
+    SharedIndexInformer<Rollout> informer = rollouts;
+    if (informer == null) {
+      return; // the Rollouts' first list queues every Rollout
+    }
+    for (String k : templateKeys) {
+      informer.getIndexer().byIndex(AnalysisInformers.TEMPLATE_INDEX, k).forEach(this::enqueue);
+    }
   }
 
   private WorkQueue.Result reconcile(String key) {
