@@ -8,7 +8,6 @@ import dev.ramp.engine.rollout.Plan;
 import dev.ramp.engine.rollout.PluginStepSettings;
 import dev.ramp.engine.rollout.RolloutReconciler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -30,9 +29,9 @@ import java.util.function.UnaryOperator;
  * analysis templates ({@link AnalysisInformers}) feed a work queue; each key is reconciled by one
  * worker at a time. A reconcile reads what to plan from (the informer's Rollout unless the
  * controller's own last write is newer), observes the rest ({@link ObservedWorld}), asks the {@link
- * RolloutReconciler} for a {@link Plan}, writes ReplicaSets and Services ({@link PlanWriter}), then
- * the status ({@link StatusWriter}: one merge patch carrying the resourceVersion; a stale read gets
- * 409 and is recomputed), then Events ({@link EventRecorder}).
+ * RolloutReconciler} for a {@link Plan}, writes ReplicaSets, Services and AnalysisRuns ({@link
+ * PlanWriter}), then the status ({@link StatusWriter}: one merge patch carrying the
+ * resourceVersion; a stale read gets 409 and is recomputed), then Events ({@link EventRecorder}).
  */
 public final class RolloutController implements AutoCloseable {
 
@@ -242,7 +241,7 @@ public final class RolloutController implements AutoCloseable {
     services.addEventHandler(handler(this::enqueueUsers, this::enqueueUsers));
     services.run();
     world = new ObservedWorld(client, clock, replicaSets, services, analysis);
-    writer = new PlanWriter(client, services, statusWriter);
+    writer = new PlanWriter(client, services, statusWriter, events, analysis);
     queue.start("ramp-rollouts-" + instance);
     rollouts.getStore().list().forEach(this::enqueue);
     metrics.bind();
@@ -339,19 +338,14 @@ public final class RolloutController implements AutoCloseable {
       return WorkQueue.Result.after(Duration.ZERO);
     }
     writer.serviceSelectors(rollout.getMetadata().getNamespace(), plan.serviceSelectors());
+    // Before the status that names them: a status never names a run that was not made.
+    writer.analysisRuns(rollout, plan.analysisRuns());
     if (plan.statusChanged()) {
       statusWriter.write(rollout, plan.status());
     }
     // The status holds the plugins' answers now (or needed nothing from them): release them.
     stepPlugins.recorded(plan.pluginCalls());
-    var on =
-        new ObjectReferenceBuilder()
-            .withApiVersion(Rollout.API_VERSION)
-            .withKind("Rollout")
-            .withName(rollout.getMetadata().getName())
-            .withNamespace(rollout.getMetadata().getNamespace())
-            .withUid(rollout.getMetadata().getUid())
-            .build();
+    var on = AnalysisRunWriter.reference(rollout);
     for (Plan.Event e : plan.events()) {
       events.record(on, e.type(), e.reason(), e.message());
     }
