@@ -4,6 +4,7 @@ import dev.ramp.engine.model.Rollout;
 import dev.ramp.engine.model.RolloutLabels;
 import dev.ramp.engine.model.RolloutStatus;
 import dev.ramp.engine.plugin.StepPluginClient;
+import dev.ramp.engine.rollout.Observed;
 import dev.ramp.engine.rollout.Plan;
 import dev.ramp.engine.rollout.PluginStepSettings;
 import dev.ramp.engine.rollout.RolloutReconciler;
@@ -45,6 +46,11 @@ public final class RolloutController implements AutoCloseable {
     Rollout get(String key);
   }
 
+  /** Plans one reconcile from what it observed; a test stands in or wraps the planning here. */
+  interface Planner {
+    Plan plan(Observed observed);
+  }
+
   private final KubernetesClient client;
   private final String namespace;
   private final Clock clock;
@@ -55,6 +61,7 @@ public final class RolloutController implements AutoCloseable {
   private final StatusWriter<Rollout, RolloutStatus> statusWriter;
   private final EventRecorder events;
   private volatile CachedReads cachedReads = this::fromInformer;
+  private volatile Planner planner = observed -> reconciler.reconcile(observed);
   private String instanceId;
   private ReconcileMetrics metrics = ReconcileMetrics.NONE;
   private volatile boolean started;
@@ -169,6 +176,11 @@ public final class RolloutController implements AutoCloseable {
 
   void beforeStatusWrite(BeforeStatusWrite hook) {
     statusWriter.beforeWrite(hook::beforeWrite);
+  }
+
+  /** Puts a test's planning in place of (or around) the reconciler's. */
+  void planner(UnaryOperator<Planner> wrap) {
+    this.planner = wrap.apply(planner);
   }
 
   /** Puts a test's reads in front of the informer's cache. */
@@ -333,7 +345,7 @@ public final class RolloutController implements AutoCloseable {
     if (rollout == null) {
       return WorkQueue.Result.done();
     }
-    Plan plan = reconciler.reconcile(world.observe(rollout));
+    Plan plan = planner.plan(world.observe(rollout));
     if (!writer.replicaSets(rollout, plan.replicaSets())) {
       return WorkQueue.Result.after(Duration.ZERO);
     }
