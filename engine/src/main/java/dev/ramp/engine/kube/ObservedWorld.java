@@ -4,6 +4,7 @@ import dev.ramp.engine.model.Rollout;
 import dev.ramp.engine.model.RolloutLabels;
 import dev.ramp.engine.rollout.Observed;
 import dev.ramp.engine.rollout.RolloutReconciler;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -21,8 +22,9 @@ import java.util.TreeSet;
 
 /**
  * What one reconcile of a Rollout observes, from the informer caches: the ReplicaSets it controls,
- * the Services it names that exist, its pods (listed only while a restart is pending), and the time
- * on the controller's clock. The indexes keep this proportional to one Rollout.
+ * the Services it names that exist, its pods (listed only while a restart is pending), the
+ * AnalysisRuns it controls with a lookup of the analysis templates ({@link AnalysisInformers}), and
+ * the time on the controller's clock. The indexes keep this proportional to one Rollout.
  */
 final class ObservedWorld {
   static final String OWNER_INDEX = "controller-uid";
@@ -32,16 +34,19 @@ final class ObservedWorld {
   private final Clock clock;
   private final SharedIndexInformer<ReplicaSet> replicaSets;
   private final SharedIndexInformer<Service> services;
+  private final AnalysisInformers analysis;
 
   ObservedWorld(
       KubernetesClient client,
       Clock clock,
       SharedIndexInformer<ReplicaSet> replicaSets,
-      SharedIndexInformer<Service> services) {
+      SharedIndexInformer<Service> services,
+      AnalysisInformers analysis) {
     this.client = client;
     this.clock = clock;
     this.replicaSets = replicaSets;
     this.services = services;
+    this.analysis = analysis;
   }
 
   /** The ReplicaSets the Rollout controls, as read. */
@@ -66,7 +71,8 @@ final class ObservedWorld {
     List<Observed.ReplicaSet> observed = owned.stream().map(ObservedWorld::observe).toList();
     List<Observed.Pod> pods =
         RolloutReconciler.restartPending(rollout) ? pods(ns, owned) : List.of();
-    return new Observed(rollout, observed, pods, serviceNames, clock.instant());
+    var runs = new Observed.Analysis(analysis.runsOf(rollout), analysis.lookup(ns));
+    return new Observed(rollout, observed, pods, serviceNames, clock.instant(), runs);
   }
 
   /** The Service keys (namespace/name) a Rollout names, for the Service index. */
@@ -87,16 +93,18 @@ final class ObservedWorld {
     return keys;
   }
 
-  static List<String> controllerUid(ReplicaSet rs) {
-    return rs.getMetadata().getOwnerReferences().stream()
+  /** The uid of the object's controller (a ReplicaSet's, an AnalysisRun's), for the owner index. */
+  static List<String> controllerUid(HasMetadata o) {
+    return o.getMetadata().getOwnerReferences().stream()
         .filter(ref -> Boolean.TRUE.equals(ref.getController()))
         .map(OwnerReference::getUid)
         .filter(Objects::nonNull)
         .toList();
   }
 
-  static boolean ownedBy(ReplicaSet rs, Rollout r) {
-    return rs.getMetadata().getOwnerReferences().stream()
+  /** Whether the Rollout is the object's controller. */
+  static boolean ownedBy(HasMetadata o, Rollout r) {
+    return o.getMetadata().getOwnerReferences().stream()
         .anyMatch(
             ref ->
                 Objects.equals(ref.getUid(), r.getMetadata().getUid())

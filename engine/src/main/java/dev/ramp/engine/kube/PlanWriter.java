@@ -26,9 +26,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a {@link Plan}'s ReplicaSets, pods and Service selectors (the status and Events have their
- * own writers). Creating a ReplicaSet whose name is taken adopts an orphan with the same hash, or
- * bumps the collision count, which changes the hash; either way the reconcile starts again.
+ * Writes a {@link Plan}'s ReplicaSets, pods, Service selectors and AnalysisRuns (the status and
+ * Events have their own writers). Creating a ReplicaSet whose name is taken adopts an orphan with
+ * the same hash, or bumps the collision count, which changes the hash; either way the reconcile
+ * starts again. Creating an AnalysisRun whose name is taken adopts it when the Rollout controls it
+ * (a controller that crashed after creating it) and otherwise fails the reconcile: a run is never
+ * created under another name, so a step never has two.
  */
 final class PlanWriter {
   private static final Logger LOG = LoggerFactory.getLogger(PlanWriter.class);
@@ -37,14 +40,28 @@ final class PlanWriter {
   private final KubernetesClient client;
   private final SharedIndexInformer<Service> services;
   private final StatusWriter<Rollout, RolloutStatus> status;
+  private final AnalysisRunWriter runs;
 
   PlanWriter(
       KubernetesClient client,
       SharedIndexInformer<Service> services,
-      StatusWriter<Rollout, RolloutStatus> status) {
+      StatusWriter<Rollout, RolloutStatus> status,
+      EventRecorder events,
+      AnalysisInformers analysis) {
     this.client = client;
     this.services = services;
     this.status = status;
+    this.runs = new AnalysisRunWriter(client, events, analysis);
+  }
+
+  /**
+   * Creates, terminates and deletes the Rollout's AnalysisRuns; called before the status that names
+   * them is written, so a status never names a run that was not made.
+   *
+   * @throws IllegalStateException when a run's name is taken by one the Rollout does not control
+   */
+  void analysisRuns(Rollout rollout, Plan.AnalysisRunWrites w) {
+    runs.write(rollout, w);
   }
 
   /** Writes the ReplicaSets and pods; false when the reconcile should start again. */
@@ -172,7 +189,7 @@ final class PlanWriter {
         .build();
   }
 
-  private static OwnerReference ownerRef(Rollout r) {
+  static OwnerReference ownerRef(Rollout r) {
     return new OwnerReferenceBuilder()
         .withApiVersion(Rollout.API_VERSION)
         .withKind("Rollout")

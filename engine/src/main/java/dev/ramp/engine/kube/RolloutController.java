@@ -4,11 +4,11 @@ import dev.ramp.engine.model.Rollout;
 import dev.ramp.engine.model.RolloutLabels;
 import dev.ramp.engine.model.RolloutStatus;
 import dev.ramp.engine.plugin.StepPluginClient;
+import dev.ramp.engine.rollout.Observed;
 import dev.ramp.engine.rollout.Plan;
 import dev.ramp.engine.rollout.PluginStepSettings;
 import dev.ramp.engine.rollout.RolloutReconciler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -19,17 +19,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 
 /**
- * The Rollout controller: informers on Rollouts, their ReplicaSets and Services feed a work queue;
- * each key is reconciled by one worker at a time. A reconcile reads what to plan from (the
- * informer's Rollout unless the controller's own last write is newer), observes the rest ({@link
- * ObservedWorld}), asks the {@link RolloutReconciler} for a {@link Plan}, writes ReplicaSets and
- * Services ({@link PlanWriter}), then the status ({@link StatusWriter}: one merge patch carrying
- * the resourceVersion; a stale read gets 409 and is recomputed), then Events ({@link
- * EventRecorder}).
+ * The Rollout controller: informers on Rollouts, their ReplicaSets, Services, AnalysisRuns and
+ * analysis templates ({@link AnalysisInformers}) feed a work queue; each key is reconciled by one
+ * worker at a time. A reconcile reads what to plan from (the informer's Rollout unless the
+ * controller's own last write is newer), observes the rest ({@link ObservedWorld}), asks the {@link
+ * RolloutReconciler} for a {@link Plan}, writes ReplicaSets, Services and AnalysisRuns ({@link
+ * PlanWriter}), then the status ({@link StatusWriter}: one merge patch carrying the
+ * resourceVersion; a stale read gets 409 and is recomputed), then Events ({@link EventRecorder}).
  */
 public final class RolloutController implements AutoCloseable {
 
@@ -43,6 +44,11 @@ public final class RolloutController implements AutoCloseable {
     Rollout get(String key);
   }
 
+  /** Plans one reconcile from what it observed; a test stands in or wraps the planning here. */
+  interface Planner {
+    Plan plan(Observed observed);
+  }
+
   private final KubernetesClient client;
   private final String namespace;
   private final Clock clock;
@@ -53,12 +59,14 @@ public final class RolloutController implements AutoCloseable {
   private final StatusWriter<Rollout, RolloutStatus> statusWriter;
   private final EventRecorder events;
   private volatile CachedReads cachedReads = this::fromInformer;
+  private volatile Planner planner = observed -> reconciler.reconcile(observed);
   private String instanceId;
   private ReconcileMetrics metrics = ReconcileMetrics.NONE;
   private volatile boolean started;
-  private SharedIndexInformer<Rollout> rollouts;
+  private volatile SharedIndexInformer<Rollout> rollouts;
   private SharedIndexInformer<ReplicaSet> replicaSets;
   private SharedIndexInformer<Service> services;
+  private AnalysisInformers analysis;
   private ObservedWorld world;
   private PlanWriter writer;
 
@@ -121,7 +129,11 @@ public final class RolloutController implements AutoCloseable {
 
   /** True once started and every informer has listed its objects. */
   public boolean isReady() {
-    return started && rollouts.hasSynced() && replicaSets.hasSynced() && services.hasSynced();
+    return started
+        && rollouts.hasSynced()
+        && replicaSets.hasSynced()
+        && services.hasSynced()
+        && analysis.hasSynced();
   }
 
   private void requireNotStarted() {
@@ -164,6 +176,11 @@ public final class RolloutController implements AutoCloseable {
     statusWriter.beforeWrite(hook::beforeWrite);
   }
 
+  /** Puts a test's planning in place of (or around) the reconciler's. */
+  void planner(UnaryOperator<Planner> wrap) {
+    this.planner = wrap.apply(planner);
+  }
+
   /** Puts a test's reads in front of the informer's cache. */
   void cachedReads(UnaryOperator<CachedReads> wrap) {
     this.cachedReads = wrap.apply(cachedReads);
@@ -178,8 +195,13 @@ public final class RolloutController implements AutoCloseable {
     return rollouts.getStore().getByKey(key);
   }
 
-  /** Starts the informers, waits for their first list, then starts the workers. */
+  /**
+   * Starts the informers, waits for their first list, then starts the workers. The analysis
+   * informers start first, so that the first reconciles of the listed Rollouts see their runs.
+   */
   public void start() {
+    analysis = new AnalysisInformers(client, namespace);
+    analysis.start(queue::add, this::enqueueNaming);
     var all = client.resources(Rollout.class);
     var inScope = namespace == null ? all.inAnyNamespace() : all.inNamespace(namespace);
     rollouts =
@@ -187,7 +209,12 @@ public final class RolloutController implements AutoCloseable {
                 ? inScope.withoutLabel(RolloutLabels.CONTROLLER_INSTANCE)
                 : inScope.withLabel(RolloutLabels.CONTROLLER_INSTANCE, instanceId))
             .runnableInformer(0);
-    rollouts.addIndexers(Map.of(ObservedWorld.SERVICE_INDEX, ObservedWorld::servicesOf));
+    rollouts.addIndexers(
+        Map.of(
+            ObservedWorld.SERVICE_INDEX,
+            ObservedWorld::servicesOf,
+            AnalysisInformers.TEMPLATE_INDEX,
+            AnalysisInformers::templatesNamedBy));
     rollouts.addEventHandler(
         InformerEvents.handler(
             r -> {
@@ -223,8 +250,8 @@ public final class RolloutController implements AutoCloseable {
             "spec.selector"));
     services.addEventHandler(InformerEvents.handler(this::enqueueUsers, this::enqueueUsers));
     services.run();
-    world = new ObservedWorld(client, clock, replicaSets, services);
-    writer = new PlanWriter(client, services, statusWriter);
+    world = new ObservedWorld(client, clock, replicaSets, services, analysis);
+    writer = new PlanWriter(client, services, statusWriter, events, analysis);
     queue.start("ramp-rollouts-" + instance);
     rollouts.getStore().list().forEach(this::enqueue);
     metrics.bind();
@@ -255,6 +282,9 @@ public final class RolloutController implements AutoCloseable {
         i.stop();
       }
     }
+    if (analysis != null) {
+      analysis.stop();
+    }
   }
 
   private void enqueue(HasMetadata r) {
@@ -279,30 +309,36 @@ public final class RolloutController implements AutoCloseable {
         .forEach(this::enqueue);
   }
 
+  /** Wakes the Rollouts that name these templates (keys of {@link AnalysisInformers}). */
+  private void enqueueNaming(Set<String> templateKeys) {
+    SharedIndexInformer<Rollout> informer = rollouts;
+    if (informer == null) {
+      return; // the Rollouts' first list queues every Rollout
+    }
+    for (String k : templateKeys) {
+      informer.getIndexer().byIndex(AnalysisInformers.TEMPLATE_INDEX, k).forEach(this::enqueue);
+    }
+  }
+
   private WorkQueue.Result reconcile(String key) {
     // Never plan from a copy older than this controller's own last write: that repeats work.
     Rollout rollout = statusWriter.read(key, cachedReads.get(key));
     if (rollout == null) {
       return WorkQueue.Result.done();
     }
-    Plan plan = reconciler.reconcile(world.observe(rollout));
+    Plan plan = planner.plan(world.observe(rollout));
     if (!writer.replicaSets(rollout, plan.replicaSets())) {
       return WorkQueue.Result.after(Duration.ZERO);
     }
     writer.serviceSelectors(rollout.getMetadata().getNamespace(), plan.serviceSelectors());
+    // Before the status that names them: a status never names a run that was not made.
+    writer.analysisRuns(rollout, plan.analysisRuns());
     if (plan.statusChanged()) {
       statusWriter.write(rollout, plan.status());
     }
     // The status holds the plugins' answers now (or needed nothing from them): release them.
     stepPlugins.recorded(plan.pluginCalls());
-    var on =
-        new ObjectReferenceBuilder()
-            .withApiVersion(Rollout.API_VERSION)
-            .withKind("Rollout")
-            .withName(rollout.getMetadata().getName())
-            .withNamespace(rollout.getMetadata().getNamespace())
-            .withUid(rollout.getMetadata().getUid())
-            .build();
+    var on = AnalysisRunWriter.reference(rollout);
     for (Plan.Event e : plan.events()) {
       events.record(on, e.type(), e.reason(), e.message());
     }
