@@ -121,12 +121,14 @@ final class WorkQueue {
    * of order.
    */
   void stop() {
-    stopped = true;
     synchronized (lock) {
+      // Under the lock: a worker that checked "not stopped" is done scheduling before this shuts
+      // the scheduler down (a reconcile that failed just as the queue stopped).
+      stopped = true;
       lock.notifyAll();
-    }
-    if (scheduler != null) {
-      scheduler.shutdownNow();
+      if (scheduler != null) {
+        scheduler.shutdownNow();
+      }
     }
     long deadline = System.nanoTime() + GRACE.toNanos();
     for (Thread t : threads) {
@@ -206,9 +208,16 @@ final class WorkQueue {
   }
 
   private void scheduleWake(Duration delay) {
-    ScheduledExecutorService s = scheduler;
-    if (s != null && !stopped) {
-      s.schedule(this::fireDue, delay.toMillis(), TimeUnit.MILLISECONDS);
+    schedule(this::fireDue, delay);
+  }
+
+  /** Runs {@code task} after {@code delay}, unless the queue has stopped (then nothing is due). */
+  private void schedule(Runnable task, Duration delay) {
+    synchronized (lock) {
+      ScheduledExecutorService s = scheduler;
+      if (s != null && !stopped) {
+        s.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+      }
     }
   }
 
@@ -217,11 +226,7 @@ final class WorkQueue {
     synchronized (lock) {
       n = failures.merge(key, 1, Integer::sum);
     }
-    Duration wait = backoff.forFailure(n);
-    ScheduledExecutorService s = scheduler;
-    if (s != null && !stopped) {
-      s.schedule(() -> add(key), wait.toMillis(), TimeUnit.MILLISECONDS);
-    }
+    schedule(() -> add(key), backoff.forFailure(n));
   }
 
   private void work() {
