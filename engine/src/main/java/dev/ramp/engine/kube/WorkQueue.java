@@ -166,19 +166,31 @@ final class WorkQueue {
     addAt(key, clock.instant().plus(delay));
   }
 
-  /** Adds the key once the clock reaches {@code at} (at once if it has); an earlier time wins. */
+  /**
+   * Adds the key once the clock reaches {@code at} (at once if it has); an earlier time wins.
+   *
+   * <p>The clock is read under the lock {@link #fireDue()} takes: a clock advanced and then checked
+   * by {@code fireDue} either finds this due time stored, or was advanced before this read (and the
+   * key is added at once). Read outside the lock, an advance and its check could fall between the
+   * read and the store, and the key waited for the wall-time wake instead.
+   */
   void addAt(String key, Instant at) {
-    Duration delay = Duration.between(clock.instant(), at);
-    if (delay.isZero() || delay.isNegative()) {
+    Duration delay;
+    boolean later;
+    synchronized (lock) {
+      delay = Duration.between(clock.instant(), at);
+      later = !delay.isZero() && !delay.isNegative();
+      if (later) {
+        Instant existing = due.get(key);
+        if (existing != null && !existing.isAfter(at)) {
+          return;
+        }
+        due.put(key, at);
+      }
+    }
+    if (!later) {
       add(key);
       return;
-    }
-    synchronized (lock) {
-      Instant existing = due.get(key);
-      if (existing != null && !existing.isAfter(at)) {
-        return;
-      }
-      due.put(key, at);
     }
     scheduleWake(delay);
   }
@@ -186,8 +198,8 @@ final class WorkQueue {
   /** Adds every key whose delay has passed on the clock. */
   void fireDue() {
     List<String> ready = new ArrayList<>();
-    Instant now = clock.instant();
     synchronized (lock) {
+      Instant now = clock.instant();
       due.entrySet()
           .removeIf(
               e -> {

@@ -145,6 +145,23 @@ final class Cluster implements AutoCloseable {
     return out.toString();
   }
 
+  /** The current step and background runs with their phases: a kill point for each change. */
+  private static String analysisProgress(dev.ramp.engine.model.RolloutStatus st) {
+    if (st.canary == null) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder();
+    var step = st.canary.currentStepAnalysisRunStatus;
+    if (step != null) {
+      out.append("/step:").append(step.name).append(':').append(step.status);
+    }
+    var bg = st.canary.currentBackgroundAnalysisRunStatus;
+    if (bg != null) {
+      out.append("/background:").append(bg.name).append(':').append(bg.status);
+    }
+    return out.toString();
+  }
+
   /** Killing controllers just before a status write, once for each distinct new status. */
   boolean chaos;
 
@@ -192,7 +209,8 @@ final class Cluster implements AutoCloseable {
                   + st.stableRS
                   + "/"
                   + st.abort
-                  + pluginProgress(st);
+                  + pluginProgress(st)
+                  + analysisProgress(st);
           if (chaos && killedAt.add(target)) {
             died.set(true);
             dead.set(true);
@@ -220,6 +238,15 @@ final class Cluster implements AutoCloseable {
     extraHook = hook;
   }
 
+  /** Stops the controller without a successor (a crash with nobody to take over yet). */
+  synchronized void stopController() {
+    if (controller != null) {
+      controller.close();
+      controller = null;
+    }
+    dead.set(false);
+  }
+
   /** Replaces a killed controller; called while waiting. */
   synchronized void reviveIfKilled() {
     if (dead.get()) {
@@ -228,7 +255,9 @@ final class Cluster implements AutoCloseable {
   }
 
   synchronized void clockAdvanced() {
-    controller.clockAdvanced();
+    if (controller != null) {
+      controller.clockAdvanced();
+    }
   }
 
   @Override

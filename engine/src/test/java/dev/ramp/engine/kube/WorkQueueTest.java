@@ -226,4 +226,79 @@ class WorkQueueTest {
         .hasMessageContaining("must be positive");
     queue = new WorkQueue(clock, 1, b, k -> WorkQueue.Result.done());
   }
+
+  /** A clock that runs a hook (once) on the next read by the thread that armed it. */
+  static final class HookedClock extends java.time.Clock {
+    final MutableClock clock;
+    volatile Thread armedBy;
+    volatile Runnable hook;
+
+    HookedClock(MutableClock clock) {
+      this.clock = clock;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return clock.getZone();
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      Instant now = clock.instant();
+      Runnable h = hook;
+      if (h != null && Thread.currentThread() == armedBy) {
+        hook = null;
+        h.run();
+      }
+      return now;
+    }
+  }
+
+  @Test
+  void aClockAdvancedAndCheckedWhileAHandlerAsksForALaterLookIsNeverMissed() throws Exception {
+    // The handler asks for another look at T+30s; between the queue's read of the clock (T) and
+    // its storing of that due time, a test advances the clock by 30 s and calls fireDue. Before,
+    // that fireDue found nothing due and the key waited for the wall-time wake (30 s).
+    HookedClock hooked = new HookedClock(clock);
+    Instant later = clock.instant().plus(Duration.ofSeconds(30));
+    AtomicInteger looks = new AtomicInteger();
+    queue =
+        new WorkQueue(
+            hooked,
+            1,
+            new WorkQueue.Backoff(Duration.ofMillis(5), Duration.ofSeconds(1)),
+            key -> {
+              if (looks.incrementAndGet() > 1) {
+                return WorkQueue.Result.done();
+              }
+              // The queue's next read of the clock on this thread is addAt's.
+              hooked.armedBy = Thread.currentThread();
+              hooked.hook =
+                  () -> {
+                    Thread advancer =
+                        new Thread(
+                            () -> {
+                              clock.advance(Duration.ofSeconds(30));
+                              queue.fireDue();
+                            });
+                    advancer.start();
+                    // Until it is done, or waits for the queue's lock (held by this read).
+                    await()
+                        .atMost(Duration.ofSeconds(10))
+                        .until(
+                            () ->
+                                advancer.getState() == Thread.State.TERMINATED
+                                    || advancer.getState() == Thread.State.BLOCKED);
+                  };
+              return WorkQueue.Result.at(later);
+            });
+    queue.start("test");
+    queue.add("default/demo");
+    await().atMost(Duration.ofSeconds(10)).until(() -> looks.get() == 2);
+  }
 }
