@@ -13,9 +13,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -116,14 +114,22 @@ class SteeringCommandsIT {
     client.resources(Rollout.class).inNamespace("shop").resource(r).updateStatus();
   }
 
+  static CliHarness.Running start(String... args) {
+    return CliHarness.start(withCluster(args));
+  }
+
   static CliHarness.Result ramp(String... args) {
+    return CliHarness.run(withCluster(args));
+  }
+
+  private static String[] withCluster(String... args) {
     String[] all = new String[args.length + 4];
     System.arraycopy(args, 0, all, 0, args.length);
     all[args.length] = "--kubeconfig";
     all[args.length + 1] = kubeconfig.toString();
     all[args.length + 2] = "-n";
     all[args.length + 3] = "shop";
-    return CliHarness.run(all);
+    return all;
   }
 
   @Test
@@ -142,10 +148,10 @@ class SteeringCommandsIT {
 
   @Test
   void getWatchUntilDoneRedrawsOnChangeAndStopsWhenHealthy() {
-    CompletableFuture<CliHarness.Result> watching =
-        CompletableFuture.supplyAsync(
-            () -> ramp("get", "ro", "checkout", "--watch", "--until-done", "--interval", "50ms"));
-    await().pollDelay(Duration.ofMillis(200)).until(() -> !watching.isDone());
+    CliHarness.Running watching =
+        start("get", "ro", "checkout", "--watch", "--until-done", "--interval", "50ms");
+    // The first drawing is out before the rollout changes.
+    await().until(() -> watching.outSoFar().contains("Status:    Paused"));
     setStatus(
         s -> {
           s.phase = "Healthy";
@@ -154,7 +160,7 @@ class SteeringCommandsIT {
           s.pauseConditions = null;
         });
 
-    CliHarness.Result result = await().until(watching::join, r -> true);
+    CliHarness.Result result = await().until(watching.result()::join, r -> true);
     assertThat(result.exitCode()).as(result.err()).isZero();
     assertThat(result.out())
         .contains("Status:    Paused")
@@ -244,10 +250,10 @@ class SteeringCommandsIT {
 
   @Test
   void statusExitsZeroWhenTheWatchedRolloutBecomesHealthy() {
-    CompletableFuture<CliHarness.Result> watching =
-        CompletableFuture.supplyAsync(
-            () -> ramp("status", "checkout", "--watch", "--timeout", "30s", "--interval", "50ms"));
-    await().pollDelay(Duration.ofMillis(200)).until(() -> !watching.isDone());
+    CliHarness.Running watching =
+        start("status", "checkout", "--watch", "--timeout", "30s", "--interval", "50ms");
+    // The first line is out before the rollout changes.
+    await().until(() -> watching.outSoFar().contains("Paused: step 2/2"));
     setStatus(
         s -> {
           s.phase = "Healthy";
@@ -257,7 +263,7 @@ class SteeringCommandsIT {
           s.pauseConditions = null;
         });
 
-    CliHarness.Result result = await().until(watching::join, r -> true);
+    CliHarness.Result result = await().until(watching.result()::join, r -> true);
     assertThat(result.exitCode()).as(result.err()).isZero();
     assertThat(result.out().lines())
         .containsExactly(
