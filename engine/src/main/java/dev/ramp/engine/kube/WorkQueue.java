@@ -178,7 +178,7 @@ final class WorkQueue {
       }
       due.put(key, at);
     }
-    scheduleWake(delay);
+    scheduleWake(at, delay);
   }
 
   /** Adds every key whose delay has passed on the clock. */
@@ -205,10 +205,26 @@ final class WorkQueue {
     }
   }
 
-  private void scheduleWake(Duration delay) {
+  /**
+   * Wakes after {@code delay} of wall time (rounded up to the millisecond) to fire what is due by
+   * then. A wake that finds the clock moved towards {@code at} but not yet there (the clock is the
+   * system clock and the scheduler's timer ran a little ahead of it) waits for the rest; without
+   * that the key stayed queued until some other wake, which on the system clock might never come. A
+   * clock that did not move (a test's, standing still) is left to {@link #fireDue()} as before.
+   */
+  private void scheduleWake(Instant at, Duration delay) {
     ScheduledExecutorService s = scheduler;
     if (s != null && !stopped) {
-      s.schedule(this::fireDue, delay.toMillis(), TimeUnit.MILLISECONDS);
+      long millis = Math.max(1, (delay.toNanos() + 999_999) / 1_000_000);
+      s.schedule(() -> wake(at, delay), millis, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void wake(Instant at, Duration delay) {
+    fireDue();
+    Duration rest = Duration.between(clock.instant(), at);
+    if (!rest.isNegative() && !rest.isZero() && rest.compareTo(delay) < 0) {
+      scheduleWake(at, rest);
     }
   }
 
