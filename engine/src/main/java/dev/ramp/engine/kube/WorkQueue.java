@@ -192,7 +192,7 @@ final class WorkQueue {
       add(key);
       return;
     }
-    scheduleWake(delay);
+    scheduleWake(at, delay);
   }
 
   /** Adds every key whose delay has passed on the clock. */
@@ -219,16 +219,35 @@ final class WorkQueue {
     }
   }
 
-  private void scheduleWake(Duration delay) {
-    schedule(this::fireDue, delay);
+  /**
+   * Wakes after {@code delay} of wall time to fire what is due by then. A wake that finds the clock
+   * moved towards {@code at} but not yet there (the clock is the system clock and the scheduler's
+   * timer ran a little ahead of it) waits for the rest; without that the key stayed queued until
+   * some other wake, which on the system clock might never come. A clock that did not move (a
+   * test's, standing still) is left to {@link #fireDue()} as before.
+   */
+  private void scheduleWake(Instant at, Duration delay) {
+    schedule(() -> wake(at, delay), delay);
   }
 
-  /** Runs {@code task} after {@code delay}, unless the queue has stopped (then nothing is due). */
+  private void wake(Instant at, Duration delay) {
+    fireDue();
+    Duration rest = Duration.between(clock.instant(), at);
+    if (!rest.isNegative() && !rest.isZero() && rest.compareTo(delay) < 0) {
+      scheduleWake(at, rest);
+    }
+  }
+
+  /**
+   * Runs {@code task} after {@code delay} (rounded up to the millisecond: rounded down, the timer
+   * fires before the time it was asked for), unless the queue has stopped (then nothing is due).
+   */
   private void schedule(Runnable task, Duration delay) {
+    long millis = Math.max(1, (delay.toNanos() + 999_999) / 1_000_000);
     synchronized (lock) {
       ScheduledExecutorService s = scheduler;
       if (s != null && !stopped) {
-        s.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+        s.schedule(task, millis, TimeUnit.MILLISECONDS);
       }
     }
   }

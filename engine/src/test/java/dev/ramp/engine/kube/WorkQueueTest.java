@@ -139,6 +139,49 @@ class WorkQueueTest {
     await().until(() -> handled.equals(List.of("a")));
   }
 
+  /**
+   * A wake on wall time that finds the clock a little short of the due time (the scheduler's
+   * millisecond delays, or a clock that runs slower than the scheduler's) waits for the rest: the
+   * key is not left waiting for a wake that never comes. Here the clock runs at 60 % of wall speed,
+   * so every wake is early by the clock.
+   */
+  @Test
+  void aWakeThatComesEarlyByAMovingClockWaitsForTheRest() {
+    long origin = System.nanoTime();
+    Instant start = Instant.parse("2026-11-23T10:00:00Z");
+    java.time.Clock slow =
+        new java.time.Clock() {
+          @Override
+          public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+          }
+
+          @Override
+          public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+
+          @Override
+          public Instant instant() {
+            return start.plusNanos((System.nanoTime() - origin) * 6 / 10);
+          }
+        };
+    queue =
+        new WorkQueue(
+            slow,
+            1,
+            new WorkQueue.Backoff(Duration.ofMillis(5), Duration.ofSeconds(1)),
+            key -> {
+              handled.add(key);
+              return WorkQueue.Result.done();
+            });
+    queue.start("test");
+    Instant due = slow.instant().plus(Duration.ofMillis(200));
+    queue.addAt("a", due);
+    await().atMost(Duration.ofSeconds(10)).until(() -> handled.equals(List.of("a")));
+    assertThat(slow.instant()).isAfterOrEqualTo(due);
+  }
+
   @Test
   void requeueAfterFromTheHandlerIsScheduledOnTheClock() {
     start(
