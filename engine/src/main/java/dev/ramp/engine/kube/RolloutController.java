@@ -43,6 +43,11 @@ public final class RolloutController implements AutoCloseable {
     Rollout get(String key);
   }
 
+  /** Reads a Service from the informer's cache; a test stands in a lagging cache here. */
+  interface CachedServices {
+    Service get(String key);
+  }
+
   private final KubernetesClient client;
   private final String namespace;
   private final Clock clock;
@@ -53,6 +58,7 @@ public final class RolloutController implements AutoCloseable {
   private final StatusWriter<Rollout, RolloutStatus> statusWriter;
   private final EventRecorder events;
   private volatile CachedReads cachedReads = this::fromInformer;
+  private volatile CachedServices cachedServices = this::serviceFromInformer;
   private String instanceId;
   private ReconcileMetrics metrics = ReconcileMetrics.NONE;
   private volatile boolean started;
@@ -174,8 +180,17 @@ public final class RolloutController implements AutoCloseable {
     return statusWriter.kept();
   }
 
+  /** Puts a test's reads in front of the Service informer's cache. */
+  void cachedServices(UnaryOperator<CachedServices> wrap) {
+    this.cachedServices = wrap.apply(cachedServices);
+  }
+
   private Rollout fromInformer(String key) {
     return rollouts.getStore().getByKey(key);
+  }
+
+  private Service serviceFromInformer(String key) {
+    return services.getStore().getByKey(key);
   }
 
   /** Starts the informers, waits for their first list, then starts the workers. */
@@ -223,7 +238,7 @@ public final class RolloutController implements AutoCloseable {
             "spec.selector"));
     services.addEventHandler(InformerEvents.handler(this::enqueueUsers, this::enqueueUsers));
     services.run();
-    world = new ObservedWorld(client, clock, replicaSets, services);
+    world = new ObservedWorld(client, clock, replicaSets, key -> cachedServices.get(key));
     writer = new PlanWriter(client, services, statusWriter);
     queue.start("ramp-rollouts-" + instance);
     rollouts.getStore().list().forEach(this::enqueue);
