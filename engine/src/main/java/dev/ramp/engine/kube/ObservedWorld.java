@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * What one reconcile of a Rollout observes, from the informer caches: the ReplicaSets it controls,
@@ -33,19 +34,22 @@ final class ObservedWorld {
   private final KubernetesClient client;
   private final Clock clock;
   private final SharedIndexInformer<ReplicaSet> replicaSets;
-  private final SharedIndexInformer<Service> services;
+  private final Function<String, Service> cachedServices;
   private final AnalysisInformers analysis;
 
+  /**
+   * @param cachedServices the Service informer's cache, by namespace/name
+   */
   ObservedWorld(
       KubernetesClient client,
       Clock clock,
       SharedIndexInformer<ReplicaSet> replicaSets,
-      SharedIndexInformer<Service> services,
+      Function<String, Service> cachedServices,
       AnalysisInformers analysis) {
     this.client = client;
     this.clock = clock;
     this.replicaSets = replicaSets;
-    this.services = services;
+    this.cachedServices = cachedServices;
     this.analysis = analysis;
   }
 
@@ -64,8 +68,9 @@ final class ObservedWorld {
     // Only the Services the Rollout names matter (the spec check asks whether they exist).
     Set<String> serviceNames = new TreeSet<>();
     for (String serviceKey : servicesOf(rollout)) {
-      if (services.getStore().getByKey(serviceKey) != null) {
-        serviceNames.add(serviceKey.substring(ns.length() + 1));
+      String name = serviceKey.substring(ns.length() + 1);
+      if (exists(ns, name, serviceKey)) {
+        serviceNames.add(name);
       }
     }
     List<Observed.ReplicaSet> observed = owned.stream().map(ObservedWorld::observe).toList();
@@ -73,6 +78,17 @@ final class ObservedWorld {
         RolloutReconciler.restartPending(rollout) ? pods(ns, owned) : List.of();
     var runs = new Observed.Analysis(analysis.runsOf(rollout), analysis.lookup(ns));
     return new Observed(rollout, observed, pods, serviceNames, clock.instant(), runs);
+  }
+
+  /**
+   * The Service is in the cache, or, missing there, on the server. Each informer has its own watch,
+   * so a Service created just before its Rollout (one `kubectl apply`, a rehearsal's apply order)
+   * can reach the Rollout informer's reconcile before the Service informer's cache: a miss is
+   * confirmed by a read before the spec check calls the Service missing (InvalidSpec, Degraded).
+   */
+  private boolean exists(String ns, String name, String key) {
+    return cachedServices.apply(key) != null
+        || client.services().inNamespace(ns).withName(name).get() != null;
   }
 
   /** The Service keys (namespace/name) a Rollout names, for the Service index. */

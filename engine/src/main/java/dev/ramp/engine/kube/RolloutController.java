@@ -49,6 +49,11 @@ public final class RolloutController implements AutoCloseable {
     Plan plan(Observed observed);
   }
 
+  /** Reads a Service from the informer's cache; a test stands in a lagging cache here. */
+  interface CachedServices {
+    Service get(String key);
+  }
+
   private final KubernetesClient client;
   private final String namespace;
   private final Clock clock;
@@ -60,6 +65,7 @@ public final class RolloutController implements AutoCloseable {
   private final EventRecorder events;
   private volatile CachedReads cachedReads = this::fromInformer;
   private volatile Planner planner = observed -> reconciler.reconcile(observed);
+  private volatile CachedServices cachedServices = this::serviceFromInformer;
   private String instanceId;
   private ReconcileMetrics metrics = ReconcileMetrics.NONE;
   private volatile boolean started;
@@ -191,8 +197,17 @@ public final class RolloutController implements AutoCloseable {
     return statusWriter.kept();
   }
 
+  /** Puts a test's reads in front of the Service informer's cache. */
+  void cachedServices(UnaryOperator<CachedServices> wrap) {
+    this.cachedServices = wrap.apply(cachedServices);
+  }
+
   private Rollout fromInformer(String key) {
     return rollouts.getStore().getByKey(key);
+  }
+
+  private Service serviceFromInformer(String key) {
+    return services.getStore().getByKey(key);
   }
 
   /**
@@ -250,7 +265,7 @@ public final class RolloutController implements AutoCloseable {
             "spec.selector"));
     services.addEventHandler(InformerEvents.handler(this::enqueueUsers, this::enqueueUsers));
     services.run();
-    world = new ObservedWorld(client, clock, replicaSets, services, analysis);
+    world = new ObservedWorld(client, clock, replicaSets, key -> cachedServices.get(key), analysis);
     writer = new PlanWriter(client, services, statusWriter, events, analysis);
     queue.start("ramp-rollouts-" + instance);
     rollouts.getStore().list().forEach(this::enqueue);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ramp.engine.actions.RolloutActions;
 import dev.ramp.engine.host.PluginHost;
 import dev.ramp.engine.model.AnalysisRun;
-import dev.ramp.engine.model.CanaryStatus.StepPluginStatus;
 import dev.ramp.engine.model.CanaryStep;
 import dev.ramp.engine.model.Rollout;
 import dev.ramp.engine.model.RolloutState;
@@ -25,8 +24,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -88,6 +89,9 @@ public final class Rehearsal implements AutoCloseable {
   private final Path kubeconfig;
   private final Path workDir;
   private final boolean ownsWorkDir;
+
+  /** The pod-template hash each rollout had when {@link #newRevision} started its next one. */
+  private final Map<String, String> revisedFrom = new ConcurrentHashMap<>();
 
   private Rehearsal(Options options) {
     this.options = options;
@@ -212,7 +216,7 @@ public final class Rehearsal implements AutoCloseable {
 
   /** Waits until the rollout's current revision is stable and Healthy. */
   public Outcome awaitStable(Rollout rollout) {
-    return follow(rollout, false, ignored -> {});
+    return follow(rollout, null, false, ignored -> {});
   }
 
   /** Starts a new revision: a new image for the first container, or a restart annotation. */
@@ -231,6 +235,8 @@ public final class Rehearsal implements AutoCloseable {
     options
         .log()
         .accept("set image " + container + "=" + newImage + " on rollout " + ns + "/" + name);
+    revisedFrom.put(
+        key(rollout), current.getStatus() == null ? null : current.getStatus().currentPodHash);
     actions.setImage(ns, name, container, newImage);
   }
 
@@ -239,14 +245,18 @@ public final class Rehearsal implements AutoCloseable {
    * indefinite pauses when the options say so.
    */
   public Outcome runToEnd(Rollout rollout, Consumer<Rollout> onChange) {
-    return follow(rollout, options.autoPromote(), onChange);
+    return follow(rollout, revisedFrom.get(key(rollout)), options.autoPromote(), onChange);
   }
 
-  private Outcome follow(Rollout rollout, boolean autoPromote, Consumer<Rollout> onChange) {
+  /**
+   * @param fromHash the pod-template hash of the revision before the one to follow, or null
+   */
+  private Outcome follow(
+      Rollout rollout, String fromHash, boolean autoPromote, Consumer<Rollout> onChange) {
     String ns = rollout.getMetadata().getNamespace();
     String name = rollout.getMetadata().getName();
     Instant deadline = clock.instant().plus(options.timeout());
-    History history = new History();
+    StepHistory history = new StepHistory(fromHash, clock.instant());
     String lastVersion = "";
     String promotedAt = "";
     while (true) {
@@ -276,7 +286,7 @@ public final class Rehearsal implements AutoCloseable {
         options
             .log()
             .accept("promoting " + ns + "/" + name + " (as you would: ramp promote " + name + ")");
-        history.promoted(current);
+        history.promoted();
         actions.promote(ns, name);
       }
       sleep(Duration.ofMillis(50));
@@ -321,6 +331,10 @@ public final class Rehearsal implements AutoCloseable {
     return rollout.getSpec().strategy.canary.steps;
   }
 
+  private static String key(Rollout rollout) {
+    return rollout.getMetadata().getNamespace() + "/" + rollout.getMetadata().getName();
+  }
+
   /** Now on the rehearsal's clock. */
   public Instant now() {
     return clock.instant();
@@ -352,107 +366,5 @@ public final class Rehearsal implements AutoCloseable {
   /** Where the kubeconfig, caches and any files of the rehearsal go. */
   public Path workDir() {
     return workDir;
-  }
-
-  /** Builds the step history from the status transitions a follower sees. */
-  private static final class History {
-    private final List<StepRecord> records = new ArrayList<>();
-    private Integer index;
-    private String podHash;
-    private Instant start;
-    private boolean promoted;
-
-    void observe(Rollout rollout, Instant now) {
-      RolloutStatus status = rollout.getStatus();
-      if (status == null || status.currentStepIndex == null) {
-        return;
-      }
-      if (podHash != null && !podHash.equals(status.currentPodHash)) {
-        // A new revision restarts the steps; what came before belongs to the old one.
-        records.clear();
-        index = null;
-      }
-      podHash = status.currentPodHash;
-      if (index == null) {
-        index = status.currentStepIndex;
-        start = now;
-        return;
-      }
-      while (index < status.currentStepIndex) {
-        close(rollout, now, promoted ? "promoted" : "completed");
-        index++;
-        start = now;
-      }
-    }
-
-    void promoted(Rollout rollout) {
-      promoted = true;
-    }
-
-    void finish(Rollout rollout, Instant now, Verdict verdict) {
-      if (index == null) {
-        return;
-      }
-      List<CanaryStep> steps = steps(rollout);
-      if (verdict == Verdict.HEALTHY) {
-        while (index < steps.size()) {
-          close(rollout, now, promoted ? "promoted" : "completed");
-          index++;
-          start = now;
-        }
-      } else if (index < steps.size()) {
-        close(rollout, now, verdict == Verdict.DEGRADED ? "aborted" : "timed out");
-        index = steps.size();
-      }
-    }
-
-    private void close(Rollout rollout, Instant now, String result) {
-      List<CanaryStep> steps = steps(rollout);
-      if (index >= steps.size()) {
-        return;
-      }
-      CanaryStep step = steps.get(index);
-      int calls = 0;
-      String outcome = result;
-      RolloutStatus status = rollout.getStatus();
-      if (status != null && status.canary != null && status.canary.stepPluginStatuses != null) {
-        for (StepPluginStatus s : status.canary.stepPluginStatuses) {
-          if (Objects.equals(s.index, index) && "Run".equals(s.operation)) {
-            calls += s.executions == null ? 0 : s.executions;
-            if (Boolean.TRUE.equals(s.disabled)) {
-              outcome = "skipped (plugin disabled)";
-            }
-          }
-        }
-      }
-      records.add(new StepRecord(index, kind(step), describe(step), start, now, outcome, calls));
-      promoted = false;
-    }
-
-    List<StepRecord> records() {
-      return List.copyOf(records);
-    }
-  }
-
-  static String kind(CanaryStep step) {
-    if (step.setWeight != null) return "setWeight";
-    if (step.pause != null) return "pause";
-    if (step.plugin != null) return "plugin";
-    if (step.setCanaryScale != null) return "setCanaryScale";
-    if (step.analysis != null) return "analysis";
-    if (step.setHeaderRoute != null) return "setHeaderRoute";
-    if (step.setMirrorRoute != null) return "setMirrorRoute";
-    return "experiment";
-  }
-
-  static String describe(CanaryStep step) {
-    if (step.setWeight != null) return "setWeight: " + step.setWeight;
-    if (step.pause != null) {
-      return step.pause.duration == null
-          ? "pause (until promoted)"
-          : "pause: " + step.pause.duration.getValue();
-    }
-    if (step.plugin != null) return "plugin: " + step.plugin.name;
-    return kind(step);
   }
 }

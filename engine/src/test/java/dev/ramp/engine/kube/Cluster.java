@@ -190,6 +190,11 @@ final class Cluster implements AutoCloseable {
     if (reads != null) {
       c.cachedReads(reads);
     }
+    java.util.function.UnaryOperator<RolloutController.CachedServices> serviceReads =
+        cachedServices;
+    if (serviceReads != null) {
+      c.cachedServices(serviceReads);
+    }
     c.beforeStatusWrite(
         (read, st) -> {
           RolloutController.BeforeStatusWrite extra = extraHook;
@@ -232,6 +237,9 @@ final class Cluster implements AutoCloseable {
 
   /** The next controllers' reads of the Rollout cache; null for the informer's own. */
   volatile java.util.function.UnaryOperator<RolloutController.CachedReads> cachedReads;
+
+  /** The next controllers' reads of the Service cache; null for the informer's own. */
+  volatile java.util.function.UnaryOperator<RolloutController.CachedServices> cachedServices;
 
   /** A test's own hook, run before every status write of every controller. */
   void beforeEachStatusWrite(RolloutController.BeforeStatusWrite hook) {
