@@ -13,9 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The manifests a rehearsal applies: read from YAML files (several documents each), checked for the
@@ -41,6 +43,26 @@ final class Manifests {
     String namespace() {
       String ns = document.path("metadata").path("namespace").asText("");
       return ns.isEmpty() ? "default" : ns;
+    }
+
+    /** Namespaces and the Cluster… kinds have no namespace. */
+    boolean clusterScoped() {
+      return kind().equals("Namespace") || kind().startsWith("Cluster");
+    }
+
+    /**
+     * The namespace the rehearsal puts the object in: its own, except ramp-config, which goes to
+     * the controller's namespace wherever it was written for.
+     */
+    String targetNamespace() {
+      return kind().equals("ConfigMap") && name().equals("ramp-config")
+          ? Rehearsal.CONTROLLER_NAMESPACE
+          : namespace();
+    }
+
+    /** The object as {@code kind [namespace/]name}: two documents with one id are one object. */
+    String id() {
+      return kind() + " " + (clusterScoped() ? "" : targetNamespace() + "/") + name();
     }
   }
 
@@ -108,6 +130,24 @@ final class Manifests {
       }
     }
     return all;
+  }
+
+  /**
+   * One manifest per object, the last one read, as {@code kubectl apply -f a.yaml -f b.yaml} leaves
+   * the object as b.yaml has it: a file given later can stand in for an object of an earlier one (a
+   * Secret pointing at a local server in place of an example's). Each replaced document is reported
+   * to {@code log}.
+   */
+  static List<Manifest> lastOfEachObject(List<Manifest> manifests, Consumer<String> log) {
+    Map<String, Manifest> last = new LinkedHashMap<>();
+    for (Manifest m : manifests) {
+      Manifest earlier = last.remove(m.id());
+      if (earlier != null) {
+        log.accept(m.id() + " from " + m.file() + " replaces the one from " + earlier.file());
+      }
+      last.put(m.id(), m);
+    }
+    return List.copyOf(last.values());
   }
 
   /** The manifests in {@link #APPLY_ORDER}; the files' order within a kind. */

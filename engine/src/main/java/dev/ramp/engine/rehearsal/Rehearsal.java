@@ -147,10 +147,13 @@ public final class Rehearsal implements AutoCloseable {
   /**
    * Applies the manifests of the files, Namespaces first and Rollouts last (ConfigMaps, Secrets,
    * AnalysisTemplates, ClusterAnalysisTemplates and Services between, see {@link
-   * Manifests#inApplyOrder}); returns the Rollouts among them.
+   * Manifests#inApplyOrder}); returns the Rollouts among them. An object given twice is applied as
+   * the later document has it ({@link Manifests#lastOfEachObject}), as {@code kubectl apply} would
+   * leave it.
    */
   public List<Rollout> apply(List<Path> files) {
-    List<Manifest> manifests = Manifests.inApplyOrder(Manifests.read(files));
+    List<Manifest> manifests =
+        Manifests.inApplyOrder(Manifests.lastOfEachObject(Manifests.read(files), options.log()));
     Set<String> namespaces = new HashSet<>(List.of(CONTROLLER_NAMESPACE, "default"));
     List<Rollout> rollouts = new ArrayList<>();
     for (Manifest m : manifests) {
@@ -158,11 +161,8 @@ public final class Rehearsal implements AutoCloseable {
         options.log().accept("namespace " + m.name() + " exists already");
         continue;
       }
-      boolean clusterScoped = m.kind().equals("Namespace") || m.kind().startsWith("Cluster");
-      String namespace =
-          m.kind().equals("ConfigMap") && m.name().equals("ramp-config")
-              ? CONTROLLER_NAMESPACE
-              : m.namespace();
+      boolean clusterScoped = m.clusterScoped();
+      String namespace = m.targetNamespace();
       if (!clusterScoped && namespaces.add(namespace)) {
         client()
             .namespaces()
@@ -173,6 +173,10 @@ public final class Rehearsal implements AutoCloseable {
       ObjectNode document = m.document().deepCopy();
       if (!clusterScoped) {
         ((ObjectNode) document.with("metadata")).put("namespace", namespace);
+      } else {
+        // The API server ignores a namespace on a cluster-scoped object; the embedded one would
+        // fail the create (it answers nothing, and the client times out).
+        ((ObjectNode) document.with("metadata")).remove("namespace");
       }
       if (m.kind().equals("Rollout")) {
         Rollout rollout = Serialization.jsonMapper().convertValue(document, Rollout.class);

@@ -112,6 +112,48 @@ class RehearsalIT {
   }
 
   @Test
+  void anObjectGivenTwiceIsAppliedOnceAsTheLaterFileHasIt() throws Exception {
+    Path first =
+        Files.writeString(
+            work.resolve("first.yaml"),
+            "apiVersion: v1\nkind: Secret\nmetadata: {name: url}\nstringData: {url: first}\n"
+                + "---\napiVersion: v1\nkind: Secret\nmetadata: {name: url, namespace: other}\n"
+                + "stringData: {url: other}\n"
+                + "---\napiVersion: ramp.dev/v1alpha1\nkind: ClusterAnalysisTemplate\n"
+                + "metadata: {name: fine}\nspec: {metrics: []}\n");
+    Path second =
+        Files.writeString(
+            work.resolve("second.yaml"),
+            "apiVersion: v1\nkind: Secret\nmetadata: {name: url, namespace: default}\n"
+                + "stringData: {url: second}\n"
+                + "---\napiVersion: ramp.dev/v1alpha1\nkind: ClusterAnalysisTemplate\n"
+                + "metadata: {name: fine, namespace: ignored}\nspec: {metrics: [{name: m}]}\n");
+    var kept =
+        Manifests.lastOfEachObject(Manifests.read(List.of(first, second)), log::add).stream()
+            .map(m -> m.id() + " " + m.file().getFileName())
+            .toList();
+    // A namespace left out is "default"; a cluster-scoped object's namespace does not count.
+    assertThat(kept)
+        .containsExactly(
+            "Secret other/url first.yaml",
+            "Secret default/url second.yaml",
+            "ClusterAnalysisTemplate fine second.yaml");
+    assertThat(log)
+        .containsExactly(
+            "Secret default/url from " + second + " replaces the one from " + first,
+            "ClusterAnalysisTemplate fine from " + second + " replaces the one from " + first);
+
+    log.clear();
+    try (Rehearsal rehearsal = Rehearsal.start(options(false, Duration.ofMinutes(3)))) {
+      rehearsal.apply(List.of(Path.of("../examples/basic-canary/rollout.yaml"), first, second));
+      assertThat(rehearsal.client().secrets().inNamespace("default").withName("url").get())
+          .extracting(s -> s.getStringData().get("url"))
+          .isEqualTo("second");
+      assertThat(log).filteredOn(l -> l.startsWith("applied Secret default/url")).hasSize(1);
+    }
+  }
+
+  @Test
   void badManifestsAreOneClearMessage() throws Exception {
     Path notYaml = Files.writeString(work.resolve("bad.yaml"), "kind: [unclosed\n");
     Path unknownKind =
