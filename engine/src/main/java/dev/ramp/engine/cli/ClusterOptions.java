@@ -160,13 +160,7 @@ final class ClusterOptions {
       throw e;
     }
     return runs.stream()
-        .filter(
-            run ->
-                run.getMetadata().getOwnerReferences().stream()
-                    .anyMatch(
-                        o ->
-                            Boolean.TRUE.equals(o.getController())
-                                && Objects.equals(o.getUid(), uid)))
+        .filter(run -> dev.ramp.engine.model.Owners.controlledBy(run, uid))
         .toList();
   }
 

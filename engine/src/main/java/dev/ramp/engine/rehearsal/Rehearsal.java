@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -208,13 +207,7 @@ public final class Rehearsal implements AutoCloseable {
         .list()
         .getItems()
         .stream()
-        .filter(
-            run ->
-                run.getMetadata().getOwnerReferences().stream()
-                    .anyMatch(
-                        o ->
-                            Boolean.TRUE.equals(o.getController())
-                                && Objects.equals(o.getUid(), uid)))
+        .filter(run -> dev.ramp.engine.model.Owners.controlledBy(run, uid))
         .toList();
   }
 
