@@ -299,6 +299,29 @@ public final class PluginHost implements AutoCloseable {
         - bulkhead.getMetrics().getAvailableConcurrentCalls();
   }
 
+  /**
+   * True when no plugin is being launched (or replaced) and no call is in flight: what the plugins
+   * do next waits for a caller. A plugin waiting out a restart backoff counts as settled (a crash
+   * loop would otherwise hold a rehearsal's clock for ever); its callers see it unavailable.
+   */
+  public boolean isSettled() {
+    for (Slot slot : slots.values()) {
+      if (slot.refusal != null) {
+        continue;
+      }
+      PluginSupervisor active = slot.active;
+      if (active == null || slot.pending != null || active.state() == State.STARTING) {
+        return false;
+      }
+      var bulkhead = active.bulkhead();
+      if (bulkhead.getMetrics().getAvailableConcurrentCalls()
+          < bulkhead.getBulkheadConfig().getMaxConcurrentCalls()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private State stateOf(Key key) {
     Slot slot = slots.get(key);
     if (slot == null) {

@@ -113,6 +113,16 @@ public final class AnalysisRunController implements AutoCloseable {
     queue.fireDue();
   }
 
+  /** True when no run is queued or reconciled: only a due time can bring more work. */
+  public boolean isIdle() {
+    return queue.isIdle();
+  }
+
+  /** The earliest time on the clock at which a run is due for another look, if any. */
+  public java.util.Optional<java.time.Instant> nextDue() {
+    return queue.nextDue();
+  }
+
   @Override
   public void close() {
     started = false;

@@ -286,6 +286,16 @@ public final class RolloutController implements AutoCloseable {
     queue.fireDue();
   }
 
+  /** True when no rollout is queued or reconciled: only a due time can bring more work. */
+  public boolean isIdle() {
+    return queue.isIdle();
+  }
+
+  /** The earliest time on the clock at which a rollout is due for another look, if any. */
+  public java.util.Optional<java.time.Instant> nextDue() {
+    return queue.nextDue();
+  }
+
   @Override
   public void close() {
     started = false;

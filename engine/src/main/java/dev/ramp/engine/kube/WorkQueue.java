@@ -71,6 +71,7 @@ final class WorkQueue {
   private final Map<String, Integer> failures = new HashMap<>();
   private final Map<String, Integer> conflicts = new HashMap<>();
   private final List<Thread> threads = new ArrayList<>();
+  private int backingOff;
   private ScheduledExecutorService scheduler;
   private volatile boolean stopped;
 
@@ -213,6 +214,24 @@ final class WorkQueue {
     ready.forEach(this::add);
   }
 
+  /**
+   * True when nothing is queued, handled, or waiting out an error backoff (a wall-time retry is
+   * work still to do): only a due time on the clock can bring more work. A seam for a clock that
+   * moves only when the world is idle (a rehearsal's).
+   */
+  boolean isIdle() {
+    synchronized (lock) {
+      return queue.isEmpty() && processing.isEmpty() && backingOff == 0;
+    }
+  }
+
+  /** The earliest due time on the clock of a key added for later, if any. */
+  java.util.Optional<Instant> nextDue() {
+    synchronized (lock) {
+      return due.values().stream().min(Instant::compareTo);
+    }
+  }
+
   int length() {
     synchronized (lock) {
       return queue.size() + processing.size();
@@ -256,8 +275,17 @@ final class WorkQueue {
     int n;
     synchronized (lock) {
       n = failures.merge(key, 1, Integer::sum);
+      backingOff++;
     }
-    schedule(() -> add(key), backoff.forFailure(n));
+    schedule(
+        () -> {
+          // Added before the backoff ends: the queue is never idle between the two.
+          add(key);
+          synchronized (lock) {
+            backingOff--;
+          }
+        },
+        backoff.forFailure(n));
   }
 
   private void work() {

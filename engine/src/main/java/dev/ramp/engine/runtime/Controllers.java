@@ -56,6 +56,16 @@ final class Controllers implements AutoCloseable {
     analysisRuns.clockAdvanced();
   }
 
+  boolean isIdle() {
+    return rollouts.isIdle() && analysisRuns.isIdle();
+  }
+
+  java.util.Optional<java.time.Instant> nextDue() {
+    return java.util.stream.Stream.of(rollouts.nextDue(), analysisRuns.nextDue())
+        .flatMap(java.util.Optional::stream)
+        .min(java.time.Instant::compareTo);
+  }
+
   /** Rollouts stop first: a rollout's last reconcile may still read its runs. */
   @Override
   public void close() {

@@ -294,6 +294,22 @@ public final class RampRuntime implements AutoCloseable {
     }
   }
 
+  /**
+   * True when the controllers have nothing queued or in hand and no plugin is starting or being
+   * called: only a due time on the clock ({@link #nextDue()}) can bring more work. The seam a clock
+   * that moves only when the world is idle reads (a rehearsal's).
+   */
+  public boolean isIdle() {
+    Controllers c = controller;
+    return (c == null || c.isIdle()) && host.isSettled();
+  }
+
+  /** The earliest time on the clock at which a Rollout or AnalysisRun is due for a look, if any. */
+  public java.util.Optional<java.time.Instant> nextDue() {
+    Controllers c = controller;
+    return c == null ? java.util.Optional.empty() : c.nextDue();
+  }
+
   /** The registry every component records into; {@code /metrics} scrapes it. */
   public PrometheusMeterRegistry meterRegistry() {
     return registry;

@@ -344,4 +344,42 @@ class WorkQueueTest {
     queue.add("default/demo");
     await().atMost(Duration.ofSeconds(10)).until(() -> looks.get() == 2);
   }
+
+  @Test
+  void isIdleOnlyWithNothingQueuedHandledOrBackingOffAndNamesTheNextDueTime() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger failures = new AtomicInteger();
+    start(
+        key -> {
+          if (key.equals("slow")) {
+            entered.countDown();
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          if (key.equals("fails") && failures.incrementAndGet() == 1) {
+            throw new IllegalStateException("once");
+          }
+          return WorkQueue.Result.done();
+        });
+    assertThat(queue.isIdle()).isTrue();
+    assertThat(queue.nextDue()).isEmpty();
+
+    queue.addAfter("later", Duration.ofMinutes(10));
+    assertThat(queue.isIdle()).isTrue();
+    assertThat(queue.nextDue()).contains(clock.instant().plus(Duration.ofMinutes(10)));
+
+    queue.add("slow");
+    assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(queue.isIdle()).isFalse();
+    release.countDown();
+    await().until(queue::isIdle);
+
+    // A failure waits out its backoff on wall time: work still to do, not idle.
+    queue.add("fails");
+    await().until(() -> failures.get() == 2 && queue.isIdle());
+  }
 }
