@@ -13,13 +13,32 @@ final class DiscoveryDispatcher extends Dispatcher {
 
   private final Map<String, String> documents = Discovery.documents();
   private final Dispatcher crud;
+  private final java.util.concurrent.atomic.AtomicLong writes =
+      new java.util.concurrent.atomic.AtomicLong();
 
   DiscoveryDispatcher(Dispatcher crud) {
     this.crud = crud;
   }
 
+  /** Counts up when a write starts and when it ends: unchanged over a span, none happened. */
+  long writes() {
+    return writes.get();
+  }
+
   @Override
   public MockResponse dispatch(RecordedRequest request) {
+    if ("GET".equals(request.getMethod())) {
+      return read(request);
+    }
+    writes.incrementAndGet();
+    try {
+      return crud.dispatch(request);
+    } finally {
+      writes.incrementAndGet();
+    }
+  }
+
+  private MockResponse read(RecordedRequest request) {
     if ("GET".equals(request.getMethod())) {
       String path = request.getPath();
       int query = path.indexOf('?');

@@ -29,13 +29,28 @@ public final class EmbeddedCluster implements AutoCloseable {
 
   private final KubernetesMockServer server;
   private final RfcMergeDispatcher dispatcher;
+  private final DiscoveryDispatcher front;
   private final KubernetesClient client;
 
   private EmbeddedCluster(
-      KubernetesMockServer server, RfcMergeDispatcher dispatcher, KubernetesClient client) {
+      KubernetesMockServer server,
+      RfcMergeDispatcher dispatcher,
+      DiscoveryDispatcher front,
+      KubernetesClient client) {
     this.server = server;
     this.dispatcher = dispatcher;
+    this.front = front;
     this.client = client;
+  }
+
+  /**
+   * A count that moves when a write (create, update, patch, delete) reaches the server and again
+   * when it is answered: unchanged between two looks, no write happened between them. The watch
+   * events a write causes reach informers a little after; a caller waiting for quiet gives them a
+   * moment.
+   */
+  public long writes() {
+    return front.writes();
   }
 
   /**
@@ -47,13 +62,9 @@ public final class EmbeddedCluster implements AutoCloseable {
   public static EmbeddedCluster start(
       List<CustomResourceDefinition> crds, List<String> namespaces) {
     RfcMergeDispatcher dispatcher = new RfcMergeDispatcher();
+    DiscoveryDispatcher front = new DiscoveryDispatcher(dispatcher);
     KubernetesMockServer server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new DiscoveryDispatcher(dispatcher),
-            false);
+        new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), front, false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     KubernetesClient client = server.createClient();
     for (CustomResourceDefinition crd : crds) {
@@ -66,7 +77,7 @@ public final class EmbeddedCluster implements AutoCloseable {
               new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
           .create();
     }
-    return new EmbeddedCluster(server, dispatcher, client);
+    return new EmbeddedCluster(server, dispatcher, front, client);
   }
 
   /** Registers a CRD read from YAML (as in config/crd/). */

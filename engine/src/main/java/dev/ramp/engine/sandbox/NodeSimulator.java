@@ -9,7 +9,13 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * after it is scaled up, and go away at once when it is scaled down; a Job completes a little after
  * it is created (see {@link SimulatedJobs}: no container runs here, so an annotation says how it
  * ends). It writes only ReplicaSet and Job status, which is all the controller reads.
+ *
+ * <p>Its delays count on wall time, or, built with {@link #onClock}, on a clock that whoever moves
+ * it reports with {@link #clockAdvanced()}; {@link #isIdle()} and {@link #nextDue()} are the seams
+ * of a clock that moves only when the world is idle (a rehearsal's).
  */
 public final class NodeSimulator implements AutoCloseable {
 
@@ -30,6 +40,11 @@ public final class NodeSimulator implements AutoCloseable {
   private final Duration readyAfter;
   private final ScheduledExecutorService scheduler;
   private final SimulatedJobs jobs;
+  private final Clock delays;
+  private final Runnable beforeChange;
+  private final Object lock = new Object();
+  private final Map<String, Due> due = new HashMap<>();
+  private int running;
   private SharedIndexInformer<ReplicaSet> informer;
   private SharedIndexInformer<Job> jobInformer;
 
@@ -44,8 +59,29 @@ public final class NodeSimulator implements AutoCloseable {
    * @param clock the time the Jobs' start and completion times are written with
    */
   public NodeSimulator(KubernetesClient client, Duration readyAfter, Clock clock) {
+    this(client, readyAfter, clock, Clock.systemUTC(), () -> {});
+  }
+
+  /**
+   * A simulator whose delays count on {@code clock}: call {@link #clockAdvanced()} when it moves.
+   *
+   * @param beforeChange runs before each status it writes (a test's seam to stall it)
+   */
+  public static NodeSimulator onClock(
+      KubernetesClient client, Duration readyAfter, Clock clock, Runnable beforeChange) {
+    return new NodeSimulator(client, readyAfter, clock, clock, beforeChange);
+  }
+
+  private NodeSimulator(
+      KubernetesClient client,
+      Duration readyAfter,
+      Clock clock,
+      Clock delays,
+      Runnable beforeChange) {
     this.client = client;
     this.readyAfter = readyAfter;
+    this.delays = delays;
+    this.beforeChange = beforeChange;
     this.jobs = new SimulatedJobs(client, clock);
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
@@ -109,8 +145,7 @@ public final class NodeSimulator implements AutoCloseable {
     String namespace = job.getMetadata().getNamespace();
     String name = job.getMetadata().getName();
     // Its pod starts and runs to the end in about the time a ReplicaSet's pod takes to be ready.
-    scheduler.schedule(
-        () -> jobs.finish(namespace, name), readyAfter.toMillis(), TimeUnit.MILLISECONDS);
+    scheduleAfter("job/" + namespace + "/" + name, readyAfter, () -> jobs.finish(namespace, name));
   }
 
   private void schedule(ReplicaSet rs) {
@@ -120,10 +155,108 @@ public final class NodeSimulator implements AutoCloseable {
       return;
     }
     // Scale-downs happen at once; new pods take readyAfter.
-    long delay = desired > ready ? readyAfter.toMillis() : 0;
+    Duration delay = desired > ready ? readyAfter : Duration.ZERO;
     String namespace = rs.getMetadata().getNamespace();
     String name = rs.getMetadata().getName();
-    scheduler.schedule(() -> converge(namespace, name), delay, TimeUnit.MILLISECONDS);
+    scheduleAfter("rs/" + namespace + "/" + name, delay, () -> converge(namespace, name));
+  }
+
+  private record Due(Instant at, Runnable change) {}
+
+  /**
+   * Makes the change once {@code delay} has passed on the delay clock; an earlier time for the same
+   * object wins (the change converges to what the object is then, so once is enough).
+   */
+  private void scheduleAfter(String key, Duration delay, Runnable change) {
+    Instant at = delays.instant().plus(delay);
+    synchronized (lock) {
+      Due existing = due.get(key);
+      if (existing == null || existing.at().isAfter(at)) {
+        due.put(key, new Due(at, change));
+      }
+    }
+    if (delay.isZero()) {
+      clockAdvanced();
+    } else {
+      wakeAfter(delay);
+    }
+  }
+
+  /**
+   * Wakes after {@code delay} of wall time. On the system clock the timer may run a little ahead: a
+   * wake that finds the clock moved but not yet there waits for the rest.
+   */
+  private void wakeAfter(Duration delay) {
+    Runnable wake =
+        () -> {
+          clockAdvanced();
+          nextDue()
+              .map(at -> Duration.between(delays.instant(), at))
+              .filter(rest -> !rest.isNegative() && !rest.isZero() && rest.compareTo(delay) < 0)
+              .ifPresent(this::wakeAfter);
+        };
+    try {
+      scheduler.schedule(wake, delay.toNanos() + 999_999, TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException closed) {
+      // Closed: nothing is due any more.
+    }
+  }
+
+  /**
+   * Makes every change whose time has come on the delay clock (a wall-time wake calls it too; one
+   * that finds the clock not there yet leaves it to the next advance).
+   */
+  public void clockAdvanced() {
+    List<Runnable> ready = new ArrayList<>();
+    synchronized (lock) {
+      Instant now = delays.instant();
+      due.values()
+          .removeIf(
+              d -> {
+                if (!d.at().isAfter(now)) {
+                  ready.add(d.change());
+                  return true;
+                }
+                return false;
+              });
+      running += ready.size();
+    }
+    for (Runnable change : ready) {
+      try {
+        scheduler.execute(
+            () -> {
+              try {
+                beforeChange.run();
+                change.run();
+              } finally {
+                finished();
+              }
+            });
+      } catch (java.util.concurrent.RejectedExecutionException closed) {
+        finished();
+      }
+    }
+  }
+
+  private void finished() {
+    synchronized (lock) {
+      running--;
+    }
+  }
+
+  /** True when no change is being made and none is due now on the delay clock. */
+  public boolean isIdle() {
+    synchronized (lock) {
+      Instant now = delays.instant();
+      return running == 0 && due.values().stream().allMatch(d -> d.at().isAfter(now));
+    }
+  }
+
+  /** When the next change is due on the delay clock, if one is. */
+  public Optional<Instant> nextDue() {
+    synchronized (lock) {
+      return due.values().stream().map(Due::at).min(Instant::compareTo);
+    }
   }
 
   private void converge(String namespace, String name) {
