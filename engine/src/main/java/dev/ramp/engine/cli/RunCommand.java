@@ -44,7 +44,8 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--speed",
       defaultValue = "1",
-      description = "Divide every duration (pauses, requeues, readiness) by N.")
+      description =
+          "Run the rehearsal's clock N times faster than real time while the world is idle.")
   double speed;
 
   @Option(names = "--auto-promote", description = "Promote indefinite pauses as a person would.")
@@ -54,7 +55,9 @@ final class RunCommand implements Callable<Integer> {
       names = "--timeout",
       defaultValue = "10m",
       converter = DurationConverter.class,
-      description = "Give up after this long (real time).")
+      description =
+          "Give up after this long times --speed on the rehearsal's clock (real time on an"
+              + " idle machine; a busy machine stops the clock, so it cannot time out early).")
   Duration timeout;
 
   @Option(

@@ -31,8 +31,9 @@ import java.util.function.Consumer;
 
 /**
  * A rollout rehearsed without a cluster: an embedded API server, a node simulator that makes pods
- * ready, the real controller with real plugin processes, and a clock that can run faster. The
- * engine of `ramp demo` and `ramp run`; the controller code is the same that runs in a cluster.
+ * ready, the real controller with real plugin processes, and a virtual clock that moves only while
+ * all of them are idle ({@link SpeedClock}). The engine of `ramp demo` and `ramp run`; the
+ * controller code is the same that runs in a cluster.
  */
 public final class Rehearsal implements AutoCloseable {
 
@@ -42,7 +43,8 @@ public final class Rehearsal implements AutoCloseable {
   /**
    * How a rehearsal runs.
    *
-   * @param speed how many times faster than real time pauses, requeues and deadlines pass
+   * @param speed how many times faster than real time the rehearsal's clock runs while the world is
+   *     idle (it stands still while anything is at work; see {@link SpeedClock})
    * @param podReadyAfter how long (on the rehearsal's clock) a new pod takes to become ready
    * @param autoPromote promote indefinite pauses as a person would
    * @param timeout give up after this long on the rehearsal's clock
@@ -92,7 +94,7 @@ public final class Rehearsal implements AutoCloseable {
   /** The pod-template hash each rollout had when {@link #newRevision} started its next one. */
   private final Map<String, String> revisedFrom = new ConcurrentHashMap<>();
 
-  private Rehearsal(Options options) {
+  private Rehearsal(Options options, Runnable beforeNodeChange) {
     this.options = options;
     this.ownsWorkDir = options.workDir() == null;
     try {
@@ -105,7 +107,8 @@ public final class Rehearsal implements AutoCloseable {
         EmbeddedCluster.start(EmbeddedCluster.rampCrds(), List.of(CONTROLLER_NAMESPACE, "default"));
     this.kubeconfig = cluster.writeKubeconfig(workDir.resolve("kubeconfig"));
     this.nodes =
-        new NodeSimulator(cluster.client(), clock.real(options.podReadyAfter()), clock).start();
+        NodeSimulator.onClock(cluster.client(), options.podReadyAfter(), clock, beforeNodeChange)
+            .start();
     PluginHost.Settings host =
         PluginHost.Settings.defaults()
             .withCacheDir(workDir.resolve("cache"))
@@ -124,14 +127,53 @@ public final class Rehearsal implements AutoCloseable {
 
   /** Starts the embedded world and the controller. */
   public static Rehearsal start(Options options) {
-    Rehearsal rehearsal = new Rehearsal(options);
+    return start(options, () -> {});
+  }
+
+  /**
+   * Starts it with a seam: {@code beforeNodeChange} runs before each status the node simulator
+   * writes (a test stalls it there).
+   */
+  static Rehearsal start(Options options, Runnable beforeNodeChange) {
+    Rehearsal rehearsal = new Rehearsal(options, beforeNodeChange);
     try {
       rehearsal.runtime.start();
+      rehearsal.clock.drive(rehearsal.world());
       return rehearsal;
     } catch (RuntimeException e) {
       rehearsal.close();
       throw e;
     }
+  }
+
+  /**
+   * The controllers, the plugins, the node simulator and the API server, as the clock sees them.
+   */
+  private SpeedClock.World world() {
+    return new SpeedClock.World() {
+      @Override
+      public boolean isIdle() {
+        return runtime.isIdle() && nodes.isIdle();
+      }
+
+      @Override
+      public java.util.Optional<Instant> nextDue() {
+        return java.util.stream.Stream.of(runtime.nextDue(), nodes.nextDue())
+            .flatMap(java.util.Optional::stream)
+            .min(Instant::compareTo);
+      }
+
+      @Override
+      public long writes() {
+        return cluster.writes();
+      }
+
+      @Override
+      public void clockAdvanced() {
+        runtime.clockAdvanced();
+        nodes.clockAdvanced();
+      }
+    };
   }
 
   /** The kubeconfig of the embedded API server, for kubectl and `ramp` beside the rehearsal. */
@@ -253,6 +295,7 @@ public final class Rehearsal implements AutoCloseable {
     String ns = rollout.getMetadata().getNamespace();
     String name = rollout.getMetadata().getName();
     Instant deadline = clock.instant().plus(options.timeout());
+    long wallDeadline = System.nanoTime() + wallLimit().toNanos();
     StepHistory history = new StepHistory(fromHash, clock.instant());
     String lastVersion = "";
     String promotedAt = "";
@@ -273,7 +316,7 @@ public final class Rehearsal implements AutoCloseable {
         history.finish(current, now, verdict);
         return new Outcome(verdict, current, history.records());
       }
-      if (!now.isBefore(deadline)) {
+      if (!now.isBefore(deadline) || System.nanoTime() - wallDeadline > 0) {
         history.finish(current, now, Verdict.TIMED_OUT);
         return new Outcome(Verdict.TIMED_OUT, current, history.records());
       }
@@ -288,6 +331,16 @@ public final class Rehearsal implements AutoCloseable {
       }
       sleep(Duration.ofMillis(50));
     }
+  }
+
+  /**
+   * How long a rehearsal may take in wall time, a backstop for a world that never goes idle (a
+   * reconcile failing over and over keeps the clock still): ten times the timeout at the speed, at
+   * least a minute.
+   */
+  Duration wallLimit() {
+    Duration paced = clock.real(options.timeout()).multipliedBy(10);
+    return paced.compareTo(Duration.ofMinutes(1)) < 0 ? Duration.ofMinutes(1) : paced;
   }
 
   /** The rollout's verdict when it has one (see {@link RolloutState}); null while it runs. */
@@ -348,6 +401,7 @@ public final class Rehearsal implements AutoCloseable {
 
   @Override
   public void close() {
+    clock.close();
     runtime.close();
     nodes.close();
     cluster.close();
