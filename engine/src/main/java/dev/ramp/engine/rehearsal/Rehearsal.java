@@ -149,6 +149,11 @@ public final class Rehearsal implements AutoCloseable {
   /**
    * The controllers, the plugins, the node simulator and the API server, as the clock sees them.
    */
+  /** The rehearsal's clock, for tests in this package. */
+  SpeedClock clock() {
+    return clock;
+  }
+
   private SpeedClock.World world() {
     return new SpeedClock.World() {
       @Override

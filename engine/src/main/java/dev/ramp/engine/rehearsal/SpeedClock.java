@@ -52,6 +52,8 @@ final class SpeedClock extends Clock implements AutoCloseable {
   private long writes = Long.MIN_VALUE;
   private long idleSince = -1;
   private long counted;
+  private final java.util.concurrent.atomic.AtomicLong looks =
+      new java.util.concurrent.atomic.AtomicLong();
   private Thread driver;
 
   SpeedClock(Instant start, double speed) {
@@ -60,6 +62,11 @@ final class SpeedClock extends Clock implements AutoCloseable {
     }
     this.now = start;
     this.speed = speed;
+  }
+
+  /** How many times the clock has looked at the world (a test waits for looks, not for time). */
+  long looks() {
+    return looks.get();
   }
 
   @Override
@@ -98,6 +105,7 @@ final class SpeedClock extends Clock implements AutoCloseable {
    * idle, without a write, for {@link #SETTLE}. Returns whether it moved.
    */
   synchronized boolean tick(long wallNanos) {
+    looks.incrementAndGet();
     long w = world.writes();
     if (w != writes || !world.isIdle()) {
       writes = w;

@@ -2,6 +2,7 @@ package dev.ramp.engine.rehearsal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
+import static org.awaitility.Awaitility.await;
 
 import dev.ramp.engine.model.Rollout;
 import dev.ramp.engine.rehearsal.Rehearsal.Outcome;
@@ -9,8 +10,11 @@ import dev.ramp.engine.rehearsal.Rehearsal.StepRecord;
 import dev.ramp.engine.rehearsal.Rehearsal.Verdict;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,20 +35,31 @@ class RehearsalClockIT {
   }
 
   /**
-   * Each status the node simulator writes waits 700 ms of wall time, 700 s at speed 1000: on a
-   * clock that counted wall time every new ReplicaSet would pass its 600 s progress deadline.
+   * Each status the node simulator writes is held until the clock's driver has looked at the busy
+   * world 140 times (at least 700 ms of wall time, 700 s at speed 1000): on a clock that counted
+   * wall time every new ReplicaSet would pass its 600 s progress deadline. The clock must not move
+   * while a write is held.
    */
   @Test
   void aStalledNodeSimulatorDoesNotCountAgainstTheProgressDeadline() {
+    AtomicReference<Rehearsal> running = new AtomicReference<>();
+    List<String> movedWhileHeld = new CopyOnWriteArrayList<>();
     Runnable stall =
         () -> {
-          try {
-            Thread.sleep(700);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+          Rehearsal r = running.get();
+          if (r == null) {
+            return; // still starting: nothing to hold yet
+          }
+          SpeedClock clock = r.clock();
+          Instant held = clock.instant();
+          long from = clock.looks();
+          await().atMost(Duration.ofSeconds(30)).until(() -> clock.looks() >= from + 140);
+          if (!clock.instant().equals(held)) {
+            movedWhileHeld.add(held + " -> " + clock.instant());
           }
         };
     try (Rehearsal rehearsal = Rehearsal.start(options(Duration.ofSeconds(10)), stall)) {
+      running.set(rehearsal);
       Rollout rollout = rehearsal.apply(List.of(BASIC)).get(0);
       assertThat(rehearsal.awaitStable(rollout).verdict()).isEqualTo(Verdict.HEALTHY);
 
@@ -59,6 +74,7 @@ class RehearsalClockIT {
               tuple(1, "pause: 30s", "completed"),
               tuple(2, "setWeight: 60", "completed"),
               tuple(3, "pause (until promoted)", "promoted"));
+      assertThat(movedWhileHeld).isEmpty();
     }
   }
 
