@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.ramp.engine.model.Json;
+import dev.ramp.engine.provider.LocalPrometheus;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -16,13 +17,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Objects;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A real Prometheus (Debian's {@code /usr/bin/prometheus}) on 127.0.0.1, scraping every second a
@@ -35,15 +31,12 @@ import java.util.regex.Pattern;
  * in {@code PrometheusProviderIT}.
  */
 final class ScrapedPrometheus implements AutoCloseable {
-  static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
+  static final Path PROMETHEUS = LocalPrometheus.PROMETHEUS;
 
   /** The success rate of service {@code {{args.service}}}, as Argo's docs write it, rounded. */
   static final String SUCCESS_RATE =
       "round(sum(irate(http_requests_total{service=\"{{args.service}}\",code!~\"5..\"}[5s]))"
           + " / sum(irate(http_requests_total{service=\"{{args.service}}\"}[5s])), 0.001)";
-
-  private static final Pattern LISTENING =
-      Pattern.compile("msg=\"Listening on\" address=127\\.0\\.0\\.1:(\\d+)");
 
   private final Path dir;
   private final String service;
@@ -52,8 +45,7 @@ final class ScrapedPrometheus implements AutoCloseable {
   private int percent = 99;
   private long ok;
   private long failed;
-  private Process prometheus;
-  private String address;
+  private LocalPrometheus prometheus;
 
   /**
    * @param dir where Prometheus keeps its config, data and log
@@ -91,38 +83,10 @@ final class ScrapedPrometheus implements AutoCloseable {
     return "http_requests_total{service=\"" + service + "\",code=\"" + code + "\"} " + value + "\n";
   }
 
-  /** Starts Prometheus; returns its address once it has scraped the target twice. */
+  /** Starts Prometheus; returns its address once it listens. */
   String start() throws Exception {
-    Path config = dir.resolve("prometheus.yml");
-    Files.writeString(
-        config,
-        "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
-            + "scrape_configs:\n  - job_name: ramp-test\n    scrape_interval: 1s\n"
-            + "    static_configs:\n      - targets: ['127.0.0.1:"
-            + target.getAddress().getPort()
-            + "']\n");
-    prometheus =
-        new ProcessBuilder(
-                PROMETHEUS.toString(),
-                "--config.file=" + config,
-                "--storage.tsdb.path=" + Files.createDirectories(dir.resolve("data")),
-                "--web.listen-address=127.0.0.1:0")
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("prometheus.log").toFile())
-            .start();
-    int port =
-        await("Prometheus listening")
-            .atMost(Duration.ofSeconds(60))
-            .pollInterval(Duration.ofMillis(100))
-            .until(
-                () -> {
-                  assertThat(prometheus.isAlive()).as(log()).isTrue();
-                  Matcher m = LISTENING.matcher(log());
-                  return m.find() ? Integer.valueOf(m.group(1)) : null;
-                },
-                Objects::nonNull);
-    address = "http://127.0.0.1:" + port;
-    return address;
+    prometheus = LocalPrometheus.start(dir, target.getAddress().getPort());
+    return prometheus.address();
   }
 
   /** Waits (bounded) until the success-rate query answers {@code expected}, e.g. "0.99". */
@@ -141,7 +105,7 @@ final class ScrapedPrometheus implements AutoCloseable {
         http.send(
             HttpRequest.newBuilder(
                     URI.create(
-                        address
+                        prometheus.address()
                             + "/api/v1/query?query="
                             + URLEncoder.encode(query, StandardCharsets.UTF_8)))
                 .timeout(Duration.ofSeconds(5))
@@ -152,20 +116,13 @@ final class ScrapedPrometheus implements AutoCloseable {
   }
 
   String log() {
-    try {
-      return Files.readString(dir.resolve("prometheus.log"));
-    } catch (IOException e) {
-      return "no log: " + e;
-    }
+    return prometheus == null ? "(not started)" : prometheus.log();
   }
 
   @Override
   public void close() throws InterruptedException {
     if (prometheus != null) {
-      prometheus.destroy();
-      if (!prometheus.waitFor(30, TimeUnit.SECONDS)) {
-        prometheus.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
+      prometheus.close();
     }
     target.stop(0);
   }

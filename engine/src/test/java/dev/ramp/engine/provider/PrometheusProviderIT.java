@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * standing in for Prometheus where a real one cannot show it (auth headers, garbage, slowness).
  */
 class PrometheusProviderIT {
-  static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
+  static final Path PROMETHEUS = LocalPrometheus.PROMETHEUS;
   static final ObjectMapper JSON = new ObjectMapper();
   static final String METRICS =
       "# TYPE ramp_requests_total counter\n"
@@ -50,7 +50,7 @@ class PrometheusProviderIT {
   private final List<HttpServer> servers = new ArrayList<>();
   private final CountDownLatch releaseSlow = new CountDownLatch(1);
   private final ExecutorService threads = Executors.newCachedThreadPool();
-  private Process prometheus;
+  private LocalPrometheus prometheus;
   private final MetricProviders providers = MetricProviders.create(Instant::now);
   private final MetricArgs args =
       MetricArgs.of(Map.of("service", "checkout"))
@@ -69,10 +69,7 @@ class PrometheusProviderIT {
 
   private void stopPrometheus() throws InterruptedException {
     if (prometheus != null) {
-      prometheus.destroy();
-      if (!prometheus.waitFor(30, TimeUnit.SECONDS)) {
-        prometheus.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
+      prometheus.close();
     }
   }
 
@@ -95,50 +92,12 @@ class PrometheusProviderIT {
     }
   }
 
-  /** Prometheus logs the port it bound ("Listening on" address=127.0.0.1:PORT). */
-  private static final java.util.regex.Pattern LISTENING =
-      java.util.regex.Pattern.compile("msg=\"Listening on\" address=127\\.0\\.0\\.1:(\\d+)");
-
-  /** The port Prometheus bound, once its log says so; null before. */
-  private Integer boundPort() {
-    java.util.regex.Matcher m = LISTENING.matcher(log());
-    return m.find() ? Integer.valueOf(m.group(1)) : null;
-  }
-
   /** Starts Prometheus scraping a target every second; its address once the target is in. */
   private String startPrometheus() throws Exception {
     assumeTrue(Files.isExecutable(PROMETHEUS), "Debian's prometheus is not installed");
     HttpServer target = serve(ex -> answer(ex, 200, "text/plain; version=0.0.4", METRICS));
-    Path config = dir.resolve("prometheus.yml");
-    Files.writeString(
-        config,
-        "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
-            + "scrape_configs:\n  - job_name: ramp-test\n    scrape_interval: 1s\n"
-            + "    static_configs:\n      - targets: ['127.0.0.1:"
-            + target.getAddress().getPort()
-            + "']\n");
-    prometheus =
-        new ProcessBuilder(
-                PROMETHEUS.toString(),
-                "--config.file=" + config,
-                "--storage.tsdb.path=" + Files.createDirectory(dir.resolve("data")),
-                // Port 0: the kernel picks a free one (no race with another process); the log
-                // names it.
-                "--web.listen-address=127.0.0.1:0")
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("prometheus.log").toFile())
-            .start();
-    int port =
-        await("Prometheus listening")
-            .atMost(Duration.ofSeconds(60))
-            .pollInterval(Duration.ofMillis(100))
-            .until(
-                () -> {
-                  assertThat(prometheus.isAlive()).as(log()).isTrue();
-                  return boundPort();
-                },
-                java.util.Objects::nonNull);
-    String address = "http://127.0.0.1:" + port;
+    prometheus = LocalPrometheus.start(dir, target.getAddress().getPort());
+    String address = prometheus.address();
     await("Prometheus scraped the target")
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(250))
@@ -152,11 +111,7 @@ class PrometheusProviderIT {
   }
 
   private String log() {
-    try {
-      return Files.readString(dir.resolve("prometheus.log"));
-    } catch (IOException e) {
-      return "no log: " + e;
-    }
+    return prometheus.log();
   }
 
   private MetricResult measure(String address, String query, Map<String, Object> more) {
