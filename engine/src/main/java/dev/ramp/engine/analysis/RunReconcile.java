@@ -214,13 +214,7 @@ final class RunReconcile {
               AnalysisPhase.Error, "", r.message(), startedAt, now, null, metadata);
       case SUCCESSFUL, FAILED, INCONCLUSIVE ->
           new MeasurementRecord(
-              AnalysisPhase.valueOf(verdictPhase(r.status())),
-              r.text(),
-              r.message(),
-              startedAt,
-              now,
-              null,
-              metadata);
+              verdictPhase(r.status()), r.text(), r.message(), startedAt, now, null, metadata);
       case VALUE -> {
         ConditionOutcome outcome = conditions.evaluate(r.value());
         String message = outcome.message().isEmpty() ? r.message() : outcome.message();
@@ -230,11 +224,12 @@ final class RunReconcile {
     };
   }
 
-  private static String verdictPhase(Measurer.Measured.Status s) {
+  /** The phase of a provider's own verdict (SUCCESSFUL, FAILED or INCONCLUSIVE). */
+  private static AnalysisPhase verdictPhase(Measurer.Measured.Status s) {
     return switch (s) {
-      case SUCCESSFUL -> "Successful";
-      case FAILED -> "Failed";
-      default -> "Inconclusive";
+      case SUCCESSFUL -> AnalysisPhase.Successful;
+      case FAILED -> AnalysisPhase.Failed;
+      default -> AnalysisPhase.Inconclusive;
     };
   }
 
