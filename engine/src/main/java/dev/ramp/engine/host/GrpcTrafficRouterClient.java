@@ -5,9 +5,11 @@ import dev.ramp.engine.plugin.PluginAvailability;
 import dev.ramp.engine.plugin.PluginCallException;
 import dev.ramp.engine.plugin.TrafficRouterClient;
 import dev.ramp.plugin.api.RouterCall;
+import dev.ramp.plugin.api.TrafficRouting.DesiredWeight;
 import dev.ramp.plugin.api.TrafficRouting.HeaderRoute;
-import dev.ramp.plugin.api.TrafficRouting.MirrorRoute;
+import dev.ramp.plugin.api.TrafficRouting.RouteMatch;
 import dev.ramp.plugin.api.TrafficRouting.Verification;
+import dev.ramp.plugin.api.TrafficRouting.WeightCheck;
 import dev.ramp.plugin.api.TrafficRouting.WeightDestination;
 import dev.ramp.plugin.v1.RouterRequest;
 import dev.ramp.plugin.v1.SetHeaderRouteRequest;
@@ -56,6 +58,7 @@ final class GrpcTrafficRouterClient implements TrafficRouterClient {
         .setContext(ProtoMapping.context(call.context(), plugin, method))
         .setRolloutJson(ProtoMapping.json(call.rollout()))
         .setConfigJson(ProtoMapping.config(call.config()))
+        .addAllManagedRoutes(call.managedRoutes())
         .build();
   }
 
@@ -77,13 +80,13 @@ final class GrpcTrafficRouterClient implements TrafficRouterClient {
   }
 
   @Override
-  public String setWeight(
-      String plugin, RouterCall call, int weight, List<WeightDestination> additional) {
+  public String setWeight(String plugin, RouterCall call, DesiredWeight weight) {
     SetWeightRequest request =
         SetWeightRequest.newBuilder()
             .setRequest(request(plugin, call, "SetWeight"))
-            .setDesiredWeight(weight)
-            .addAllAdditionalDestinations(ProtoMapping.destinations(additional))
+            .setDesiredWeight(weight.weight())
+            .setMaxWeight(weight.maxWeight())
+            .addAllAdditionalDestinations(ProtoMapping.destinations(weight.additional()))
             .build();
     return call(plugin, "SetWeight", s -> s.setWeight(request)).getMessage();
   }
@@ -100,25 +103,28 @@ final class GrpcTrafficRouterClient implements TrafficRouterClient {
   }
 
   @Override
-  public String setMirrorRoute(String plugin, RouterCall call, MirrorRoute route) {
-    SetMirrorRouteRequest request =
+  public String setMirrorRoute(
+      String plugin, RouterCall call, String name, Integer percentage, List<RouteMatch> match) {
+    SetMirrorRouteRequest.Builder b =
         SetMirrorRouteRequest.newBuilder()
             .setRequest(request(plugin, call, "SetMirrorRoute"))
-            .setName(route.name())
-            .setPercentage(route.percentage())
-            .addAllMatch(ProtoMapping.routeMatches(route.match()))
-            .build();
+            .setName(name)
+            .addAllMatch(ProtoMapping.routeMatches(match));
+    if (percentage != null) {
+      b.setPercentage(percentage);
+    }
+    SetMirrorRouteRequest request = b.build();
     return call(plugin, "SetMirrorRoute", s -> s.setMirrorRoute(request)).getMessage();
   }
 
   @Override
-  public WeightCheck verifyWeight(
-      String plugin, RouterCall call, int weight, List<WeightDestination> additional) {
+  public WeightCheck verifyWeight(String plugin, RouterCall call, DesiredWeight weight) {
     VerifyWeightRequest request =
         VerifyWeightRequest.newBuilder()
             .setRequest(request(plugin, call, "VerifyWeight"))
-            .setDesiredWeight(weight)
-            .addAllAdditionalDestinations(ProtoMapping.destinations(additional))
+            .setDesiredWeight(weight.weight())
+            .setMaxWeight(weight.maxWeight())
+            .addAllAdditionalDestinations(ProtoMapping.destinations(weight.additional()))
             .build();
     VerifyWeightResponse reply = call(plugin, "VerifyWeight", s -> s.verifyWeight(request));
     Verification verification =

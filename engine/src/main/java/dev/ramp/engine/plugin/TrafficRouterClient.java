@@ -1,9 +1,10 @@
 package dev.ramp.engine.plugin;
 
 import dev.ramp.plugin.api.RouterCall;
+import dev.ramp.plugin.api.TrafficRouting.DesiredWeight;
 import dev.ramp.plugin.api.TrafficRouting.HeaderRoute;
-import dev.ramp.plugin.api.TrafficRouting.MirrorRoute;
-import dev.ramp.plugin.api.TrafficRouting.Verification;
+import dev.ramp.plugin.api.TrafficRouting.RouteMatch;
+import dev.ramp.plugin.api.TrafficRouting.WeightCheck;
 import dev.ramp.plugin.api.TrafficRouting.WeightDestination;
 import java.util.List;
 
@@ -17,9 +18,6 @@ import java.util.List;
  */
 public interface TrafficRouterClient {
 
-  /** What {@code VerifyWeight} found, with the plugin's message. */
-  record WeightCheck(Verification verification, String message) {}
-
   /** Whether the named plugin can be called now, and if not, why. */
   PluginAvailability availability(String pluginName);
 
@@ -30,15 +28,18 @@ public interface TrafficRouterClient {
       String stableHash,
       List<WeightDestination> additional);
 
-  String setWeight(
-      String pluginName, RouterCall call, int weight, List<WeightDestination> additional);
+  String setWeight(String pluginName, RouterCall call, DesiredWeight weight);
 
   String setHeaderRoute(String pluginName, RouterCall call, HeaderRoute route);
 
-  String setMirrorRoute(String pluginName, RouterCall call, MirrorRoute route);
+  /**
+   * Adds (or, with no matches, removes) a mirror route; a null {@code percentage} is sent unset
+   * (the plugin reads it as 100).
+   */
+  String setMirrorRoute(
+      String pluginName, RouterCall call, String name, Integer percentage, List<RouteMatch> match);
 
-  WeightCheck verifyWeight(
-      String pluginName, RouterCall call, int weight, List<WeightDestination> additional);
+  WeightCheck verifyWeight(String pluginName, RouterCall call, DesiredWeight weight);
 
   String removeManagedRoutes(String pluginName, RouterCall call);
 }

@@ -19,6 +19,7 @@ import dev.ramp.plugin.api.RouterCall;
 import dev.ramp.plugin.api.StepCall;
 import dev.ramp.plugin.api.StepPhase;
 import dev.ramp.plugin.api.StepResult;
+import dev.ramp.plugin.api.TrafficRouting.DesiredWeight;
 import dev.ramp.plugin.v1.MeasurementPhase;
 import dev.ramp.plugin.v1.MetricProviderPluginGrpc;
 import dev.ramp.plugin.v1.MetricRequest;
@@ -373,11 +374,11 @@ class PluginHostTest {
     scheduler.runDue();
     RouterCall call = new RouterCall(PluginContext.none("acme/mesh", "SetWeight"), null, null);
 
-    assertThat(host.trafficRouterClient().setWeight("acme/mesh", call, 20, List.of()))
+    assertThat(host.trafficRouterClient().setWeight("acme/mesh", call, DesiredWeight.percent(20)))
         .isEqualTo("weight 20");
     assertThat(calls).hasValue(2);
     try {
-      host.trafficRouterClient().verifyWeight("acme/mesh", call, 20, List.of());
+      host.trafficRouterClient().verifyWeight("acme/mesh", call, DesiredWeight.percent(20));
       org.assertj.core.api.Assertions.fail("expected UNIMPLEMENTED");
     } catch (PluginCallException e) {
       assertThat(e.reason()).isEqualTo(PluginCallException.Reason.UNIMPLEMENTED);

@@ -1,8 +1,9 @@
 package dev.ramp.plugin.api;
 
+import dev.ramp.plugin.api.TrafficRouting.DesiredWeight;
 import dev.ramp.plugin.api.TrafficRouting.HeaderRoute;
 import dev.ramp.plugin.api.TrafficRouting.MirrorRoute;
-import dev.ramp.plugin.api.TrafficRouting.Verification;
+import dev.ramp.plugin.api.TrafficRouting.WeightCheck;
 import dev.ramp.plugin.api.TrafficRouting.WeightDestination;
 import java.util.List;
 import org.pf4j.ExtensionPoint;
@@ -20,8 +21,8 @@ public interface TrafficRouterPlugin extends ExtensionPoint {
   void updateHash(
       RouterCall call, String canaryHash, String stableHash, List<WeightDestination> additional);
 
-  /** Route {@code weight} percent of traffic to the canary. */
-  void setWeight(RouterCall call, int weight, List<WeightDestination> additional);
+  /** Route {@code weight.weight()} out of {@code weight.maxWeight()} to the canary. */
+  void setWeight(RouterCall call, DesiredWeight weight);
 
   /** Add or (with no matches) remove a header route to the canary. */
   default void setHeaderRoute(RouterCall call, HeaderRoute route) {
@@ -33,10 +34,13 @@ public interface TrafficRouterPlugin extends ExtensionPoint {
     throw new PluginException(PluginException.Reason.UNIMPLEMENTED, "mirror routes unsupported");
   }
 
-  /** Tell whether the data plane routes {@code weight} percent to the canary. */
-  default Verification verifyWeight(
-      RouterCall call, int weight, List<WeightDestination> additional) {
-    return Verification.NOT_IMPLEMENTED;
+  /**
+   * Tell whether the data plane routes {@code weight}: VERIFIED only when it does, NOT_VERIFIED
+   * while it has not caught up (the controller asks again), NOT_IMPLEMENTED when this router cannot
+   * tell at all.
+   */
+  default WeightCheck verifyWeight(RouterCall call, DesiredWeight weight) {
+    return WeightCheck.notImplemented("");
   }
 
   /** Remove every header and mirror route this plugin manages. */

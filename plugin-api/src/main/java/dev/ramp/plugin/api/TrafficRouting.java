@@ -12,6 +12,34 @@ public final class TrafficRouting {
   /** A further service that receives a share of traffic. */
   public record WeightDestination(String serviceName, String podTemplateHash, int weight) {}
 
+  /**
+   * The traffic split asked for: the canary's {@code weight} out of {@code maxWeight} ({@code
+   * trafficRouting.maxTrafficWeight}, 100 by default), the additional destinations' weights out of
+   * the same whole, and stable the rest.
+   */
+  public record DesiredWeight(int weight, int maxWeight, List<WeightDestination> additional) {
+    public DesiredWeight {
+      if (maxWeight <= 0) {
+        maxWeight = 100;
+      }
+      additional = additional == null ? List.of() : List.copyOf(additional);
+    }
+
+    /** Out of 100, with no additional destinations. */
+    public static DesiredWeight percent(int weight) {
+      return new DesiredWeight(weight, 100, List.of());
+    }
+
+    /** What stable gets: the whole, less the canary's and the additional destinations' weights. */
+    public int stableWeight() {
+      int rest = maxWeight - weight;
+      for (WeightDestination d : additional) {
+        rest -= d.weight();
+      }
+      return rest;
+    }
+  }
+
   /** How a string is matched. */
   public enum MatchType {
     EXACT,
@@ -42,7 +70,11 @@ public final class TrafficRouting {
     }
   }
 
-  /** A mirror route to the canary; no matches means: remove the route. */
+  /**
+   * A mirror route to the canary; no matches means: remove the route. {@code percentage} is the
+   * share of matching requests copied to the canary, 0..100 (100 when the step leaves it unset, as
+   * in Argo Rollouts).
+   */
   public record MirrorRoute(String name, int percentage, List<RouteMatch> match) {
     public MirrorRoute {
       match = match == null ? List.of() : List.copyOf(match);
@@ -54,5 +86,25 @@ public final class TrafficRouting {
     VERIFIED,
     NOT_VERIFIED,
     NOT_IMPLEMENTED
+  }
+
+  /** A verification with the plugin's word on it (shown in the rollout's condition). */
+  public record WeightCheck(Verification verification, String message) {
+    public WeightCheck {
+      Objects.requireNonNull(verification, "verification");
+      message = message == null ? "" : message;
+    }
+
+    public static WeightCheck verified() {
+      return new WeightCheck(Verification.VERIFIED, "");
+    }
+
+    public static WeightCheck notVerified(String why) {
+      return new WeightCheck(Verification.NOT_VERIFIED, why);
+    }
+
+    public static WeightCheck notImplemented(String why) {
+      return new WeightCheck(Verification.NOT_IMPLEMENTED, why);
+    }
   }
 }

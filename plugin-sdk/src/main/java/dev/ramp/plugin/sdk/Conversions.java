@@ -124,7 +124,15 @@ final class Conversions {
     return new RouterCall(
         context(r.getContext()),
         parse("rollout_json", r.getRolloutJson(), PluginException.Reason.INVALID_CONFIG),
-        config(r.getConfigJson()));
+        config(r.getConfigJson()),
+        r.getManagedRoutesList());
+  }
+
+  static TrafficRouting.DesiredWeight desiredWeight(
+      int weight, int maxWeight, List<WeightDestination> additional) {
+    // 0: a host from before max_weight, whose weights were percentages.
+    return new TrafficRouting.DesiredWeight(
+        weight, maxWeight <= 0 ? 100 : maxWeight, destinations(additional));
   }
 
   static List<TrafficRouting.WeightDestination> destinations(List<WeightDestination> list) {

@@ -59,8 +59,10 @@ final class TrafficRouterService extends TrafficRouterPluginGrpc.TrafficRouterPl
         () -> {
           plugin.setWeight(
               Conversions.routerCall(request.getRequest()),
-              request.getDesiredWeight(),
-              Conversions.destinations(request.getAdditionalDestinationsList()));
+              Conversions.desiredWeight(
+                  request.getDesiredWeight(),
+                  request.getMaxWeight(),
+                  request.getAdditionalDestinationsList()));
           return DONE;
         });
   }
@@ -89,7 +91,10 @@ final class TrafficRouterService extends TrafficRouterPluginGrpc.TrafficRouterPl
           plugin.setMirrorRoute(
               Conversions.routerCall(request.getRequest()),
               Conversions.mirrorRoute(
-                  request.getName(), request.getPercentage(), request.getMatchList()));
+                  request.getName(),
+                  // Unset means 100, as in Argo Rollouts.
+                  request.hasPercentage() ? request.getPercentage() : 100,
+                  request.getMatchList()));
           return DONE;
         });
   }
@@ -100,15 +105,23 @@ final class TrafficRouterService extends TrafficRouterPluginGrpc.TrafficRouterPl
     Calls.unary(
         "VerifyWeight",
         observer,
-        () ->
-            VerifyWeightResponse.newBuilder()
-                .setVerification(
-                    Conversions.verification(
-                        plugin.verifyWeight(
-                            Conversions.routerCall(request.getRequest()),
-                            request.getDesiredWeight(),
-                            Conversions.destinations(request.getAdditionalDestinationsList()))))
-                .build());
+        () -> {
+          var check =
+              plugin.verifyWeight(
+                  Conversions.routerCall(request.getRequest()),
+                  Conversions.desiredWeight(
+                      request.getDesiredWeight(),
+                      request.getMaxWeight(),
+                      request.getAdditionalDestinationsList()));
+          if (check == null) {
+            throw new dev.ramp.plugin.api.PluginException(
+                dev.ramp.plugin.api.PluginException.Reason.INTERNAL, "verifyWeight returned null");
+          }
+          return VerifyWeightResponse.newBuilder()
+              .setVerification(Conversions.verification(check.verification()))
+              .setMessage(check.message())
+              .build();
+        });
   }
 
   @Override

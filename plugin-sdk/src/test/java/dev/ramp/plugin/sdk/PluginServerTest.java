@@ -341,10 +341,15 @@ class PluginServerTest {
     }
 
     @Override
-    public void setWeight(
-        RouterCall call, int weight, List<TrafficRouting.WeightDestination> additional) {
-      calls.add("setWeight " + weight + " " + call.config().path("route").asText());
-      this.additional = additional;
+    public void setWeight(RouterCall call, TrafficRouting.DesiredWeight weight) {
+      calls.add(
+          "setWeight "
+              + weight.weight()
+              + "/"
+              + weight.maxWeight()
+              + " "
+              + call.config().path("route").asText());
+      this.additional = weight.additional();
     }
 
     @Override
@@ -358,11 +363,11 @@ class PluginServerTest {
     }
 
     @Override
-    public TrafficRouting.Verification verifyWeight(
-        RouterCall call, int weight, List<TrafficRouting.WeightDestination> additional) {
-      return weight == 10
-          ? TrafficRouting.Verification.VERIFIED
-          : TrafficRouting.Verification.NOT_VERIFIED;
+    public TrafficRouting.WeightCheck verifyWeight(
+        RouterCall call, TrafficRouting.DesiredWeight weight) {
+      return weight.weight() == 10
+          ? TrafficRouting.WeightCheck.verified()
+          : TrafficRouting.WeightCheck.notVerified("at " + weight.weight());
     }
 
     @Override
@@ -409,8 +414,78 @@ class PluginServerTest {
 
       assertThat(router.calls)
           .containsExactly(
-              "init", "updateHash c1 s1", "setWeight 30 web", "removeManagedRoutes checkout");
+              "init", "updateHash c1 s1", "setWeight 30/100 web", "removeManagedRoutes checkout");
       assertThat(router.additional).isEmpty();
+    }
+
+    @Test
+    void weightsArriveOutOfTheMaxWeightAndManagedRoutesInOrder() throws Exception {
+      RecordingRouter router = new RecordingRouter();
+      var stub = TrafficRouterPluginGrpc.newBlockingStub(serve(router));
+      RouterRequest withRoutes =
+          request.toBuilder().addManagedRoutes("beta").addManagedRoutes("shadow").build();
+      List<RouterCall> seen = new ArrayList<>();
+      List<TrafficRouting.DesiredWeight> weights = new ArrayList<>();
+      TrafficRouterPlugin capture =
+          new TrafficRouterPlugin() {
+            @Override
+            public void updateHash(
+                RouterCall call,
+                String canaryHash,
+                String stableHash,
+                List<TrafficRouting.WeightDestination> additional) {}
+
+            @Override
+            public void setWeight(RouterCall call, TrafficRouting.DesiredWeight weight) {
+              seen.add(call);
+              weights.add(weight);
+              router.setWeight(call, weight);
+            }
+          };
+      var capturing = TrafficRouterPluginGrpc.newBlockingStub(serve(capture));
+
+      capturing.setWeight(
+          SetWeightRequest.newBuilder()
+              .setRequest(withRoutes)
+              .setDesiredWeight(300)
+              .setMaxWeight(1000)
+              .addAdditionalDestinations(experiment)
+              .build());
+      // A host from before max_weight sends 0: percentages.
+      capturing.setWeight(
+          SetWeightRequest.newBuilder().setRequest(withRoutes).setDesiredWeight(30).build());
+
+      assertThat(router.calls).containsExactly("setWeight 300/1000 web", "setWeight 30/100 web");
+      assertThat(seen.get(0).managedRoutes()).containsExactly("beta", "shadow");
+      assertThat(weights.get(0).additional())
+          .containsExactly(new TrafficRouting.WeightDestination("exp", "e1", 5));
+      assertThat(weights.get(0).stableWeight()).isEqualTo(695);
+      assertThat(
+              stub.verifyWeight(
+                      VerifyWeightRequest.newBuilder()
+                          .setRequest(request)
+                          .setDesiredWeight(20)
+                          .setMaxWeight(200)
+                          .build())
+                  .getMessage())
+          .isEqualTo("at 20");
+    }
+
+    @Test
+    void anUnsetMirrorPercentageMeans100AndASetZeroStaysZero() throws Exception {
+      RecordingRouter router = new RecordingRouter();
+      var stub = TrafficRouterPluginGrpc.newBlockingStub(serve(router));
+
+      stub.setMirrorRoute(
+          SetMirrorRouteRequest.newBuilder().setRequest(request).setName("shadow").build());
+      assertThat(router.mirrorRoute.percentage()).isEqualTo(100);
+      stub.setMirrorRoute(
+          SetMirrorRouteRequest.newBuilder()
+              .setRequest(request)
+              .setName("shadow")
+              .setPercentage(0)
+              .build());
+      assertThat(router.mirrorRoute.percentage()).isZero();
     }
 
     @Test
@@ -525,8 +600,7 @@ class PluginServerTest {
                 List<TrafficRouting.WeightDestination> additional) {}
 
             @Override
-            public void setWeight(
-                RouterCall call, int weight, List<TrafficRouting.WeightDestination> additional) {}
+            public void setWeight(RouterCall call, TrafficRouting.DesiredWeight weight) {}
           };
       var stub = TrafficRouterPluginGrpc.newBlockingStub(serve(minimal));
 

@@ -57,6 +57,7 @@ final class RouterConformance {
                     SetWeightRequest.newBuilder()
                         .setRequest(request("SetWeight"))
                         .setDesiredWeight(10)
+                        .setMaxWeight(100)
                         .build()));
     check(
         "VerifyWeight",
@@ -66,6 +67,7 @@ final class RouterConformance {
                     VerifyWeightRequest.newBuilder()
                         .setRequest(request("VerifyWeight"))
                         .setDesiredWeight(10)
+                        .setMaxWeight(100)
                         .build()));
     check(
         "SetHeaderRoute",
