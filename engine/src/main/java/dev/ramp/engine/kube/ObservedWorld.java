@@ -146,7 +146,21 @@ final class ObservedWorld {
         status == null ? 0 : nz(status.getReplicas()),
         status == null ? 0 : nz(status.getReadyReplicas()),
         status == null ? 0 : nz(status.getAvailableReplicas()),
-        revision);
+        revision,
+        deadline(annotations));
+  }
+
+  /** The scale-down deadline annotated on a ReplicaSet; one that does not parse counts as due. */
+  private static java.time.Instant deadline(Map<String, String> annotations) {
+    String value = annotations == null ? null : annotations.get(RolloutLabels.SCALE_DOWN_DEADLINE);
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      return java.time.Instant.parse(value);
+    } catch (java.time.format.DateTimeParseException e) {
+      return java.time.Instant.EPOCH;
+    }
   }
 
   /** The pods of the Rollout's ReplicaSets: read only while a restart is pending. */

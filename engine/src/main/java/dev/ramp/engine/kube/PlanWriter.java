@@ -81,6 +81,16 @@ final class PlanWriter {
                         + "\":\""
                         + revision
                         + "\"}}}"));
+    w.deadlines()
+        .forEach(
+            (name, at) ->
+                patch(
+                    rs(ns, name),
+                    "{\"metadata\":{\"annotations\":{\""
+                        + RolloutLabels.SCALE_DOWN_DEADLINE
+                        + "\":"
+                        + (at.isEmpty() ? "null" : "\"" + at + "\"")
+                        + "}}}"));
     for (String name : w.deletes()) {
       rs(ns, name).delete();
     }

@@ -4,6 +4,7 @@ import dev.ramp.engine.model.Rollout;
 import dev.ramp.engine.model.RolloutLabels;
 import dev.ramp.engine.model.RolloutStatus;
 import dev.ramp.engine.plugin.StepPluginClient;
+import dev.ramp.engine.plugin.TrafficRouterClient;
 import dev.ramp.engine.rollout.Observed;
 import dev.ramp.engine.rollout.Plan;
 import dev.ramp.engine.rollout.PluginStepSettings;
@@ -58,6 +59,7 @@ public final class RolloutController implements AutoCloseable {
   private final String namespace;
   private final Clock clock;
   private final StepPluginClient stepPlugins;
+  private final TrafficRouterClient routers;
   private volatile RolloutReconciler reconciler;
   private final WorkQueue queue;
   private final String instance = UUID.randomUUID().toString().substring(0, 8);
@@ -95,8 +97,25 @@ public final class RolloutController implements AutoCloseable {
       Clock clock,
       int workers,
       StepPluginClient stepPlugins) {
+    this(client, namespace, clock, workers, stepPlugins, RolloutReconciler.noRouters());
+  }
+
+  /**
+   * @param namespace the namespace to watch, or null for all
+   * @param workers reconcile threads
+   * @param stepPlugins the step plugins that {@code plugin} steps call (the plugin host's)
+   * @param routers the traffic routers {@code trafficRouting.plugins} name (the plugin host's)
+   */
+  public RolloutController(
+      KubernetesClient client,
+      String namespace,
+      Clock clock,
+      int workers,
+      StepPluginClient stepPlugins,
+      TrafficRouterClient routers) {
     this.stepPlugins = Objects.requireNonNull(stepPlugins, "stepPlugins");
-    this.reconciler = new RolloutReconciler(stepPlugins, PluginStepSettings.defaults());
+    this.routers = Objects.requireNonNull(routers, "routers");
+    this.reconciler = new RolloutReconciler(stepPlugins, routers, PluginStepSettings.defaults());
     this.client = client;
     this.namespace = namespace;
     this.clock = clock;
@@ -175,7 +194,7 @@ public final class RolloutController implements AutoCloseable {
 
   /** Replaces how plugin steps are paced (tests lower the RUNNING floor). */
   void pluginStepSettings(PluginStepSettings settings) {
-    this.reconciler = new RolloutReconciler(stepPlugins, settings);
+    this.reconciler = new RolloutReconciler(stepPlugins, routers, settings);
   }
 
   void beforeStatusWrite(BeforeStatusWrite hook) {

@@ -20,6 +20,13 @@ public class CanaryStatus {
 
   public List<StepPluginStatus> stepPluginStatuses;
 
+  /**
+   * What each traffic router was last told and answered, in the order the Rollout lists them: the
+   * record that makes router calls happen once per change (Ramp-specific; Argo re-sends every
+   * reconcile).
+   */
+  public List<TrafficRouterStatus> trafficRouters;
+
   /** An AnalysisRun the Rollout waits on, as Argo's {@code RolloutAnalysisRunStatus}. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
@@ -43,6 +50,11 @@ public class CanaryStatus {
   public static class TrafficWeights {
     public WeightDestination canary;
     public WeightDestination stable;
+
+    /**
+     * Whether every router verified the weight: null while no router can tell (or no router runs).
+     */
+    public Boolean verified;
   }
 
   /** One destination's weight. */
@@ -80,5 +92,59 @@ public class CanaryStatus {
 
     /** The plugin's opaque state, handed back on its next call. */
     @PreserveUnknownFields public JsonNode status;
+  }
+
+  /** One traffic router's applied state, and its last error. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public static class TrafficRouterStatus {
+    /** The router plugin ({@code org/name}). */
+    public String name;
+
+    /** The hashes its last UpdateHash pointed at. */
+    public String canaryHash;
+
+    public String stableHash;
+
+    /** The canary weight its last SetWeight set (for those hashes), out of the max weight. */
+    public Integer weight;
+
+    /** VerifyWeight's last answer for that weight: Verified, NotVerified or NotImplemented. */
+    public String verification;
+
+    /** The managed routes set on it, each as {@code name} (set by step {@code step}). */
+    public List<AppliedRoute> routes;
+
+    /** Its last call failed: Error; null when the last call succeeded. */
+    public String phase;
+
+    /** The call that failed, or the verification's message. */
+    public String operation;
+
+    public String message;
+    public String updatedAt;
+
+    /** How long after {@code updatedAt} the failed call is tried again. */
+    public String backoff;
+
+    /** Failed calls in a row. */
+    public Integer failures;
+  }
+
+  /** A managed route a router was told to set. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public static class AppliedRoute {
+    public String name;
+
+    /** The step that set it. */
+    public Integer step;
+
+    public AppliedRoute() {}
+
+    public AppliedRoute(String name, Integer step) {
+      this.name = name;
+      this.step = step;
+    }
   }
 }

@@ -12,5 +12,11 @@ public enum ConditionType {
   Completed,
   Healthy,
   /** A plugin step's plugin cannot take calls (starting, backing off, refused): a Ramp addition. */
-  StepPluginAvailable
+  StepPluginAvailable,
+  /**
+   * The traffic routers hold the traffic where the rollout needs it; False (with the router and its
+   * message) while one failed, is disabled or unavailable, or has not verified the weight: a Ramp
+   * addition.
+   */
+  TrafficRouting
 }

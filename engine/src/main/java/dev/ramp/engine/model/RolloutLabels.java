@@ -10,6 +10,13 @@ public final class RolloutLabels {
   /** The revision a ReplicaSet was created (or last made current) at. */
   public static final String REVISION = "rollout.ramp.dev/revision";
 
+  /**
+   * When a ReplicaSet kept up after it left the traffic is scaled down (RFC 3339): the old stable
+   * after a promotion ({@code scaleDownDelaySeconds}), the canary after an abort ({@code
+   * abortScaleDownDelaySeconds}). Argo's {@code scale-down-deadline}.
+   */
+  public static final String SCALE_DOWN_DEADLINE = "rollout.ramp.dev/scale-down-deadline";
+
   /** The pod template as the user wrote it (canonical JSON), so that undo restores it exactly. */
   public static final String TEMPLATE = "rollout.ramp.dev/template";
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,7 +17,14 @@ public class TrafficRouting {
   /** Router plugin name ({@code org/name}) to its opaque configuration. */
   @PreserveUnknownFields public Map<String, JsonNode> plugins;
 
-  @PreserveUnknownFields public JsonNode managedRoutes;
+  /**
+   * The header and mirror routes steps may set, by name; the order is their precedence (the first
+   * wins), as in Argo Rollouts.
+   */
+  public List<ManagedRoute> managedRoutes;
+
+  /** The whole that {@code setWeight} and the routers' weights are out of; 100 when unset. */
+  public Integer maxTrafficWeight;
 
   // Built-in routers of Argo, unsupported by Ramp.
   @PreserveUnknownFields public JsonNode istio;
@@ -27,4 +35,17 @@ public class TrafficRouting {
   @PreserveUnknownFields public JsonNode appMesh;
   @PreserveUnknownFields public JsonNode traefik;
   @PreserveUnknownFields public JsonNode apisix;
+
+  /** One entry of {@code managedRoutes}. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public static class ManagedRoute {
+    public String name;
+
+    public ManagedRoute() {}
+
+    public ManagedRoute(String name) {
+      this.name = name;
+    }
+  }
 }

@@ -48,6 +48,30 @@ final class ComputeStatus implements SubStep {
     var canary = r.spec.strategy.canary;
     RolloutStatus st = r.st;
     st.canary = st.canary == null ? new CanaryStatus() : st.canary;
+    if (r.routed()) {
+      // What the routers hold, when they agree; otherwise the last weights they all held.
+      CanaryStatus.TrafficWeights held = new RouterRecords(r).agreed();
+      if (held != null) {
+        CanaryStatus.TrafficWeights was = r.old.canary == null ? null : r.old.canary.weights;
+        st.canary.weights = held;
+        if (was == null
+            || !Json.canonical(Json.tree(was.canary)).equals(Json.canonical(Json.tree(held.canary)))
+            || !Json.canonical(Json.tree(was.stable))
+                .equals(Json.canonical(Json.tree(held.stable)))) {
+          r.event(
+              Plan.Event.normal(
+                  Reason.TrafficWeightUpdated.name(),
+                  "Traffic weight updated to canary "
+                      + held.canary.weight
+                      + ", stable "
+                      + held.stable.weight
+                      + " (of "
+                      + r.maxWeight()
+                      + ")"));
+        }
+      }
+      return;
+    }
     st.canary.weights = new CanaryStatus.TrafficWeights();
     st.canary.weights.canary =
         new CanaryStatus.WeightDestination(r.weight, canary.canaryService, st.currentPodHash);

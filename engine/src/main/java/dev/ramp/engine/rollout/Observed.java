@@ -59,7 +59,11 @@ public record Observed(
     }
   }
 
-  /** A ReplicaSet owned by the Rollout, as read. */
+  /**
+   * A ReplicaSet owned by the Rollout, as read.
+   *
+   * @param scaleDownDeadline when it is to be scaled down, if annotated (null otherwise)
+   */
   public record ReplicaSet(
       String name,
       String hash,
@@ -67,7 +71,20 @@ public record Observed(
       int statusReplicas,
       int readyReplicas,
       int availableReplicas,
-      int revision) {}
+      int revision,
+      Instant scaleDownDeadline) {
+
+    public ReplicaSet(
+        String name,
+        String hash,
+        int replicas,
+        int statusReplicas,
+        int readyReplicas,
+        int availableReplicas,
+        int revision) {
+      this(name, hash, replicas, statusReplicas, readyReplicas, availableReplicas, revision, null);
+    }
+  }
 
   /** A pod of one of the Rollout's ReplicaSets, as read (only while a restart is pending). */
   public record Pod(String name, String hash, Instant created, boolean ready) {}

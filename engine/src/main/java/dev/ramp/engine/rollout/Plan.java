@@ -36,29 +36,42 @@ public final class Plan {
    * @param revisions a ReplicaSet made current again gets the next revision
    * @param deletes ReplicaSets past the history limit
    * @param podDeletes pods a restart replaces
+   * @param deadlines scale-down deadlines to annotate (RFC 3339), or to remove (an empty value)
    */
   public record ReplicaSetWrites(
       NewReplicaSet create,
       Map<String, Integer> scales,
       Map<String, Integer> revisions,
       List<String> deletes,
-      List<String> podDeletes) {
+      List<String> podDeletes,
+      Map<String, String> deadlines) {
     public ReplicaSetWrites {
       scales = Map.copyOf(scales);
       revisions = Map.copyOf(revisions);
       deletes = List.copyOf(deletes);
       podDeletes = List.copyOf(podDeletes);
+      deadlines = Map.copyOf(deadlines);
+    }
+
+    public ReplicaSetWrites(
+        NewReplicaSet create,
+        Map<String, Integer> scales,
+        Map<String, Integer> revisions,
+        List<String> deletes,
+        List<String> podDeletes) {
+      this(create, scales, revisions, deletes, podDeletes, Map.of());
     }
 
     static final ReplicaSetWrites NONE =
-        new ReplicaSetWrites(null, Map.of(), Map.of(), List.of(), List.of());
+        new ReplicaSetWrites(null, Map.of(), Map.of(), List.of(), List.of(), Map.of());
 
     public boolean isEmpty() {
       return create == null
           && scales.isEmpty()
           && revisions.isEmpty()
           && deletes.isEmpty()
-          && podDeletes.isEmpty();
+          && podDeletes.isEmpty()
+          && deadlines.isEmpty();
     }
   }
 

@@ -19,6 +19,10 @@ enum Reason {
   StepPluginStarting,
   StepPluginBackingOff,
   StepPluginRefused,
+  TrafficRoutingError,
+  TrafficRouterDisabled,
+  TrafficRouterUnavailable,
+  WeightNotVerified,
   // Pauses and messages
   CanaryPauseStep,
   InconclusiveAnalysisRun,
@@ -30,5 +34,7 @@ enum Reason {
   RolloutRestarted,
   PhaseChanged,
   RolloutDegraded,
-  StepPluginDisabled
+  StepPluginDisabled,
+  TrafficWeightUpdated,
+  WeightVerifyError
 }

@@ -8,6 +8,7 @@ import dev.ramp.engine.model.RolloutSpec;
 import dev.ramp.engine.model.RolloutStatus;
 import dev.ramp.engine.plugin.CallKey;
 import dev.ramp.engine.plugin.StepPluginClient;
+import dev.ramp.engine.plugin.TrafficRouterClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -29,6 +30,7 @@ final class Reconcile {
   final RolloutStatus st;
   final Instant now;
   final StepPluginClient plugins;
+  final TrafficRouterClient routers;
   final PluginStepSettings pluginSettings;
 
   // Decided by the early sub-steps.
@@ -48,6 +50,9 @@ final class Reconcile {
 
   /** A plugin answered RUNNING in this reconcile: progress, for the progress deadline. */
   boolean pluginProgressed;
+
+  /** A traffic router could not do its part (failed, disabled, unavailable): the traffic holds. */
+  boolean trafficHeld;
 
   /** A spec fault found while walking the steps (an unknown plugin): the rollout holds. */
   String invalidSpec;
@@ -70,6 +75,7 @@ final class Reconcile {
   final Map<String, Integer> revisions = new LinkedHashMap<>();
   final List<String> deletes = new ArrayList<>();
   final List<String> podDeletes = new ArrayList<>();
+  final Map<String, String> deadlines = new LinkedHashMap<>();
   final Map<String, String> selectors = new LinkedHashMap<>();
   final List<Plan.Event> events = new ArrayList<>();
   final List<CallKey> calls = new ArrayList<>();
@@ -78,7 +84,11 @@ final class Reconcile {
   final List<String> runDeletes = new ArrayList<>();
   Duration requeue;
 
-  Reconcile(Observed observed, StepPluginClient plugins, PluginStepSettings pluginSettings) {
+  Reconcile(
+      Observed observed,
+      StepPluginClient plugins,
+      TrafficRouterClient routers,
+      PluginStepSettings pluginSettings) {
     this.observed = observed;
     this.rollout = observed.rollout();
     this.spec = rollout.getSpec();
@@ -87,6 +97,7 @@ final class Reconcile {
     this.st.observedGeneration = rollout.getMetadata().getGeneration();
     this.now = observed.now();
     this.plugins = plugins;
+    this.routers = routers;
     this.pluginSettings = pluginSettings;
   }
 
@@ -169,6 +180,16 @@ final class Reconcile {
     return valid.replicas();
   }
 
+  /** A traffic router moves the traffic (trafficRouting is set). */
+  boolean routed() {
+    return spec.strategy.canary.trafficRouting != null;
+  }
+
+  /** The whole that weights are out of: {@code maxTrafficWeight}, else 100. */
+  int maxWeight() {
+    return SpecCheck.maxWeight(spec.strategy.canary);
+  }
+
   List<Step> steps() {
     return valid.steps();
   }
@@ -199,7 +220,8 @@ final class Reconcile {
   /** The immutable plan of this reconcile. */
   Plan plan() {
     return Plan.status(st, changed(old, st))
-        .withReplicaSets(new Plan.ReplicaSetWrites(create, scales, revisions, deletes, podDeletes))
+        .withReplicaSets(
+            new Plan.ReplicaSetWrites(create, scales, revisions, deletes, podDeletes, deadlines))
         .withServiceSelectors(selectors)
         .withEvents(events)
         .rescheduleAfter(requeue)

@@ -5,6 +5,7 @@ import dev.ramp.engine.model.Rollout;
 import dev.ramp.engine.plugin.PluginAvailability;
 import dev.ramp.engine.plugin.StepOperation;
 import dev.ramp.engine.plugin.StepPluginClient;
+import dev.ramp.engine.plugin.TrafficRouterClient;
 import dev.ramp.plugin.api.StepCall;
 import dev.ramp.plugin.api.StepResult;
 import java.util.Objects;
@@ -23,6 +24,7 @@ import java.util.Objects;
  */
 public final class RolloutReconciler {
   private final StepPluginClient plugins;
+  private final TrafficRouterClient routers;
   private final PluginStepSettings pluginSettings;
 
   /** A pipeline without plugins: a plugin step is an InvalidSpec. */
@@ -32,13 +34,23 @@ public final class RolloutReconciler {
 
   /** A pipeline that calls step plugins through {@code plugins}. */
   public RolloutReconciler(StepPluginClient plugins, PluginStepSettings pluginSettings) {
+    this(plugins, noRouters(), pluginSettings);
+  }
+
+  /**
+   * A pipeline that calls step plugins through {@code plugins} and traffic routers through {@code
+   * routers}.
+   */
+  public RolloutReconciler(
+      StepPluginClient plugins, TrafficRouterClient routers, PluginStepSettings pluginSettings) {
     this.plugins = Objects.requireNonNull(plugins, "plugins");
+    this.routers = Objects.requireNonNull(routers, "routers");
     this.pluginSettings = Objects.requireNonNull(pluginSettings, "pluginSettings");
   }
 
   /** Computes the plan. Never throws for a bad spec: that becomes an InvalidSpec status. */
   public Plan reconcile(Observed observed) {
-    Reconcile r = new Reconcile(observed, plugins, pluginSettings);
+    Reconcile r = new Reconcile(observed, plugins, routers, pluginSettings);
     for (SubStep step : Strategy.of(observed.rollout()).subSteps()) {
       if (r.stopped) {
         break;
@@ -56,6 +68,11 @@ public final class RolloutReconciler {
   /** True when {@code spec.restartAt} asks for pods not yet replaced: observe the pods then. */
   public static boolean restartPending(Rollout rollout) {
     return RestartPods.pending(rollout);
+  }
+
+  /** A client that knows no router: a rollout with trafficRouting holds with a condition. */
+  public static TrafficRouterClient noRouters() {
+    return NoRouters.INSTANCE;
   }
 
   /** A client that knows no plugin: every plugin step of a rollout is an InvalidSpec. */

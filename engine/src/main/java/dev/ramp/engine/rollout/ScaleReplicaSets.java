@@ -7,13 +7,18 @@ import java.util.Map;
 
 /**
  * The replica split for the weight, and one bounded move towards it (Argo's basic canary: {@link
- * ReplicaMath}): creates the new ReplicaSet, scales canary, stable and older ones, and gives a
- * ReplicaSet made current again the next revision.
+ * ReplicaMath}; with a traffic router, {@link RoutedReplicaSets}): creates the new ReplicaSet,
+ * scales canary, stable and older ones, and gives a ReplicaSet made current again the next
+ * revision.
  */
 final class ScaleReplicaSets implements SubStep {
 
   @Override
   public void apply(Reconcile r) {
+    if (r.routed()) {
+      RoutedReplicaSets.apply(r);
+      return;
+    }
     int n = r.replicas();
     Observed.ReplicaSet current = r.current;
     Observed.ReplicaSet stable = r.stable();
@@ -65,7 +70,7 @@ final class ScaleReplicaSets implements SubStep {
         : new ReplicaMath.Current(rs.replicas(), rs.availableReplicas());
   }
 
-  private static Plan.NewReplicaSet newReplicaSet(Reconcile r, int replicas, int revision) {
+  static Plan.NewReplicaSet newReplicaSet(Reconcile r, int replicas, int revision) {
     ObjectNode template = r.spec.template.deepCopy();
     ObjectNode meta =
         template.has("metadata") && template.get("metadata").isObject()

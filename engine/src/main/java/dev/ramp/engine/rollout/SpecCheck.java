@@ -121,10 +121,11 @@ public final class SpecCheck {
     if (c.steps == null) {
       return steps;
     }
+    int maxWeight = maxWeight(c);
     for (int i = 0; i < c.steps.size(); i++) {
       String field = CANARY + ".steps[" + i + "]";
       try {
-        Step step = Steps.parse(c.steps.get(i), field);
+        Step step = Steps.parse(c.steps.get(i), field, maxWeight);
         steps.add(step);
         if (!step.accept(Executed.STEPS)) {
           errors.add(
@@ -144,30 +145,11 @@ public final class SpecCheck {
 
   private static void checkCanaryFields(
       CanaryStrategy c, List<Step> steps, Set<String> services, List<String> errors) {
-    boolean routed = c.trafficRouting != null;
-    if (!routed) {
-      for (int i = 0; i < steps.size(); i++) {
-        if (steps.get(i) instanceof Step.SetCanaryScale) {
-          errors.add(
-              CANARY
-                  + ".steps["
-                  + i
-                  + "].setCanaryScale: requires "
-                  + CANARY
-                  + ".trafficRouting (as in Argo Rollouts)");
-        }
-      }
-      if (Boolean.TRUE.equals(c.dynamicStableScale)) {
-        errors.add(CANARY + ".dynamicStableScale: requires " + CANARY + ".trafficRouting");
-      }
-      if (c.scaleDownDelaySeconds != null) {
-        errors.add(CANARY + ".scaleDownDelaySeconds: requires " + CANARY + ".trafficRouting");
-      }
-      if (c.abortScaleDownDelaySeconds != null) {
-        errors.add(CANARY + ".abortScaleDownDelaySeconds: requires " + CANARY + ".trafficRouting");
-      }
+    if (c.trafficRouting == null) {
+      refuseUnrouted(c, steps, errors);
     } else {
       checkRouting(c.trafficRouting, errors);
+      checkRoutedCanary(c, steps, errors);
     }
     checkExecuted(c, errors);
     if (c.analysis != null) {
@@ -185,12 +167,6 @@ public final class SpecCheck {
             errors.add(CANARY + "." + name + ": not supported by Ramp; remove it");
           }
         });
-    if (c.minPodsPerReplicaSet != null) {
-      errors.add(CANARY + ".minPodsPerReplicaSet: not supported by Ramp; remove it");
-    }
-    if (c.scaleDownDelayRevisionLimit != null) {
-      errors.add(CANARY + ".scaleDownDelayRevisionLimit: not supported by Ramp; remove it");
-    }
     if (c.canaryService != null && c.canaryService.equals(c.stableService)) {
       errors.add(
           CANARY
@@ -200,6 +176,41 @@ public final class SpecCheck {
     }
     checkService(c.canaryService, CANARY + ".canaryService", services, errors);
     checkService(c.stableService, CANARY + ".stableService", services, errors);
+  }
+
+  /** The steps and fields that need a traffic router, refused without one (as in Argo). */
+  private static void refuseUnrouted(CanaryStrategy c, List<Step> steps, List<String> errors) {
+    for (int i = 0; i < steps.size(); i++) {
+      Step step = steps.get(i);
+      if (step instanceof Step.SetCanaryScale
+          || step instanceof Step.SetHeaderRoute
+          || step instanceof Step.SetMirrorRoute) {
+        errors.add(
+            CANARY
+                + ".steps["
+                + i
+                + "]."
+                + step.kind()
+                + ": requires "
+                + CANARY
+                + ".trafficRouting (as in Argo Rollouts)");
+      }
+    }
+    if (Boolean.TRUE.equals(c.dynamicStableScale)) {
+      errors.add(CANARY + ".dynamicStableScale: requires " + CANARY + ".trafficRouting");
+    }
+    if (c.scaleDownDelaySeconds != null) {
+      errors.add(CANARY + ".scaleDownDelaySeconds: requires " + CANARY + ".trafficRouting");
+    }
+    if (c.abortScaleDownDelaySeconds != null) {
+      errors.add(CANARY + ".abortScaleDownDelaySeconds: requires " + CANARY + ".trafficRouting");
+    }
+    if (c.minPodsPerReplicaSet != null) {
+      errors.add(CANARY + ".minPodsPerReplicaSet: requires " + CANARY + ".trafficRouting");
+    }
+    if (c.scaleDownDelayRevisionLimit != null) {
+      errors.add(CANARY + ".scaleDownDelayRevisionLimit: requires " + CANARY + ".trafficRouting");
+    }
   }
 
   /** Fields this version models but does not drive: refused, never accepted and held. */
@@ -230,7 +241,95 @@ public final class SpecCheck {
     }
   }
 
+  /** The whole weights are out of: {@code trafficRouting.maxTrafficWeight}, else 100. */
+  static int maxWeight(CanaryStrategy c) {
+    return c.trafficRouting != null
+            && c.trafficRouting.maxTrafficWeight != null
+            && c.trafficRouting.maxTrafficWeight > 0
+        ? c.trafficRouting.maxTrafficWeight
+        : 100;
+  }
+
+  /** The fields that only mean something with a router, as Argo validates them. */
+  private static void checkRoutedCanary(CanaryStrategy c, List<Step> steps, List<String> errors) {
+    if (c.canaryService == null || c.stableService == null) {
+      errors.add(
+          CANARY
+              + ".trafficRouting: set both canaryService and stableService; routers move traffic"
+              + " between those two Services");
+    }
+    if (Boolean.TRUE.equals(c.dynamicStableScale) && c.scaleDownDelaySeconds != null) {
+      errors.add(
+          CANARY
+              + ".dynamicStableScale: cannot be used with scaleDownDelaySeconds (stable scales"
+              + " down with its traffic, so there is nothing to delay)");
+    }
+    nonNegative(c.scaleDownDelaySeconds, CANARY + ".scaleDownDelaySeconds", errors);
+    nonNegative(c.abortScaleDownDelaySeconds, CANARY + ".abortScaleDownDelaySeconds", errors);
+    nonNegative(c.scaleDownDelayRevisionLimit, CANARY + ".scaleDownDelayRevisionLimit", errors);
+    if (c.minPodsPerReplicaSet != null && c.minPodsPerReplicaSet < 1) {
+      errors.add(CANARY + ".minPodsPerReplicaSet: " + c.minPodsPerReplicaSet + " is below 1");
+    }
+    Set<String> routes = new java.util.HashSet<>();
+    if (c.trafficRouting.managedRoutes != null) {
+      for (int i = 0; i < c.trafficRouting.managedRoutes.size(); i++) {
+        var route = c.trafficRouting.managedRoutes.get(i);
+        String field = CANARY + ".trafficRouting.managedRoutes[" + i + "].name";
+        if (route == null || route.name == null || route.name.isBlank()) {
+          errors.add(field + ": a route name is required");
+        } else if (!routes.add(route.name)) {
+          errors.add(field + ": \"" + route.name + "\" is listed twice");
+        }
+      }
+    }
+    for (int i = 0; i < steps.size(); i++) {
+      String name =
+          steps.get(i) instanceof Step.SetHeaderRoute h
+              ? h.name()
+              : steps.get(i) instanceof Step.SetMirrorRoute m ? m.name() : null;
+      if (name != null && !routes.contains(name)) {
+        errors.add(
+            CANARY
+                + ".steps["
+                + i
+                + "]."
+                + steps.get(i).kind()
+                + ".name: \""
+                + name
+                + "\" is not in "
+                + CANARY
+                + ".trafficRouting.managedRoutes; list it there (the order there is the routes'"
+                + " precedence)");
+      }
+    }
+  }
+
+  private static void nonNegative(Integer value, String field, List<String> errors) {
+    if (value != null && value < 0) {
+      errors.add(field + ": " + value + " is negative");
+    }
+  }
+
   private static void checkRouting(TrafficRouting t, List<String> errors) {
+    if (t.maxTrafficWeight != null && t.maxTrafficWeight < 1) {
+      errors.add(
+          CANARY + ".trafficRouting.maxTrafficWeight: " + t.maxTrafficWeight + " is below 1");
+    }
+    boolean builtInOnly =
+        t.istio != null
+            || t.nginx != null
+            || t.alb != null
+            || t.smi != null
+            || t.ambassador != null
+            || t.appMesh != null
+            || t.traefik != null
+            || t.apisix != null;
+    if ((t.plugins == null || t.plugins.isEmpty()) && !builtInOnly) {
+      errors.add(
+          CANARY
+              + ".trafficRouting.plugins: no router; name at least one router plugin (org/name)"
+              + " configured under trafficRouterPlugins in the plugin ConfigMap");
+    }
     Map<String, JsonNode> builtIn = new LinkedHashMap<>();
     builtIn.put("istio", t.istio);
     builtIn.put("nginx", t.nginx);

@@ -2,7 +2,9 @@ package dev.ramp.engine.rollout;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ramp.engine.model.RolloutAnalysis;
+import dev.ramp.plugin.api.TrafficRouting;
 import java.time.Duration;
+import java.util.List;
 
 /** The typed view of a canary step, derived from the wire form by {@link Steps#parse}. */
 sealed interface Step {
@@ -72,7 +74,8 @@ sealed interface Step {
     }
   }
 
-  record SetHeaderRoute(JsonNode spec) implements Step {
+  /** A header route to the canary; no matches removes the route. */
+  record SetHeaderRoute(String name, List<TrafficRouting.HeaderMatch> match) implements Step {
     public String kind() {
       return "setHeaderRoute";
     }
@@ -82,7 +85,12 @@ sealed interface Step {
     }
   }
 
-  record SetMirrorRoute(JsonNode spec) implements Step {
+  /**
+   * A mirror route to the canary; no matches removes the route. A null percentage is sent unset
+   * (100).
+   */
+  record SetMirrorRoute(String name, Integer percentage, List<TrafficRouting.RouteMatch> match)
+      implements Step {
     public String kind() {
       return "setMirrorRoute";
     }

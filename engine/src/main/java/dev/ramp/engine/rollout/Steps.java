@@ -16,12 +16,16 @@ final class Steps {
       return out;
     }
     for (int i = 0; i < steps.size(); i++) {
-      out.add(parse(steps.get(i), "spec.strategy.canary.steps[" + i + "]"));
+      out.add(parse(steps.get(i), "spec.strategy.canary.steps[" + i + "]", 100));
     }
     return out;
   }
 
-  static Step parse(CanaryStep s, String field) {
+  /**
+   * One step, validated; weights are out of {@code maxWeight} (the traffic router's {@code
+   * maxTrafficWeight}, else 100).
+   */
+  static Step parse(CanaryStep s, String field, int maxWeight) {
     if (s == null) {
       throw new InvalidSpecException(field + ": empty step; set exactly one step kind");
     }
@@ -41,14 +45,14 @@ final class Steps {
       throw new InvalidSpecException(
           field + ": a step sets exactly one kind, found " + String.join(" and ", kinds));
     }
-    return typed(kinds.get(0), s, field);
+    return typed(kinds.get(0), s, field, maxWeight);
   }
 
   /** The typed step of a wire step that sets exactly {@code kind}, validated. */
-  private static Step typed(String kind, CanaryStep s, String field) {
+  private static Step typed(String kind, CanaryStep s, String field, int maxWeight) {
     switch (kind) {
       case "setWeight":
-        return new Step.SetWeight(percent(s.setWeight, field + ".setWeight"));
+        return new Step.SetWeight(weight(s.setWeight, maxWeight, field + ".setWeight"));
       case "pause":
         return new Step.Pause(
             s.pause.duration == null
@@ -56,7 +60,7 @@ final class Steps {
                 : Durations.parse(s.pause.duration, field + ".pause.duration"));
       case "setCanaryScale":
         CanaryStep.SetCanaryScaleStep sc = s.setCanaryScale;
-        if (sc.weight != null) percent(sc.weight, field + ".setCanaryScale.weight");
+        if (sc.weight != null) weight(sc.weight, maxWeight, field + ".setCanaryScale.weight");
         if (sc.replicas != null && sc.replicas < 0) {
           throw new InvalidSpecException(
               field + ".setCanaryScale.replicas: " + sc.replicas + " is negative");
@@ -71,11 +75,9 @@ final class Steps {
         }
         return new Step.Analysis(s.analysis);
       case "setHeaderRoute":
-        requireName(s.setHeaderRoute, field + ".setHeaderRoute.name");
-        return new Step.SetHeaderRoute(s.setHeaderRoute);
+        return RouteSteps.header(s.setHeaderRoute, field + ".setHeaderRoute");
       case "setMirrorRoute":
-        requireName(s.setMirrorRoute, field + ".setMirrorRoute.name");
-        return new Step.SetMirrorRoute(s.setMirrorRoute);
+        return RouteSteps.mirror(s.setMirrorRoute, field + ".setMirrorRoute");
       case "plugin":
         String name = s.plugin.name;
         if (name == null || !name.matches(NAME_PATTERN + "/" + NAME_PATTERN)) {
@@ -92,16 +94,16 @@ final class Steps {
     }
   }
 
-  private static int percent(int value, String field) {
-    if (value < 0 || value > 100) {
-      throw new InvalidSpecException(field + ": " + value + " is outside 0-100");
+  private static int weight(int value, int maxWeight, String field) {
+    if (value < 0 || value > maxWeight) {
+      throw new InvalidSpecException(
+          field
+              + ": "
+              + value
+              + " is outside 0-"
+              + maxWeight
+              + (maxWeight == 100 ? "" : " (trafficRouting.maxTrafficWeight)"));
     }
     return value;
-  }
-
-  private static void requireName(com.fasterxml.jackson.databind.JsonNode node, String field) {
-    if (!node.path("name").isTextual() || node.path("name").asText().isBlank()) {
-      throw new InvalidSpecException(field + ": a route name is required");
-    }
   }
 }

@@ -19,7 +19,7 @@ final class WalkSteps implements SubStep {
   public void apply(Reconcile r) {
     if (r.atStable) {
       r.st.currentStepIndex = r.steps().size();
-      r.weight = 100;
+      r.weight = r.maxWeight();
     } else if (r.aborted()) {
       r.weight = 0;
     } else {
@@ -27,7 +27,9 @@ final class WalkSteps implements SubStep {
       if (r.aborted()) {
         // A plugin step failed: the rollout aborts in this same reconcile.
         r.weight = 0;
-      } else if (r.weight == 100 && Reconcile.fullyAvailable(r.current, r.replicas())) {
+      } else if (r.weight == r.maxWeight()
+          && Reconcile.fullyAvailable(r.current, r.replicas())
+          && trafficAtMax(r)) {
         r.st.stableRS = r.hash;
         r.st.promoteFull = null;
         r.st.currentStepIndex = r.steps().size();
@@ -43,6 +45,16 @@ final class WalkSteps implements SubStep {
     }
   }
 
+  /**
+   * With a router, the canary becomes stable only once every router sends it the max weight (or
+   * cannot tell); promote full skips that, as in Argo: the switch of the stable hash moves it.
+   */
+  private static boolean trafficAtMax(Reconcile r) {
+    return !r.routed()
+        || Boolean.TRUE.equals(r.st.promoteFull)
+        || new RouterRecords(r).at(r.maxWeight());
+  }
+
   private static int walk(Reconcile r) {
     // A plugin left running by promote or promote full gets Terminate, once.
     new PluginSteps(r).terminateRunning(Boolean.TRUE.equals(r.st.promoteFull));
@@ -50,7 +62,7 @@ final class WalkSteps implements SubStep {
     while (true) {
       int idx = r.st.currentStepIndex;
       if (Boolean.TRUE.equals(r.st.promoteFull) || idx >= steps.size()) {
-        return 100;
+        return r.maxWeight();
       }
       int weight = setWeightBefore(steps, idx);
       if (Boolean.TRUE.equals(r.spec.paused)) {
@@ -95,7 +107,9 @@ final class WalkSteps implements SubStep {
 
     @Override
     public Boolean setWeight(Step.SetWeight step) {
-      if (atDesired(r, step.weight())) {
+      if (r.routed()
+          ? RoutedReplicaSets.atDesired(r) && new RouterRecords(r).at(step.weight())
+          : atDesired(r, step.weight())) {
         return true;
       }
       weight = step.weight();
@@ -147,7 +161,12 @@ final class WalkSteps implements SubStep {
 
     @Override
     public Boolean setCanaryScale(Step.SetCanaryScale step) {
-      return notExecutable(step);
+      // Done once the canary has the pods it asks for (validation allows it only with a router).
+      if (RoutedReplicaSets.atDesired(r)) {
+        return true;
+      }
+      r.hold = "step " + idx + " (setCanaryScale): scaling the canary";
+      return false;
     }
 
     @Override
@@ -157,19 +176,34 @@ final class WalkSteps implements SubStep {
 
     @Override
     public Boolean setHeaderRoute(Step.SetHeaderRoute step) {
-      return notExecutable(step);
+      return route(step);
     }
 
     @Override
     public Boolean setMirrorRoute(Step.SetMirrorRoute step) {
-      return notExecutable(step);
+      return route(step);
     }
 
-    /** Not reached: ValidateSpec refuses the kinds {@link Executed} does not list. */
-    private Boolean notExecutable(Step step) {
-      r.hold =
-          "step " + idx + " (" + step.kind() + ") is not executable by this controller version";
-      return false;
+    /**
+     * A managed route is set (or removed) on every router, once the canary has an available pod:
+     * Argo sets it at once and, while the canary has no pod, removes it again at its next
+     * reconcile.
+     */
+    private Boolean route(Step step) {
+      boolean removes =
+          step instanceof Step.SetHeaderRoute h
+              ? h.match().isEmpty()
+              : ((Step.SetMirrorRoute) step).match().isEmpty();
+      if (!removes && (r.current == null || r.current.availableReplicas() == 0)) {
+        r.hold = "step " + idx + " (" + step.kind() + "): waiting for an available canary pod";
+        return false;
+      }
+      TrafficRoutes routes = new TrafficRoutes(r);
+      if (!routes.callable()) {
+        r.hold = "step " + idx + " (" + step.kind() + "): waiting for the traffic routers";
+        return false;
+      }
+      return routes.setRoute(idx, step);
     }
   }
 
@@ -218,6 +252,12 @@ final class WalkSteps implements SubStep {
     }
     if (step instanceof Step.Pause p) {
       return p.duration() == null ? "pause" : "pause: " + p.duration();
+    }
+    if (step instanceof Step.SetHeaderRoute h) {
+      return "setHeaderRoute: " + h.name() + (h.match().isEmpty() ? " removed" : "");
+    }
+    if (step instanceof Step.SetMirrorRoute m) {
+      return "setMirrorRoute: " + m.name() + (m.match().isEmpty() ? " removed" : "");
     }
     return step.kind();
   }

@@ -25,7 +25,8 @@ final class Controllers implements AutoCloseable {
                 settings.watchNamespace(),
                 settings.clock(),
                 settings.workers(),
-                host.stepClient())
+                host.stepClient(),
+                host.trafficRouterClient())
             .shard(settings.instanceId())
             .metrics(registry);
     this.analysisRuns =

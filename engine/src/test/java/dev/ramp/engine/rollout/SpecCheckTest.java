@@ -98,8 +98,8 @@ class SpecCheckTest {
             "spec.strategy.canary.trafficRouting.nginx: Argo's built-in nginx router is "
                 + "not supported by Ramp; use a router plugin under "
                 + "spec.strategy.canary.trafficRouting.plugins; "
-                + "spec.strategy.canary.trafficRouting: traffic routing is not supported by this"
-                + " controller version yet; remove it");
+                + "spec.strategy.canary.trafficRouting: set both canaryService and stableService;"
+                + " routers move traffic between those two Services");
     assertThat(
             invalid(
                 w ->
@@ -119,15 +119,103 @@ class SpecCheckTest {
   }
 
   @Test
+  void routedCanaryFieldsAsArgoValidatesThem() {
+    java.util.function.Consumer<World> routed =
+        w -> {
+          var c = w.rollout.getSpec().strategy.canary;
+          c.canaryService = "canary";
+          c.stableService = "stable";
+          c.trafficRouting = new TrafficRouting();
+          c.trafficRouting.plugins =
+              java.util.Map.of("acme/mesh", JsonNodeFactory.instance.objectNode());
+        };
+    assertThat(
+            invalid(
+                w -> {
+                  routed.accept(w);
+                  w.rollout.getSpec().strategy.canary.trafficRouting.plugins = java.util.Map.of();
+                }))
+        .startsWith("spec.strategy.canary.trafficRouting.plugins: no router;");
+    assertThat(
+            invalid(
+                w -> {
+                  routed.accept(w);
+                  w.rollout.getSpec().strategy.canary.trafficRouting.maxTrafficWeight = 1000;
+                  w.rollout.getSpec().strategy.canary.steps = List.of(CanaryStep.setWeight(1001));
+                }))
+        .isEqualTo(
+            "spec.strategy.canary.steps[0].setWeight: 1001 is outside 0-1000"
+                + " (trafficRouting.maxTrafficWeight)");
+    assertThat(
+            invalid(
+                w -> {
+                  routed.accept(w);
+                  w.rollout.getSpec().strategy.canary.dynamicStableScale = true;
+                  w.rollout.getSpec().strategy.canary.scaleDownDelaySeconds = 30;
+                }))
+        .startsWith(
+            "spec.strategy.canary.dynamicStableScale: cannot be used with scaleDownDelaySeconds");
+    CanaryStep header = new CanaryStep();
+    header.setHeaderRoute = JsonNodeFactory.instance.objectNode().put("name", "dark");
+    assertThat(
+            invalid(
+                w -> {
+                  routed.accept(w);
+                  w.rollout.getSpec().strategy.canary.steps = List.of(header);
+                }))
+        .isEqualTo(
+            "spec.strategy.canary.steps[0].setHeaderRoute.name: \"dark\" is not in"
+                + " spec.strategy.canary.trafficRouting.managedRoutes; list it there (the order"
+                + " there is the routes' precedence)");
+    CanaryStep badMatch = new CanaryStep();
+    badMatch.setHeaderRoute =
+        JsonNodeFactory.instance
+            .objectNode()
+            .put("name", "dark")
+            .set(
+                "match",
+                JsonNodeFactory.instance
+                    .arrayNode()
+                    .add(
+                        JsonNodeFactory.instance
+                            .objectNode()
+                            .put("headerName", "x-user")
+                            .set(
+                                "headerValue",
+                                JsonNodeFactory.instance
+                                    .objectNode()
+                                    .put("exact", "a")
+                                    .put("prefix", "b"))));
+    assertThat(
+            invalid(
+                w -> {
+                  routed.accept(w);
+                  w.rollout.getSpec().strategy.canary.steps = List.of(badMatch);
+                }))
+        .startsWith(
+            "spec.strategy.canary.steps[0].setHeaderRoute.match[0].headerValue: set exactly one of"
+                + " exact, prefix or regex");
+    CanaryStep mirror = new CanaryStep();
+    mirror.setMirrorRoute =
+        JsonNodeFactory.instance.objectNode().put("name", "shadow").put("percentage", 101);
+    assertThat(
+            invalid(
+                w -> {
+                  routed.accept(w);
+                  w.rollout.getSpec().strategy.canary.steps = List.of(mirror);
+                }))
+        .startsWith(
+            "spec.strategy.canary.steps[0].setMirrorRoute.percentage: 101 is not an integer");
+  }
+
+  @Test
   void routerOnlyFieldsWithoutTrafficRouting() {
     CanaryStep scale = new CanaryStep();
     scale.setCanaryScale = new CanaryStep.SetCanaryScaleStep();
     scale.setCanaryScale.replicas = 2;
     assertThat(invalid(w -> w.rollout.getSpec().strategy.canary.steps = List.of(scale)))
         .isEqualTo(
-            "spec.strategy.canary.steps[0].setCanaryScale: setCanaryScale steps are not supported"
-                + " by this controller version yet; remove the step; "
-                + "spec.strategy.canary.steps[0].setCanaryScale: requires "
+            "spec.strategy.canary.steps[0].setCanaryScale: requires "
                 + "spec.strategy.canary.trafficRouting (as in Argo Rollouts)");
     assertThat(invalid(w -> w.rollout.getSpec().strategy.canary.dynamicStableScale = true))
         .isEqualTo(

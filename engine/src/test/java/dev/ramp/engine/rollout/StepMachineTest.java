@@ -116,7 +116,7 @@ class StepMachineTest {
   }
 
   @Test
-  void trafficRoutingIsRefusedAtOnceNotAcceptedAndHeld() {
+  void trafficRoutingWithoutItsServicesIsRefusedAtOnceNotAcceptedAndHeld() {
     World w = new World(5, List.of(CanaryStep.setWeight(20)));
     w.rollout.getSpec().strategy.canary.trafficRouting = new dev.ramp.engine.model.TrafficRouting();
     w.rollout.getSpec().strategy.canary.trafficRouting.plugins =
@@ -127,13 +127,13 @@ class StepMachineTest {
     assertThat(w.status().phase).isEqualTo("Degraded");
     assertThat(w.status().message)
         .isEqualTo(
-            "InvalidSpec: spec.strategy.canary.trafficRouting: traffic routing is not supported by"
-                + " this controller version yet; remove it");
+            "InvalidSpec: spec.strategy.canary.trafficRouting: set both canaryService and"
+                + " stableService; routers move traffic between those two Services");
     assertThat(w.replicas()).isEmpty();
   }
 
   @Test
-  void stepsThisVersionCannotRunAreRefusedAtOnceNamingTheStep() {
+  void routeStepsWithoutARouterAreRefusedAtOnceNamingTheStep() {
     CanaryStep route = new CanaryStep();
     route.setHeaderRoute =
         com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
@@ -143,8 +143,8 @@ class StepMachineTest {
     assertThat(w.status().phase).isEqualTo("Degraded");
     assertThat(w.status().message)
         .isEqualTo(
-            "InvalidSpec: spec.strategy.canary.steps[1].setHeaderRoute: setHeaderRoute steps are not"
-                + " supported by this controller version yet; remove the step");
+            "InvalidSpec: spec.strategy.canary.steps[1].setHeaderRoute: requires"
+                + " spec.strategy.canary.trafficRouting (as in Argo Rollouts)");
   }
 
   @Test

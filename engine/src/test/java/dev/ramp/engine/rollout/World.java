@@ -122,7 +122,25 @@ final class World {
                                 rs.statusReplicas(),
                                 rs.readyReplicas(),
                                 rs.availableReplicas(),
-                                rs.revision())
+                                rs.revision(),
+                                rs.scaleDownDeadline())
+                            : rs));
+    plan.replicaSets()
+        .deadlines()
+        .forEach(
+            (name, at) ->
+                sets.replaceAll(
+                    (h, rs) ->
+                        rs.name().equals(name)
+                            ? new Observed.ReplicaSet(
+                                rs.name(),
+                                rs.hash(),
+                                rs.replicas(),
+                                rs.statusReplicas(),
+                                rs.readyReplicas(),
+                                rs.availableReplicas(),
+                                rs.revision(),
+                                at.isEmpty() ? null : Instant.parse(at))
                             : rs));
     plan.replicaSets()
         .deletes()
@@ -188,7 +206,8 @@ final class World {
                 rs.replicas(),
                 rs.replicas(),
                 rs.replicas(),
-                rs.revision()));
+                rs.revision(),
+                rs.scaleDownDeadline()));
   }
 
   /** Reconciles until nothing changes (at most 50 times). */
