@@ -130,6 +130,9 @@ final class Cluster implements AutoCloseable {
   /** The step plugins the next controllers call; null for a controller without plugins. */
   volatile dev.ramp.engine.plugin.StepPluginClient stepPlugins;
 
+  /** The traffic routers the next controllers call; null for none. */
+  volatile dev.ramp.engine.plugin.TrafficRouterClient routers;
+
   /** How the next controllers pace plugin steps; null for the defaults. */
   volatile dev.ramp.engine.rollout.PluginStepSettings pluginSettings;
 
@@ -180,9 +183,19 @@ final class Cluster implements AutoCloseable {
     java.util.concurrent.atomic.AtomicBoolean died =
         new java.util.concurrent.atomic.AtomicBoolean();
     RolloutController c =
-        stepPlugins == null
-            ? new RolloutController(client, NS, clock, WORKERS)
-            : new RolloutController(client, NS, clock, WORKERS, stepPlugins);
+        routers != null
+            ? new RolloutController(
+                client,
+                NS,
+                clock,
+                WORKERS,
+                stepPlugins == null
+                    ? dev.ramp.engine.rollout.RolloutReconciler.noPlugins()
+                    : stepPlugins,
+                routers)
+            : stepPlugins == null
+                ? new RolloutController(client, NS, clock, WORKERS)
+                : new RolloutController(client, NS, clock, WORKERS, stepPlugins);
     if (pluginSettings != null) {
       c.pluginStepSettings(pluginSettings);
     }

@@ -93,7 +93,10 @@ final class TrafficRouterService extends TrafficRouterPluginGrpc.TrafficRouterPl
               Conversions.mirrorRoute(
                   request.getName(),
                   // Unset means 100, as in Argo Rollouts.
-                  request.hasPercentage() ? request.getPercentage() : 100,
+                  request.getPercentagePresenceCase()
+                          == SetMirrorRouteRequest.PercentagePresenceCase.PERCENTAGE
+                      ? request.getPercentage()
+                      : 100,
                   request.getMatchList()));
           return DONE;
         });
