@@ -13,26 +13,7 @@ import org.junit.jupiter.api.Test;
 /** GRPCRoute in, GRPCRoute out: the same weights and header rules as HTTPRoute's. */
 class GrpcRouteEditsTest {
 
-  static final String CART =
-      """
-      apiVersion: gateway.networking.k8s.io/v1
-      kind: GRPCRoute
-      metadata: {name: cart, namespace: shop}
-      spec:
-        parentRefs: [{name: public, namespace: gateways}]
-        rules:
-          - name: carts
-            matches:
-              - method: {service: shop.Cart, method: Get}
-            backendRefs:
-              - {name: cart-stable, port: 9090, weight: 100}
-              - {name: cart-canary, port: 9090, weight: 0}
-          - name: health
-            matches:
-              - method: {service: grpc.health.v1.Health}
-            backendRefs:
-              - {name: cart-stable, port: 9090}
-      """;
+  static final String CART = Fixtures.text("cart.yaml");
 
   static final Services SERVICES = new Services("cart-canary", "cart-stable");
 
@@ -55,26 +36,35 @@ class GrpcRouteEditsTest {
   void aHeaderRouteIsANamedRuleWithTheMethodMatchesAndTheHeaders() {
     GRPCRoute after =
         edits.setHeaderRoute(
-            Fixtures.grpc(CART),
+            edits.setWeight(Fixtures.grpc(CART), SERVICES, new DesiredWeight(30, 1000, List.of())),
             SERVICES,
             "canary-header",
-            List.of(new HeaderMatch("x-canary", new StringMatch(MatchType.PREFIX, "yes"))),
+            List.of(new HeaderMatch("x-canary", new StringMatch(MatchType.EXACT, "yes"))),
             List.of("canary-header"));
 
-    GRPCRoute expected =
-        Fixtures.grpc(
-            CART.replace(
-                "    - name: carts\n",
-                """
-                    - name: canary-header
-                      matches:
-                        - method: {service: shop.Cart, method: Get}
-                          headers: [{name: x-canary, type: RegularExpression, value: '^yes.*'}]
-                      backendRefs:
-                        - {name: cart-canary, port: 9090}
-                    - name: carts
-                """));
-    assertThat(Fixtures.tree(after)).isEqualTo(Fixtures.tree(expected));
-    assertThat(edits.removeRules(after, List.of("canary-header"))).isEqualTo(Fixtures.grpc(CART));
+    Fixtures.assertRoute(after, "cart-weight-30-of-1000-header.yaml");
+    assertThat(
+            edits
+                .setHeaderRoute(
+                    after,
+                    SERVICES,
+                    "canary-header",
+                    List.of(new HeaderMatch("x-canary", new StringMatch(MatchType.PREFIX, "y.s"))),
+                    List.of("canary-header"))
+                .getSpec()
+                .getRules()
+                .get(0)
+                .getMatches()
+                .get(0)
+                .getHeaders())
+        .singleElement()
+        .satisfies(
+            h -> {
+              assertThat(h.getType()).isEqualTo("RegularExpression");
+              assertThat(h.getValue()).isEqualTo("^y\\.s.*");
+            });
+    assertThat(edits.removeRules(after, List.of("canary-header")).getSpec().getRules())
+        .extracting("name")
+        .containsExactly("carts", "health");
   }
 }
