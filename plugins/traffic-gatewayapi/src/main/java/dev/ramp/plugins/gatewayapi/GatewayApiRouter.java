@@ -1,6 +1,7 @@
 package dev.ramp.plugins.gatewayapi;
 
 import dev.ramp.plugin.api.InvalidConfigException;
+import dev.ramp.plugin.api.PluginException;
 import dev.ramp.plugin.api.RouterCall;
 import dev.ramp.plugin.api.TrafficRouterPlugin;
 import dev.ramp.plugin.api.TrafficRouting.DesiredWeight;
@@ -130,9 +131,10 @@ public final class GatewayApiRouter implements TrafficRouterPlugin {
   public void setMirrorRoute(RouterCall call, MirrorRoute mirror) {
     Request request = request(call);
     checkManaged("setMirrorRoute", mirror.name(), call.managedRoutes(), !mirror.match().isEmpty());
-    List<Target> targets = managedRouteTargets(request, "mirror", !mirror.match().isEmpty());
+    boolean adding = !mirror.match().isEmpty();
+    List<Target> targets = managedRouteTargets(request, "mirror", adding);
     for (Target target : targets) {
-      if (target.kind() != RouteKind.HTTP) {
+      if (adding && target.kind() != RouteKind.HTTP) {
         throw new InvalidConfigException(
             target.field(),
             "GRPCRoute '"
@@ -144,12 +146,35 @@ public final class GatewayApiRouter implements TrafficRouterPlugin {
     }
     HttpRouteEdits edits = HttpRouteEdits.INSTANCE;
     for (Target target : targets) {
-      routes.edit(
-          edits,
-          target,
-          request.namespace(),
-          (HTTPRoute route) ->
-              edits.setMirrorRoute(route, request.services(), mirror, call.managedRoutes()));
+      if (target.kind() != RouteKind.HTTP) {
+        continue; // removing: a GRPCRoute never gets a mirror rule
+      }
+      HTTPRoute stored =
+          routes.edit(
+              edits,
+              target,
+              request.namespace(),
+              (HTTPRoute route) ->
+                  edits.setMirrorRoute(route, request.services(), mirror, call.managedRoutes()));
+      if (adding && !edits.keepsMirrorPercent(stored, mirror)) {
+        // The API server dropped requestMirror.percent: its Gateway API CRDs predate v1.2, and
+        // the rule would mirror every request. Take it out again rather than mirror more.
+        routes.edit(
+            edits,
+            target,
+            request.namespace(),
+            (HTTPRoute route) -> edits.removeRules(route, List.of(mirror.name())));
+        throw new PluginException(
+            PluginException.Reason.FAILED_PRECONDITION,
+            edits.describe(stored)
+                + ": the API server dropped requestMirror.percent from the mirror rule '"
+                + mirror.name()
+                + "' (its Gateway API CRDs are older than v1.2), so it would mirror every request,"
+                + " not "
+                + mirror.percentage()
+                + " %; the rule was removed again. Install Gateway API v1.2 or later, or mirror"
+                + " 100 %");
+      }
     }
   }
 

@@ -189,6 +189,29 @@ final class HttpRouteEdits extends RouteEdits<HTTPRoute, HTTPRouteRule, HTTPBack
     return out;
   }
 
+  /**
+   * Whether the stored route's mirror rule still says the percentage it was written with. An API
+   * server with Gateway API CRDs older than v1.2 prunes {@code requestMirror.percent} (the field is
+   * unknown to it), leaving a filter that mirrors every request. 100 % needs no field.
+   */
+  boolean keepsMirrorPercent(HTTPRoute stored, MirrorRoute mirror) {
+    if (mirror.percentage() == 100) {
+      return true;
+    }
+    for (HTTPRouteRule rule : rules(copy(stored))) {
+      if (mirror.name().equals(rule.getName()) && rule.getFilters() != null) {
+        for (HTTPRouteFilter filter : rule.getFilters()) {
+          if (filter.getRequestMirror() != null
+              && Integer.valueOf(mirror.percentage())
+                  .equals(filter.getRequestMirror().getPercent())) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
   /** A header match: Exact, or RegularExpression for a prefix (anchored, quoted) or a regex. */
   static HTTPHeaderMatch headerMatch(String field, HeaderMatch header) {
     TypedValue value = TypedValue.header(field, header.headerName(), header.headerValue());

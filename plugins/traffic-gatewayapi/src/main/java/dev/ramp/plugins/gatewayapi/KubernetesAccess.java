@@ -25,6 +25,9 @@ final class KubernetesAccess {
       "the Gateway API router needs the Kubernetes API: set kubernetesAccess: true in its"
           + " ramp-config entry (the host then hands it a kubeconfig in $KUBECONFIG)";
 
+  static final int CONNECT_TIMEOUT_MS = 5_000;
+  static final int REQUEST_TIMEOUT_MS = 10_000;
+
   private final String kubeconfig;
   private KubernetesClient client;
 
@@ -70,6 +73,11 @@ final class KubernetesAccess {
           "cannot read the kubeconfig " + kubeconfig + ": " + e.getMessage(),
           e);
     }
+    // Fail fast rather than retry inside a call: the controller retries with its own backoff,
+    // and a call must answer within the host's call deadline (30 s by default).
+    config.setConnectionTimeout(CONNECT_TIMEOUT_MS);
+    config.setRequestTimeout(REQUEST_TIMEOUT_MS);
+    config.setRequestRetryBackoffLimit(0);
     KubernetesClient built =
         new KubernetesClientBuilder()
             .withConfig(config)

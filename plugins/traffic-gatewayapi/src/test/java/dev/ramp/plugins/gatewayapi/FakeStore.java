@@ -28,6 +28,7 @@ final class FakeStore implements RouteStore {
   private final Queue<KubernetesClientException> failures = new ArrayDeque<>();
   private long resourceVersion = 100;
   private Consumer<FakeStore> beforeUpdate = store -> {};
+  private Consumer<Map<String, Object>> schema = object -> {};
   int updates;
   int conflicts;
 
@@ -56,6 +57,11 @@ final class FakeStore implements RouteStore {
     status.accept(changed);
     changed.getMetadata().setResourceVersion(String.valueOf(++resourceVersion));
     objects.put(key(changed), changed);
+  }
+
+  /** What the server's schema does to a written object (pruning fields it does not know). */
+  void schema(Consumer<Map<String, Object>> schema) {
+    this.schema = schema;
   }
 
   void beforeUpdate(Consumer<FakeStore> hook) {
@@ -120,6 +126,7 @@ final class FakeStore implements RouteStore {
     if (!keepStatus) {
       // The main resource's write ignores the status: put the stored one back.
       after.put("status", before.get("status"));
+      schema.accept(after);
       copy = (R) SERIALIZATION.convertValue(after, copy.getClass());
     }
     long generation = stored.getMetadata().getGeneration();

@@ -189,6 +189,44 @@ class GatewayApiRouterTest {
   }
 
   @Test
+  void aMirrorPercentTheApiServerDropsIsTakenOutAgainAndRefused() {
+    store.create(http("checkout.yaml"));
+    store.schema(GatewayApiRouterTest::pruneMirrorPercent);
+
+    assertRefused(
+        () ->
+            router.setMirrorRoute(
+                call("{\"httpRoute\": \"checkout\"}"),
+                new MirrorRoute("mirror-orders", 5, HttpRouteEditsTest.MIRROR.match())),
+        PluginException.Reason.FAILED_PRECONDITION,
+        "HTTPRoute shop/checkout: the API server dropped requestMirror.percent from the mirror"
+            + " rule 'mirror-orders' (its Gateway API CRDs are older than v1.2), so it would"
+            + " mirror every request, not 5 %; the rule was removed again.");
+    assertRoute(stored("checkout"), "checkout.yaml");
+
+    // 100 % needs no percent: an older API server's rule mirrors everything, as asked.
+    router.setMirrorRoute(call("{\"httpRoute\": \"checkout\"}"), HttpRouteEditsTest.MIRROR);
+    assertThat(HttpRouteEditsTest.names(stored("checkout"))).contains("mirror-orders");
+  }
+
+  /** What an API server with Gateway API CRDs before v1.2 does to requestMirror.percent. */
+  @SuppressWarnings("unchecked")
+  private static void pruneMirrorPercent(Map<String, Object> route) {
+    Map<String, Object> spec = (Map<String, Object>) route.get("spec");
+    for (Object rule : (List<Object>) spec.get("rules")) {
+      Object filters = ((Map<String, Object>) rule).get("filters");
+      if (filters != null) {
+        for (Object filter : (List<Object>) filters) {
+          Object mirror = ((Map<String, Object>) filter).get("requestMirror");
+          if (mirror != null) {
+            ((Map<String, Object>) mirror).remove("percent");
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void verifyWeightIsNotImplementedOnlyWhenNoRouteHasParents() {
     store.create(http("checkout-weight-20.yaml"));
 
