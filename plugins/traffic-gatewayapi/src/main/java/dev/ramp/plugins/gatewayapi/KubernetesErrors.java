@@ -9,8 +9,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 final class KubernetesErrors {
 
   static final String RBAC =
-      "grant the controller's identity get, list, watch, update and patch on httproutes and"
-          + " grpcroutes of gateway.networking.k8s.io (see the plugin's README)";
+      "grant the controller's identity get, list and update on httproutes and grpcroutes of"
+          + " gateway.networking.k8s.io (the plugin's rbac.yaml)";
 
   private KubernetesErrors() {}
 

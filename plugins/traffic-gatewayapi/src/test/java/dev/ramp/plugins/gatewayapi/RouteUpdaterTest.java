@@ -121,7 +121,7 @@ class RouteUpdaterTest {
     assertThatThrownBy(() -> setWeight(20))
         .isInstanceOf(PluginException.class)
         .hasMessageStartingWith("the Kubernetes API refused updating HTTPRoute shop/checkout (403)")
-        .hasMessageContaining("get, list, watch, update and patch on httproutes")
+        .hasMessageContaining("get, list and update on httproutes and grpcroutes")
         .extracting(e -> ((PluginException) e).reason())
         .isEqualTo(PluginException.Reason.FAILED_PRECONDITION);
   }
