@@ -18,6 +18,13 @@ import java.util.function.Supplier;
 /** The checks of a traffic router: every RPC gets a real answer, in the controller's order. */
 final class RouterConformance {
 
+  /**
+   * The managed routes of the sample Rollout, as the controller sends them with every call: the
+   * header and mirror routes the checks set, in precedence order.
+   */
+  static final java.util.List<String> MANAGED_ROUTES =
+      java.util.List.of("ramp-testkit-header", "ramp-testkit-mirror");
+
   private final Session session;
   private final String config;
 
@@ -111,6 +118,7 @@ final class RouterConformance {
         .setContext(session.context(operation))
         .setRolloutJson(Session.ROLLOUT_JSON)
         .setConfigJson(config)
+        .addAllManagedRoutes(MANAGED_ROUTES)
         .build();
   }
 }

@@ -19,12 +19,19 @@ import java.util.concurrent.TimeoutException;
 /** What the checks of one {@link PluginTestKit#verify} run share: the plugin and the report. */
 final class Session {
 
-  /** The Rollout sent with every call: small, but shaped like the controller's. */
+  /**
+   * The Rollout sent with every call: small, but shaped like the controller's. Its canary strategy
+   * names the Services a traffic router routes between and the managed routes the router checks
+   * use, so that a router can act on them rather than refuse the request.
+   */
   static final String ROLLOUT_JSON =
       "{\"apiVersion\":\"ramp.dev/v1alpha1\",\"kind\":\"Rollout\","
           + "\"metadata\":{\"name\":\"ramp-testkit\",\"namespace\":\"default\","
           + "\"uid\":\"00000000-0000-4000-8000-000000000001\",\"generation\":1},"
-          + "\"spec\":{\"replicas\":1},\"status\":{}}";
+          + "\"spec\":{\"replicas\":1,\"strategy\":{\"canary\":{"
+          + "\"canaryService\":\"ramp-testkit-canary\",\"stableService\":\"ramp-testkit-stable\","
+          + "\"trafficRouting\":{\"managedRoutes\":[{\"name\":\"ramp-testkit-header\"},"
+          + "{\"name\":\"ramp-testkit-mirror\"}]}}}},\"status\":{}}";
 
   private static final Duration EXIT_SETTLE = Duration.ofMillis(500);
 
