@@ -43,7 +43,8 @@ class LauncherStarterTest {
             null,
             false,
             PluginLimits.defaults(),
-            List.of());
+            List.of(),
+            false);
     assertThatThrownBy(
             () ->
                 new LauncherStarter(
