@@ -234,7 +234,8 @@ final class AnalysisCommand {
                       Map.of(),
                       false,
                       PluginLimits.defaults(),
-                      List.of())));
+                      List.of(),
+                      false)));
       host.apply(new PluginConfigSnapshot(entries, List.of()));
       MetricProviderClient client = host.metricProviderClient();
       for (String name : plugins.keySet()) {

@@ -142,6 +142,12 @@ final class PluginRunCommand implements Callable<Integer> {
       throw new CliException("--deadline must be more than zero, got " + deadline);
     }
     for (String key : env.keySet()) {
+      if (key.equals("KUBECONFIG")) {
+        // As in ramp-config: only the controller hands a plugin Kubernetes access.
+        throw new CliException(
+            "--env may not set KUBECONFIG; a plugin gets Kubernetes access only from the"
+                + " controller (kubernetesAccess: true in ramp-config)");
+      }
       if (PluginConfigSnapshot.CONTRACT_VARIABLES.contains(key)) {
         throw new CliException("--env may not set " + key + "; the host sets it for every plugin");
       }
@@ -155,7 +161,8 @@ final class PluginRunCommand implements Callable<Integer> {
         env,
         false,
         new PluginLimits(deadline, PluginLimits.DEFAULT_MAX_CONCURRENT_CALLS, startTimeout),
-        List.of());
+        List.of(),
+        false);
   }
 
   /** The runner that hosts JAR plugins, when it exists; the host refuses JARs without one. */

@@ -9,35 +9,48 @@ import dev.ramp.plugin.sdk.launch.PluginLaunchException;
 import dev.ramp.plugin.sdk.launch.PluginLauncher;
 import dev.ramp.plugin.sdk.launch.PluginProcess;
 import io.grpc.ManagedChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
  * Starts plugins with the SDK's launcher, which verifies the checksum, cleans the environment,
- * makes the socket directory, reads the handshake, drains the output and waits for health. Remote
- * locations are downloaded into the cache first; JAR plugins start with their class-data archive
- * once one has been trained.
+ * makes the socket directory (with the kubeconfig of a plugin that has Kubernetes access), reads
+ * the handshake, drains the output and waits for health. Remote locations are downloaded into the
+ * cache first; JAR plugins start with their class-data archive once one has been trained.
  */
 final class LauncherStarter implements PluginStarter {
 
   private static final Duration DOWNLOAD_TIMEOUT = Duration.ofSeconds(60);
 
+  /** The variable that names the kubeconfig of a plugin with Kubernetes access. */
+  static final String KUBECONFIG = "KUBECONFIG";
+
+  /** The kubeconfig's name in the plugin's private directory. */
+  static final String KUBECONFIG_FILE = "kubeconfig";
+
   private final PluginLauncher launcher;
   private final Path runnerJar;
+  private final KubernetesAccess access;
   private final PluginArtifacts artifacts;
   private final ClassDataArchives archives;
   private final ExecutorService trainer;
 
-  LauncherStarter(Path runnerJar, Path cacheDir) {
-    this(new PluginLauncher(), runnerJar, cacheDir);
+  /**
+   * @param access what plugins with {@code kubernetesAccess: true} get; null refuses them
+   */
+  LauncherStarter(Path runnerJar, Path cacheDir, KubernetesAccess access) {
+    this(new PluginLauncher(), runnerJar, cacheDir, access);
   }
 
-  LauncherStarter(PluginLauncher launcher, Path runnerJar, Path cacheDir) {
+  LauncherStarter(PluginLauncher launcher, Path runnerJar, Path cacheDir, KubernetesAccess access) {
     this.launcher = launcher;
     this.runnerJar = runnerJar;
+    this.access = access;
     this.artifacts = artifacts(cacheDir);
     // Archives are trained one at a time in the background, never on a start's path.
     this.trainer =
@@ -50,6 +63,41 @@ final class LauncherStarter implements PluginStarter {
     this.archives = new ClassDataArchives(cacheDir.resolve("cds"), launcher, trainer);
   }
 
+  /**
+   * The runner from the system property {@code ramp.runner.jar}, else {@code
+   * ramp-plugin-runner.jar} next to the engine's jar, else none.
+   */
+  static Path defaultRunnerJar() {
+    String property = System.getProperty("ramp.runner.jar");
+    if (property != null && !property.isBlank()) {
+      return Path.of(property);
+    }
+    try {
+      Path self =
+          Path.of(PluginHost.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path candidate = self.resolveSibling("ramp-plugin-runner.jar");
+      return Files.isRegularFile(candidate) ? candidate : null;
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  /**
+   * {@code RAMP_CACHE_DIR}, else {@code /var/cache/ramp} when writable (the Deployment mounts a
+   * volume there), else {@code ramp-cache} in the temp directory.
+   */
+  static Path defaultCacheDir() {
+    String env = System.getenv("RAMP_CACHE_DIR");
+    if (env != null && !env.isBlank()) {
+      return Path.of(env);
+    }
+    Path volume = Path.of("/var/cache/ramp");
+    if (Files.isDirectory(volume) && Files.isWritable(volume)) {
+      return volume;
+    }
+    return Path.of(System.getProperty("java.io.tmpdir"), "ramp-cache");
+  }
+
   /** Where plugin files are downloaded to and checked: {@code plugins/} in the cache directory. */
   static PluginArtifacts artifacts(Path cacheDir) {
     return new PluginArtifacts(cacheDir.resolve("plugins"), DOWNLOAD_TIMEOUT);
@@ -57,6 +105,7 @@ final class LauncherStarter implements PluginStarter {
 
   @Override
   public StartedPlugin start(PluginEntry entry) {
+    List<LaunchSpec.PrivateFile> privateFiles = privateFiles(entry);
     if (entry.isJar() && runnerJar == null) {
       throw new LaunchFailure(
           "plugin "
@@ -89,7 +138,8 @@ final class LauncherStarter implements PluginStarter {
               entry.env(),
               entry.jvmOptions(),
               entry.limits().startTimeout(),
-              runnerJar);
+              runnerJar,
+              privateFiles);
     } catch (IllegalArgumentException e) {
       throw new LaunchFailure(e.getMessage(), true);
     }
@@ -100,6 +150,34 @@ final class LauncherStarter implements PluginStarter {
       throw new LaunchFailure(e.getMessage(), permanent(e.reason()));
     }
     return new Started(process);
+  }
+
+  /**
+   * The kubeconfig for an entry with {@code kubernetesAccess: true}, made now; nothing for the
+   * others (the launcher starts every plugin from an empty environment, so none inherits the
+   * controller's own {@code KUBECONFIG}).
+   */
+  private List<LaunchSpec.PrivateFile> privateFiles(PluginEntry entry) {
+    if (!entry.kubernetesAccess()) {
+      return List.of();
+    }
+    if (access == null) {
+      throw new LaunchFailure(
+          "plugin "
+              + entry.name()
+              + " asks for kubernetesAccess, but this plugin host has no Kubernetes access to"
+              + " hand over (only the controller has: ramp controller, ramp demo, ramp run);"
+              + " remove kubernetesAccess from the entry or run the plugin under the controller",
+          true);
+    }
+    String kubeconfig;
+    try {
+      kubeconfig = access.kubeconfig();
+    } catch (RuntimeException e) {
+      throw new LaunchFailure(
+          "plugin " + entry.name() + ": cannot make its kubeconfig: " + e.getMessage(), false);
+    }
+    return List.of(new LaunchSpec.PrivateFile(KUBECONFIG, KUBECONFIG_FILE, kubeconfig));
   }
 
   @Override

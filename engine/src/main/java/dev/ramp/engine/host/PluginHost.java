@@ -10,7 +10,6 @@ import dev.ramp.engine.plugin.StepPluginClient;
 import dev.ramp.engine.plugin.TrafficRouterClient;
 import dev.ramp.plugin.sdk.launch.PluginLauncher;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -73,8 +73,8 @@ public final class PluginHost implements AutoCloseable {
      */
     public static Settings defaults() {
       return new Settings(
-          defaultRunnerJar(),
-          defaultCacheDir(),
+          LauncherStarter.defaultRunnerJar(),
+          LauncherStarter.defaultCacheDir(),
           Duration.ofSeconds(5),
           Duration.ofSeconds(2),
           2,
@@ -115,37 +115,6 @@ public final class PluginHost implements AutoCloseable {
           backoffMax);
     }
 
-    static Path defaultRunnerJar() {
-      String property = System.getProperty("ramp.runner.jar");
-      if (property != null && !property.isBlank()) {
-        return Path.of(property);
-      }
-      try {
-        Path self =
-            Path.of(PluginHost.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Path candidate = self.resolveSibling("ramp-plugin-runner.jar");
-        return Files.isRegularFile(candidate) ? candidate : null;
-      } catch (Exception e) {
-        return null;
-      }
-    }
-
-    /**
-     * {@code RAMP_CACHE_DIR}, else {@code /var/cache/ramp} when writable (the Deployment mounts a
-     * volume there), else {@code ramp-cache} in the temp directory.
-     */
-    static Path defaultCacheDir() {
-      String env = System.getenv("RAMP_CACHE_DIR");
-      if (env != null && !env.isBlank()) {
-        return Path.of(env);
-      }
-      Path volume = Path.of("/var/cache/ramp");
-      if (Files.isDirectory(volume) && Files.isWritable(volume)) {
-        return volume;
-      }
-      return Path.of(System.getProperty("java.io.tmpdir"), "ramp-cache");
-    }
-
     PluginSupervisor.Policy policy() {
       return new PluginSupervisor.Policy(
           healthInterval,
@@ -179,10 +148,29 @@ public final class PluginHost implements AutoCloseable {
   private final AutoCloseable ownScheduler;
   private boolean closed;
 
-  /** A host that launches real processes; their output goes to the log. */
+  /**
+   * A host that launches real processes; their output goes to the log. It has no Kubernetes access
+   * to hand over: entries with {@code kubernetesAccess: true} are refused.
+   */
   public PluginHost(Settings settings, MeterRegistry registry) {
     this(
-        new LauncherStarter(settings.runnerJar(), settings.cacheDir()),
+        new LauncherStarter(settings.runnerJar(), settings.cacheDir(), null),
+        new GrpcPluginProbe(),
+        new ExecutorScheduler(),
+        Clock.systemUTC(),
+        settings,
+        registry);
+  }
+
+  /**
+   * A host that launches real processes, their output to the log, and hands {@code access} to the
+   * plugins whose entries ask for it (the controller's host).
+   */
+  public static PluginHost withKubernetesAccess(
+      Settings settings, MeterRegistry registry, KubernetesAccess access) {
+    return new PluginHost(
+        new LauncherStarter(
+            settings.runnerJar(), settings.cacheDir(), Objects.requireNonNull(access, "access")),
         new GrpcPluginProbe(),
         new ExecutorScheduler(),
         Clock.systemUTC(),
@@ -192,12 +180,13 @@ public final class PluginHost implements AutoCloseable {
 
   /**
    * A host that launches real processes and hands each line they print to {@code pluginOutput} as
-   * {@code "[<name>] <line>"} instead of the log (the command line's plugin tools print them).
+   * {@code "[<name>] <line>"} instead of the log (the command line's plugin tools print them). It
+   * has no Kubernetes access to hand over.
    */
   public PluginHost(Settings settings, MeterRegistry registry, Consumer<String> pluginOutput) {
     this(
         new LauncherStarter(
-            new PluginLauncher(pluginOutput), settings.runnerJar(), settings.cacheDir()),
+            new PluginLauncher(pluginOutput), settings.runnerJar(), settings.cacheDir(), null),
         new GrpcPluginProbe(),
         new ExecutorScheduler(),
         Clock.systemUTC(),

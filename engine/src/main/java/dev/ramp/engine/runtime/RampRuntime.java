@@ -16,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Ramp controller process, wired: the plugin host fed by the {@code ramp-config} informer, the
- * Rollout and AnalysisRun controllers, and one Prometheus registry shared by all.
+ * One Ramp controller process, wired: the plugin host fed by the {@code ramp-config} informer (and
+ * handing the controller's own API access to the plugins that ask for it), the Rollout and
+ * AnalysisRun controllers, and one Prometheus registry shared by all.
  *
  * <p>The plugins start first so that the controller's first reconciles find them; the controller
  * stops first so that no reconcile calls a plugin that is going away. Under leader election the
@@ -125,7 +126,11 @@ public final class RampRuntime implements AutoCloseable {
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
-    this.host = new PluginHost(settings.pluginHost(), registry);
+    // Plugins that ask for Kubernetes access get the controller's own: its ServiceAccount in a
+    // cluster, the embedded API server in a rehearsal.
+    this.host =
+        PluginHost.withKubernetesAccess(
+            settings.pluginHost(), registry, new ControllerKubeconfig(client.getConfiguration()));
     this.configInformer =
         new PluginConfigInformer(
             client, settings.controllerNamespace(), settings.workers(), this::applyPluginConfig);

@@ -43,16 +43,66 @@ class LauncherStarterTest {
             null,
             false,
             PluginLimits.defaults(),
-            List.of());
+            List.of(),
+            false);
     assertThatThrownBy(
             () ->
                 new LauncherStarter(
-                        null, Path.of(System.getProperty("java.io.tmpdir"), "ramp-test-cache"))
+                        null,
+                        Path.of(System.getProperty("java.io.tmpdir"), "ramp-test-cache"),
+                        null)
                     .start(jar))
         .isInstanceOfSatisfying(
             PluginStarter.LaunchFailure.class, e -> assertThat(e.permanent()).isTrue())
         .hasMessageContaining("acme/hook")
         .hasMessageContaining("ramp-plugin-runner.jar")
         .hasMessageContaining("-Dramp.runner.jar");
+  }
+
+  private static PluginEntry withAccess(String name) {
+    return new PluginEntry(
+        PluginKind.TRAFFIC_ROUTER,
+        name,
+        Path.of("/opt/ramp/plugins/" + name.replace('/', '-')).toUri(),
+        null,
+        List.of(),
+        null,
+        false,
+        PluginLimits.defaults(),
+        List.of(),
+        true);
+  }
+
+  @Test
+  void anEntryAskingForKubernetesAccessFromAHostWithoutAnyIsRefusedNamingThePlugin() {
+    assertThatThrownBy(
+            () ->
+                new LauncherStarter(
+                        null,
+                        Path.of(System.getProperty("java.io.tmpdir"), "ramp-test-cache"),
+                        null)
+                    .start(withAccess("acme/router")))
+        .isInstanceOfSatisfying(
+            PluginStarter.LaunchFailure.class, e -> assertThat(e.permanent()).isTrue())
+        .hasMessageStartingWith("plugin acme/router asks for kubernetesAccess")
+        .hasMessageContaining("no Kubernetes access to hand over");
+  }
+
+  @Test
+  void aKubeconfigThatCannotBeMadeNowIsRetriedNotRefused() {
+    KubernetesAccess broken =
+        () -> {
+          throw new IllegalStateException("token file unreadable");
+        };
+    assertThatThrownBy(
+            () ->
+                new LauncherStarter(
+                        null,
+                        Path.of(System.getProperty("java.io.tmpdir"), "ramp-test-cache"),
+                        broken)
+                    .start(withAccess("acme/router")))
+        .isInstanceOfSatisfying(
+            PluginStarter.LaunchFailure.class, e -> assertThat(e.permanent()).isFalse())
+        .hasMessage("plugin acme/router: cannot make its kubeconfig: token file unreadable");
   }
 }

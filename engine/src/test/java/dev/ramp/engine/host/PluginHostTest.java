@@ -107,7 +107,8 @@ class PluginHostTest {
         null,
         false,
         limits,
-        List.of());
+        List.of(),
+        false);
   }
 
   static PluginEntry entry(String name) {
@@ -533,7 +534,8 @@ class PluginHostTest {
             null,
             false,
             PluginLimits.defaults(),
-            List.of());
+            List.of(),
+            false);
     host.apply(snapshot(changed));
     // The new process is not up yet: the old one still serves.
     assertThat(host.stepClient().availability("acme/a").isReady()).isTrue();

@@ -39,7 +39,8 @@ class PluginSupervisorTest {
         null,
         false,
         PluginLimits.defaults(),
-        List.of());
+        List.of(),
+        false);
   }
 
   private PluginSupervisor supervisor(PluginEntry entry) {

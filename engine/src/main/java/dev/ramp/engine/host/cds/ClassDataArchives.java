@@ -238,15 +238,8 @@ public final class ClassDataArchives {
   private static LaunchSpec withOptions(LaunchSpec spec, List<String> extra) {
     List<String> options = new ArrayList<>(spec.jvmOptions());
     options.addAll(extra);
-    return new LaunchSpec(
-        spec.name(),
-        spec.location(),
-        spec.sha256(),
-        spec.args(),
-        spec.env(),
-        options,
-        spec.startTimeout(),
-        spec.runnerJar());
+    // Everything else as given, the private files (a kubeconfig) included.
+    return spec.withJvmOptions(options);
   }
 
   private static void update(MessageDigest digest, String value) {

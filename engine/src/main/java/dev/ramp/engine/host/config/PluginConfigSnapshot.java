@@ -28,13 +28,17 @@ public record PluginConfigSnapshot(List<PluginEntry> entries, List<Refused> refu
   /** The ConfigMap's name, in the controller's namespace. */
   public static final String CONFIG_MAP_NAME = "ramp-config";
 
-  /** The environment variables the host sets itself; an entry's {@code env} may not. */
+  /**
+   * The environment variables the host sets itself; an entry's {@code env} may not. {@code
+   * KUBECONFIG} is set only for an entry with {@code kubernetesAccess: true}, and never otherwise.
+   */
   public static final Set<String> CONTRACT_VARIABLES =
       Set.of(
           "RAMP_PLUGIN_COOKIE",
           "PLUGIN_UNIX_SOCKET_DIR",
           "PLUGIN_PROTOCOL_VERSIONS",
-          "RAMP_PLUGIN_NAME");
+          "RAMP_PLUGIN_NAME",
+          "KUBECONFIG");
 
   private static final List<String> FIELDS =
       List.of(
@@ -47,7 +51,8 @@ public record PluginConfigSnapshot(List<PluginEntry> entries, List<Refused> refu
           "callDeadline",
           "maxConcurrentCalls",
           "startTimeout",
-          "jvmOptions");
+          "jvmOptions",
+          "kubernetesAccess");
   private static final Pattern NAME =
       Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?/[a-z0-9]([a-z0-9._-]*[a-z0-9])?");
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
@@ -130,7 +135,8 @@ public record PluginConfigSnapshot(List<PluginEntry> entries, List<Refused> refu
     List<String> args = strings(node, "args", where);
     List<String> jvmOptions = strings(node, "jvmOptions", where);
     Map<String, String> env = env(node, where);
-    boolean disabled = disabled(node, where);
+    boolean disabled = flag(node, "disabled", where);
+    boolean kubernetesAccess = flag(node, "kubernetesAccess", where);
     Duration callDeadline =
         duration(node, "callDeadline", where, PluginLimits.DEFAULT_CALL_DEADLINE);
     Duration startTimeout =
@@ -145,7 +151,8 @@ public record PluginConfigSnapshot(List<PluginEntry> entries, List<Refused> refu
         env,
         disabled,
         new PluginLimits(callDeadline, maxConcurrent, startTimeout),
-        jvmOptions);
+        jvmOptions,
+        kubernetesAccess);
   }
 
   /** The entries of one kind's list: each valid one to {@code entries}, each bad one refused. */
@@ -222,19 +229,17 @@ public record PluginConfigSnapshot(List<PluginEntry> entries, List<Refused> refu
     return sha256;
   }
 
-  private static boolean disabled(JsonNode node, String where) {
-    boolean disabled = false;
-    if (node.has("disabled")) {
-      if (!node.get("disabled").isBoolean()) {
-        throw new IllegalArgumentException(
-            where
-                + ": disabled must be true or false, got '"
-                + node.get("disabled").asText()
-                + "'");
-      }
-      disabled = node.get("disabled").asBoolean();
+  /** A true/false field, false when absent; YAML's {@code "true"} in quotes is a string. */
+  private static boolean flag(JsonNode node, String field, String where) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return false;
     }
-    return disabled;
+    if (!value.isBoolean()) {
+      throw new IllegalArgumentException(
+          where + ": " + field + " must be true or false, got '" + value.asText() + "'");
+    }
+    return value.asBoolean();
   }
 
   private static int maxConcurrentCalls(JsonNode node, String where, int workers) {
@@ -366,6 +371,12 @@ public record PluginConfigSnapshot(List<PluginEntry> entries, List<Refused> refu
       if (!ENV_NAME.matcher(e.getKey()).matches()) {
         throw new IllegalArgumentException(
             where + ": env variable name '" + e.getKey() + "' is not a valid variable name");
+      }
+      if (e.getKey().equals("KUBECONFIG")) {
+        throw new IllegalArgumentException(
+            where
+                + ": env may not set KUBECONFIG; set kubernetesAccess: true and the host hands"
+                + " the plugin a kubeconfig of its own");
       }
       if (CONTRACT_VARIABLES.contains(e.getKey())) {
         throw new IllegalArgumentException(

@@ -14,6 +14,8 @@ import java.util.Objects;
  *     (downloaded into the cache and checked against {@code sha256}, which it then requires)
  * @param sha256 lower-case hex digest the file must have, or null to skip the check
  * @param jvmOptions extra JVM options, used only for JAR locations
+ * @param kubernetesAccess whether the host hands the plugin a kubeconfig (environment {@code
+ *     KUBECONFIG}) with the controller's own access to the Kubernetes API
  */
 public record PluginEntry(
     PluginKind kind,
@@ -24,7 +26,8 @@ public record PluginEntry(
     Map<String, String> env,
     boolean disabled,
     PluginLimits limits,
-    List<String> jvmOptions) {
+    List<String> jvmOptions,
+    boolean kubernetesAccess) {
 
   public PluginEntry {
     Objects.requireNonNull(kind, "kind");
@@ -50,6 +53,6 @@ public record PluginEntry(
   /** The same entry, switched on or off. */
   public PluginEntry withDisabled(boolean newDisabled) {
     return new PluginEntry(
-        kind, name, location, sha256, args, env, newDisabled, limits, jvmOptions);
+        kind, name, location, sha256, args, env, newDisabled, limits, jvmOptions, kubernetesAccess);
   }
 }

@@ -38,6 +38,7 @@ class PluginConfigSnapshotTest {
               maxConcurrentCalls: 2
               startTimeout: 500ms
               jvmOptions: ["-Xmx96m"]
+              kubernetesAccess: true
             """);
 
     assertThat(snapshot.refused()).isEmpty();
@@ -55,6 +56,7 @@ class PluginConfigSnapshotTest {
     assertThat(entry.limits())
         .isEqualTo(new PluginLimits(Duration.ofSeconds(45), 2, Duration.ofMillis(500)));
     assertThat(entry.jvmOptions()).containsExactly("-Xmx96m");
+    assertThat(entry.kubernetesAccess()).isTrue();
   }
 
   @Test
@@ -78,6 +80,7 @@ class PluginConfigSnapshotTest {
     PluginEntry mesh = snapshot.entries().stream().filter(e -> !e.isJar()).findFirst().get();
     assertThat(mesh.limits()).isEqualTo(PluginLimits.defaults());
     assertThat(mesh.disabled()).isFalse();
+    assertThat(snapshot.entries()).noneMatch(PluginEntry::kubernetesAccess);
     assertThat(mesh.sha256()).isNull();
   }
 
@@ -188,6 +191,53 @@ class PluginConfigSnapshotTest {
         .contains("may not set RAMP_PLUGIN_COOKIE");
     assertThat(refusal("- {name: acme/x, location: /bin/x, env: {'1BAD': x}}"))
         .contains("'1BAD' is not a valid variable name");
+  }
+
+  @Test
+  void kubernetesAccessIsAFlagOfEveryKindAndOnlyTheHostSetsKubeconfig() {
+    PluginConfigSnapshot snapshot =
+        PluginConfigSnapshot.parse(
+            Map.of(
+                "stepPlugins", "- {name: acme/step, location: /bin/s, kubernetesAccess: true}",
+                "trafficRouterPlugins",
+                    "- {name: acme/router, location: /bin/r, kubernetesAccess: true}",
+                "metricProviderPlugins",
+                    "- {name: acme/metric, location: /bin/m, kubernetesAccess: false}"),
+            10);
+    assertThat(snapshot.refused()).isEmpty();
+    assertThat(snapshot.entries())
+        .extracting(PluginEntry::kind, PluginEntry::kubernetesAccess)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(PluginKind.STEP, true),
+            org.assertj.core.groups.Tuple.tuple(PluginKind.TRAFFIC_ROUTER, true),
+            org.assertj.core.groups.Tuple.tuple(PluginKind.METRIC_PROVIDER, false));
+
+    assertThat(refusal("- {name: acme/x, location: /bin/x, kubernetesAccess: 'true'}"))
+        .isEqualTo("step plugin acme/x: kubernetesAccess must be true or false, got 'true'");
+    assertThat(refusal("- {name: acme/x, location: /bin/x, kubernetesAccess: 1}"))
+        .contains("kubernetesAccess must be true or false, got '1'");
+    assertThat(refusal("- {name: acme/x, location: /bin/x, kubernetesAcess: true}"))
+        .contains("unknown field 'kubernetesAcess'", "kubernetesAccess");
+    assertThat(refusal("- {name: acme/x, location: /bin/x, env: {KUBECONFIG: /root/.kube/x}}"))
+        .contains("env may not set KUBECONFIG", "kubernetesAccess: true");
+    assertThat(PluginConfigSnapshot.CONTRACT_VARIABLES).contains("KUBECONFIG");
+  }
+
+  @Test
+  void grantingOrWithdrawingKubernetesAccessIsAChangeThatRestartsThePlugin() {
+    PluginEntry without =
+        parse("stepPlugins", "- {name: acme/x, location: /bin/x}").entries().get(0);
+    PluginEntry with =
+        parse("stepPlugins", "- {name: acme/x, location: /bin/x, kubernetesAccess: true}")
+            .entries()
+            .get(0);
+    assertThat(with).isNotEqualTo(without);
+    assertThat(with.withDisabled(true).kubernetesAccess()).isTrue();
+    assertThat(
+            parse("stepPlugins", "- {name: acme/x, location: /bin/x, kubernetesAccess: false}")
+                .entries()
+                .get(0))
+        .isEqualTo(without);
   }
 
   @Test

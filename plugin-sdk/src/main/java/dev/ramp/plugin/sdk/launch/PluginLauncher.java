@@ -16,6 +16,7 @@ import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -25,6 +26,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,8 +46,10 @@ import org.slf4j.LoggerFactory;
  *   <li>verifies the file's SHA-256 before anything runs;
  *   <li>runs a JAR with the SDK runner in a lean JVM, anything else as an executable, with a clean
  *       environment: the contract's variables, a fixed {@code PATH} (the entry's env may set
- *       another) and the entry's env, in a session of its own so that no child outlives it;
- *   <li>gives it a private 0700 socket directory under {@code /tmp};
+ *       another), the entry's env and the variables naming its private files, in a session of its
+ *       own so that no child outlives it;
+ *   <li>gives it a private 0700 socket directory under {@code /tmp}, and writes the spec's private
+ *       files there (0600), each named by an environment variable;
  *   <li>reads its handshake line from stdout and drains stdout and stderr into the log;
  *   <li>connects a gRPC channel over the Unix socket and waits for health SERVING.
  * </ol>
@@ -137,14 +141,17 @@ public final class PluginLauncher {
     }
     List<String> command = command(spec);
     Path socketDir = createSocketDir(name);
+    Map<String, String> fileVariables = writePrivateFiles(spec, socketDir);
     Process process;
     try {
       // Its own session, so that children it leaves behind can be found and stopped.
       ProcessBuilder builder = new ProcessBuilder(ProcessTree.inOwnSession(command));
       Map<String, String> env = builder.environment();
+      // Nothing of the host's own environment (its KUBECONFIG, its credentials) is inherited.
       env.clear();
       env.put("PATH", SAFE_PATH);
       env.putAll(spec.env());
+      env.putAll(fileVariables);
       env.put(COOKIE_KEY, COOKIE_VALUE);
       env.put(SOCKET_DIR_KEY, socketDir.toString());
       env.put(PROTOCOL_VERSIONS_KEY, Integer.toString(Handshake.CONTRACT_VERSION));
@@ -516,6 +523,38 @@ public final class PluginLauncher {
               + e.getMessage(),
           e);
     }
+  }
+
+  /**
+   * Writes the spec's private files into the socket directory, each created with mode 0600 (never
+   * readable by others, not even for a moment), and returns the variables that name them.
+   */
+  private static Map<String, String> writePrivateFiles(LaunchSpec spec, Path socketDir) {
+    Map<String, String> variables = new LinkedHashMap<>();
+    for (LaunchSpec.PrivateFile file : spec.privateFiles()) {
+      Path path = socketDir.resolve(file.fileName());
+      try {
+        Files.createFile(
+            path,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(path, file.content(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        PluginProcess.deleteRecursively(socketDir);
+        throw new PluginLaunchException(
+            Reason.START_FAILED,
+            "plugin "
+                + spec.name()
+                + ": cannot write "
+                + path
+                + " (named by "
+                + file.variable()
+                + "): "
+                + e.getMessage(),
+            e);
+      }
+      variables.put(file.variable(), path.toString());
+    }
+    return variables;
   }
 
   private synchronized EventLoopGroup eventLoop() {

@@ -63,6 +63,51 @@ class LaunchSpecTest {
         .hasMessageContaining("'A=B'");
   }
 
+  @Test
+  void privateFilesAreCheckedAndTheirContentNeverPrinted() {
+    LaunchSpec.PrivateFile kubeconfig =
+        new LaunchSpec.PrivateFile("KUBECONFIG", "kubeconfig", "token: s3cret");
+    LaunchSpec spec =
+        new LaunchSpec(
+            "acme/gate",
+            FILE,
+            null,
+            null,
+            null,
+            null,
+            Duration.ofSeconds(1),
+            null,
+            List.of(kubeconfig));
+    assertThat(spec.privateFiles()).containsExactly(kubeconfig);
+    assertThat(spec.toString()).contains("KUBECONFIG=<dir>/kubeconfig").doesNotContain("s3cret");
+    assertThat(spec.withJvmOptions(List.of("-Xmx1m")).privateFiles()).containsExactly(kubeconfig);
+    assertThat(spec("a/b", FILE, null, Duration.ofSeconds(1)).privateFiles()).isEmpty();
+
+    assertThatThrownBy(() -> new LaunchSpec.PrivateFile("A=B", "f", ""))
+        .hasMessageContaining("'A=B'");
+    assertThatThrownBy(() -> new LaunchSpec.PrivateFile("PLUGIN_UNIX_SOCKET_DIR", "f", ""))
+        .hasMessageContaining("PLUGIN_UNIX_SOCKET_DIR is set by the launcher");
+    assertThatThrownBy(() -> new LaunchSpec.PrivateFile("X", "../escape", ""))
+        .hasMessageContaining("'../escape'")
+        .hasMessageContaining("no '/'");
+    assertThatThrownBy(() -> new LaunchSpec.PrivateFile("X", "..", ""))
+        .hasMessageContaining("'..'");
+    assertThatThrownBy(
+            () ->
+                new LaunchSpec(
+                    "acme/gate",
+                    FILE,
+                    null,
+                    null,
+                    null,
+                    null,
+                    Duration.ofSeconds(1),
+                    null,
+                    List.of(kubeconfig, new LaunchSpec.PrivateFile("OTHER", "kubeconfig", ""))))
+        .hasMessageContaining("acme/gate")
+        .hasMessageContaining("kubeconfig");
+  }
+
   private static LaunchSpec spec(String name, Path location, String sha, Duration timeout) {
     return new LaunchSpec(name, location, sha, List.of(), Map.of(), List.of(), timeout, null);
   }

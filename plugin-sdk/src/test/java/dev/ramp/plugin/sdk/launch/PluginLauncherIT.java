@@ -158,6 +158,57 @@ class PluginLauncherIT {
     plugin.close();
   }
 
+  @Test
+  void privateFilesAreWrittenForTheOwnerOnlyAndNothingOfTheHostsEnvironmentIsInherited()
+      throws IOException {
+    Path python = PythonPlugin.assumeAvailable();
+    Path report = dir.resolve("report");
+    Path wrapper = dir.resolve("wrapper.sh");
+    Files.writeString(
+        wrapper,
+        "#!/bin/sh\n"
+            + "{ echo \"file=$ACME_TOKEN_FILE\"; echo \"dir=$PLUGIN_UNIX_SOCKET_DIR\";"
+            + " echo \"mode=$(stat -c %a \"$ACME_TOKEN_FILE\")\";"
+            + " echo \"content=$(cat \"$ACME_TOKEN_FILE\")\";"
+            + " echo \"home=${HOME-unset}\"; } > '"
+            + report
+            + "'\nexec /usr/bin/python3 '"
+            + python
+            + "'\n");
+    Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwx------"));
+    LaunchSpec spec =
+        new LaunchSpec(
+            NAME,
+            wrapper,
+            null,
+            List.of(),
+            Map.of("ACME_TOKEN_FILE", "/the/entry/env/loses"),
+            List.of(),
+            Duration.ofSeconds(30),
+            null,
+            List.of(new LaunchSpec.PrivateFile("ACME_TOKEN_FILE", "token", "s3cret\n")));
+
+    PluginProcess plugin = launcher.launch(spec);
+    Map<String, String> seen = new java.util.HashMap<>();
+    try {
+      for (String line : Files.readAllLines(report)) {
+        seen.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+      }
+    } finally {
+      plugin.close();
+    }
+
+    Path socketDir = Path.of(seen.get("dir"));
+    assertThat(seen.get("file")).isEqualTo(socketDir.resolve("token").toString());
+    assertThat(seen.get("mode")).isEqualTo("600");
+    assertThat(seen.get("content")).isEqualTo("s3cret");
+    // The host's own HOME is not the plugin's: nothing is inherited.
+    assertThat(System.getenv("HOME")).isNotNull();
+    assertThat(seen.get("home")).isEqualTo("unset");
+    await().until(() -> !Files.exists(socketDir));
+    assertThat(log).noneMatch(line -> line.contains("s3cret"));
+  }
+
   private Path socketDirFromLog() {
     String prefix = "[test/python] serving on ";
     await().until(() -> log.stream().anyMatch(line -> line.startsWith(prefix)));
