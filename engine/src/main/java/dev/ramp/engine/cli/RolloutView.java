@@ -161,10 +161,22 @@ final class RolloutView {
     }
     CanaryStatus.TrafficWeights weights = st.canary == null ? null : st.canary.weights;
     if (weights != null && weights.canary != null) {
+      var routing =
+          spec.strategy == null || spec.strategy.canary == null
+              ? null
+              : spec.strategy.canary.trafficRouting;
+      int max =
+          routing == null || routing.maxTrafficWeight == null ? 100 : routing.maxTrafficWeight;
       int canaryWeight = orZero(weights.canary.weight);
       int stableWeight =
-          weights.stable != null ? orZero(weights.stable.weight) : 100 - canaryWeight;
-      field("Weight", "canary " + canaryWeight + "%, stable " + stableWeight + "%");
+          weights.stable != null ? orZero(weights.stable.weight) : max - canaryWeight;
+      String unit = max == 100 ? "%" : " of " + max;
+      String verified =
+          Boolean.FALSE.equals(weights.verified)
+              ? ansi.paint(Ansi.YELLOW, " (not verified yet)")
+              : Boolean.TRUE.equals(weights.verified) ? " (verified)" : "";
+      field(
+          "Weight", "canary " + canaryWeight + unit + ", stable " + stableWeight + unit + verified);
     } else if (!steps.isEmpty()) {
       field(
           "SetWeight",

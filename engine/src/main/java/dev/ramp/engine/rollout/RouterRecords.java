@@ -43,6 +43,27 @@ final class RouterRecords {
     return true;
   }
 
+  /**
+   * Every router already holds this split, verified (or unable to tell), with no managed route left
+   * when they are to go, and none is in error: there is nothing to call.
+   */
+  boolean hold(String canaryHash, String stableHash, int weight, boolean noRoutes) {
+    for (String name : names) {
+      TrafficRouterStatus rec = find(name);
+      if (rec == null
+          || rec.phase != null
+          || !Objects.equals(rec.canaryHash, canaryHash)
+          || !Objects.equals(rec.stableHash, stableHash)
+          || !Objects.equals(rec.weight, weight)
+          || !(TrafficRoutes.VERIFIED.equals(rec.verification)
+              || TrafficRoutes.NOT_IMPLEMENTED.equals(rec.verification))
+          || (noRoutes && rec.routes != null && !rec.routes.isEmpty())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Some router has not verified the weight it was last told (or was not asked yet). */
   boolean unverified() {
     for (String name : names()) {

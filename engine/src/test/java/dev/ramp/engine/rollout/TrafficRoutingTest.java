@@ -327,6 +327,19 @@ class TrafficRoutingTest {
   }
 
   @Test
+  void aDisabledRouterOfAStableRolloutWithNothingToMoveSaysNothing() {
+    World w = started(List.of(CanaryStep.setWeight(50), CanaryStep.pause(null)));
+    routers.take();
+    routers.availability.put(
+        MESH, PluginAvailability.of(PluginAvailability.State.DISABLED, "disabled"));
+    w.rollout.getSpec().replicas = 6;
+    w.converge();
+    assertThat(routers.take()).isEmpty();
+    assertThat(w.status().condition(ConditionType.TrafficRouting)).isNull();
+    assertThat(w.status().phase).isEqualTo("Healthy");
+  }
+
+  @Test
   void anUnknownRouterIsAnInvalidSpecNamingIt() {
     World w = routed(3, List.of(CanaryStep.setWeight(50)), "acme/nope");
     w.reconciler = new RolloutReconciler(RolloutReconciler.noPlugins(), routers, settings());
