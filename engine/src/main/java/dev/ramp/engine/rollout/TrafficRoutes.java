@@ -130,38 +130,29 @@ final class TrafficRoutes {
 
   /** Sets (or, with no matches, removes) the managed route of step {@code idx} on each router. */
   boolean setRoute(int idx, Step step) {
+    String route;
+    boolean remove;
+    String op;
+    java.util.function.BiFunction<String, RouterCall, String> send;
+    if (step instanceof Step.SetHeaderRoute h) {
+      route = h.name();
+      remove = h.match().isEmpty();
+      op = "SetHeaderRoute";
+      send =
+          (name, call) -> r.routers.setHeaderRoute(name, call, new HeaderRoute(route, h.match()));
+    } else {
+      Step.SetMirrorRoute m = (Step.SetMirrorRoute) step;
+      route = m.name();
+      remove = m.match().isEmpty();
+      op = "SetMirrorRoute";
+      send = (name, call) -> r.routers.setMirrorRoute(name, call, route, m.percentage(), m.match());
+    }
     for (String name : names()) {
       TrafficRouterStatus rec = record(name);
-      boolean ok;
-      String route;
-      boolean remove;
-      if (step instanceof Step.SetHeaderRoute h) {
-        route = h.name();
-        remove = h.match().isEmpty();
-        if (done(rec, route, idx, remove)) {
-          continue;
-        }
-        ok =
-            attempt(
-                name,
-                "SetHeaderRoute",
-                route + "@" + idx,
-                call -> r.routers.setHeaderRoute(name, call, new HeaderRoute(route, h.match())));
-      } else {
-        Step.SetMirrorRoute m = (Step.SetMirrorRoute) step;
-        route = m.name();
-        remove = m.match().isEmpty();
-        if (done(rec, route, idx, remove)) {
-          continue;
-        }
-        ok =
-            attempt(
-                name,
-                "SetMirrorRoute",
-                route + "@" + idx,
-                call -> r.routers.setMirrorRoute(name, call, route, m.percentage(), m.match()));
+      if (done(rec, route, idx, remove)) {
+        continue;
       }
-      if (!ok) {
+      if (!attempt(name, op, route + "@" + idx, call -> send.apply(name, call))) {
         return false;
       }
       List<CanaryStatus.AppliedRoute> routes =
