@@ -51,9 +51,6 @@ final class Reconcile {
   /** A plugin answered RUNNING in this reconcile: progress, for the progress deadline. */
   boolean pluginProgressed;
 
-  /** A traffic router could not do its part (failed, disabled, unavailable): the traffic holds. */
-  boolean trafficHeld;
-
   /** A spec fault found while walking the steps (an unknown plugin): the rollout holds. */
   String invalidSpec;
 
