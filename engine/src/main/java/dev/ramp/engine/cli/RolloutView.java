@@ -107,9 +107,29 @@ final class RolloutView {
                   + ")"));
     }
     boolean canary = spec.strategy != null && spec.strategy.canary != null;
-    field("Strategy", canary ? "Canary" : spec.strategy == null ? "none" : "not canary");
+    boolean blueGreen = !canary && spec.strategy != null && spec.strategy.blueGreen != null;
+    field(
+        "Strategy",
+        canary ? "Canary" : blueGreen ? "BlueGreen" : spec.strategy == null ? "none" : "unknown");
     if (canary) {
       steps(spec, st);
+    }
+    if (blueGreen && st.blueGreen != null) {
+      // Which pod template each Service selects; the tree below marks the ReplicaSets.
+      field(
+          "Services",
+          "active "
+              + spec.strategy.blueGreen.activeService
+              + " -> "
+              + (st.blueGreen.activeSelector == null ? "-" : st.blueGreen.activeSelector)
+              + (spec.strategy.blueGreen.previewService == null
+                  ? ""
+                  : ", preview "
+                      + spec.strategy.blueGreen.previewService
+                      + " -> "
+                      + (st.blueGreen.previewSelector == null
+                          ? "-"
+                          : st.blueGreen.previewSelector)));
     }
     if (Boolean.TRUE.equals(spec.paused)) {
       field("Paused", ansi.paint(Ansi.YELLOW, "by spec.paused (ramp resume to continue)"));
