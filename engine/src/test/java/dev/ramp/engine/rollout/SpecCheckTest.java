@@ -209,6 +209,61 @@ class SpecCheckTest {
   }
 
   @Test
+  void blueGreenFieldsAsArgoValidatesThem() {
+    assertThat(problems("{previewService: preview}"))
+        .containsExactly(
+            "spec.strategy.blueGreen.activeService: missing; name the Service that takes the"
+                + " traffic");
+    assertThat(problems("{activeService: active, previewService: active}"))
+        .containsExactly(
+            "spec.strategy.blueGreen.previewService: \"active\" is also the activeService; use two"
+                + " different Services");
+    assertThat(problems("{activeService: nowhere}"))
+        .containsExactly(
+            "spec.strategy.blueGreen.activeService: Service \"nowhere\" not found in the Rollout's"
+                + " namespace");
+    assertThat(problems("{activeService: active, steps: [{setWeight: 20}]}"))
+        .containsExactly(
+            "spec.strategy.blueGreen.steps: a canary field; blue-green has no steps, remove it");
+    assertThat(problems("{activeService: active, previewReplicaCount: 0}"))
+        .containsExactly(
+            "spec.strategy.blueGreen.previewReplicaCount: 0 leaves nothing to preview; use at"
+                + " least 1");
+    assertThat(problems("{activeService: active, activeMetadata: {labels: {role: active}}}"))
+        .containsExactly(
+            "spec.strategy.blueGreen.activeMetadata: pod metadata by role is not supported by"
+                + " Ramp yet; remove it");
+    assertThat(problems("{activeService: active, previewService: preview}")).isEmpty();
+  }
+
+  static dev.ramp.engine.model.Rollout bgRollout(String blueGreen) {
+    try {
+      return dev.ramp.engine.model.Json.MAPPER.convertValue(
+          new com.fasterxml.jackson.databind.ObjectMapper(
+                  new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+              .readTree(
+                  "apiVersion: ramp.dev/v1alpha1\nkind: Rollout\nmetadata: {name: bg}\nspec:\n"
+                      + "  replicas: 2\n  selector: {matchLabels: {app: bg}}\n"
+                      + "  template: {metadata: {labels: {app: bg}}, spec: {containers: [{name:"
+                      + " app, image: bg:1}]}}\n  strategy:\n    blueGreen: "
+                      + blueGreen
+                      + "\n"),
+          dev.ramp.engine.model.Rollout.class);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static List<String> problems(String blueGreen) {
+    try {
+      SpecCheck.check(bgRollout(blueGreen), java.util.Set.of("active", "preview"));
+      return List.of();
+    } catch (InvalidSpecException e) {
+      return List.of(e.getMessage().split("; (?=spec\\.)"));
+    }
+  }
+
+  @Test
   void routerOnlyFieldsWithoutTrafficRouting() {
     CanaryStep scale = new CanaryStep();
     scale.setCanaryScale = new CanaryStep.SetCanaryScaleStep();
