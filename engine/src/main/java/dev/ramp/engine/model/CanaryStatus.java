@@ -118,6 +118,9 @@ public class CanaryStatus {
      */
     public Integer verifiedWeight;
 
+    /** NOT_VERIFIED answers in a row for this weight: the next check waits 1 s, 2 s, … 10 s. */
+    public Integer verifyChecks;
+
     /** Calls it answered; part of each call's idempotency key, so a new call has a new key. */
     public Integer calls;
 

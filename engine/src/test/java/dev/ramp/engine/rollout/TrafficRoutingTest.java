@@ -207,6 +207,31 @@ class TrafficRoutingTest {
   }
 
   @Test
+  void retryAfterTheAbortedCanaryWasScaledDownRoutesItAgain() {
+    World w = atTwenty();
+    String v2 = w.status().currentPodHash;
+    w.status().abort = true;
+    w.converge();
+    w.advance(Duration.ofSeconds(30));
+    w.converge();
+    assertThat(w.replicasOf(v2)).isZero();
+    routers.take();
+    w.status().abort = null;
+    w.status().abortedAt = null;
+    w.status().currentStepIndex = 0;
+    w.status().retries = 1;
+    w.converge();
+    assertThat(routers.take())
+        .containsExactly(
+            MESH + " SetHeaderRoute dark",
+            MESH + " SetMirrorRoute shadow unset",
+            MESH + " SetWeight 20/100",
+            MESH + " VerifyWeight 20");
+    assertThat(w.replicasOf(v2)).isEqualTo(1);
+    assertThat(w.sets.get(v2).scaleDownDeadline()).isNull();
+  }
+
+  @Test
   void promoteFullRemovesRoutesKeepsTheWeightAndSwitchesAtPromotion() {
     World w = atTwenty();
     String v2 = w.status().currentPodHash;
@@ -402,10 +427,11 @@ class TrafficRoutingTest {
     assertThat(c.message)
         .isEqualTo(
             "Weight 50 of 100 to the canary is not verified yet by traffic router acme/mesh"
-                + " (gateway lags); checking again in 10s");
-    assertThat(w.last.requeueAfter()).isEqualTo(Duration.ofSeconds(10));
+                + " (gateway lags); checking again within 10s");
+    // Asked again after 1 s, then 2, 4, 8, and every 10 s.
+    assertThat(w.last.requeueAfter()).isEqualTo(Duration.ofSeconds(1));
     assertThat(w.status().canary.weights.verified).isFalse();
-    w.advance(Duration.ofSeconds(10));
+    w.advance(Duration.ofSeconds(1));
     w.converge();
     assertThat(w.status().currentStepIndex).isEqualTo(1);
     assertThat(w.status().condition(ConditionType.TrafficRouting)).isNull();
