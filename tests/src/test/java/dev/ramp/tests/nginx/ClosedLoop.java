@@ -55,9 +55,9 @@ import java.util.regex.Pattern;
  * the real controller ({@link RampRuntime} on the embedded API server, simulated nodes) hosting the
  * NGINX router plugin JAR as a child process, configured from {@code ramp-config}.
  *
- * <p>Image tags behave: {@code 1} and {@code 2} answer 200, {@code 3} answers 500 to 3 requests in
- * 10. Requests that carry {@code X-Probe: <batch>} are counted per batch and tag, so the background
- * traffic (100 requests a second, what the analysis measures) does not blur them.
+ * <p>Image tags behave: {@code 1} and {@code 2} answer 200, {@code 3} (and {@code 3-*}) answer 500
+ * to 3 requests in 10. Requests that carry {@code X-Probe: <batch>} are counted per batch and tag,
+ * so the background traffic (100 requests a second, what the analysis measures) does not blur them.
  */
 public final class ClosedLoop implements AutoCloseable {
   public static final String NS = "default";
@@ -220,7 +220,7 @@ public final class ClosedLoop implements AutoCloseable {
       int code = 200;
       if (tag == null) {
         code = 503;
-      } else if (tag.equals("3") && badTagRequests.getAndIncrement() % 10 < 3) {
+      } else if (tag.startsWith("3") && badTagRequests.getAndIncrement() % 10 < 3) {
         code = 500;
         firstBadAnswer.compareAndSet(0, System.nanoTime());
       }
