@@ -42,11 +42,10 @@ class NginxAbortBenchmark {
       List<double[]> results = new ArrayList<>();
       for (int i = 1; i <= samples; i++) {
         loop.firstBadAnswer.set(0);
-        if (i == 1) {
-          actions.setImage(ClosedLoop.NS, ClosedLoop.NAME, "app", "registry.example/checkout:3");
-        } else {
-          actions.retry(ClosedLoop.NS, ClosedLoop.NAME);
-        }
+        // A new bad revision each time (a retry of the aborted one does not route again: see
+        // the report of the branch that added this benchmark).
+        actions.setImage(ClosedLoop.NS, ClosedLoop.NAME, "app", "registry.example/checkout:3-" + i);
+        until(() -> !loop.status().path("abort").asBoolean());
         long aborted = 0;
         long routed = 0;
         while (routed == 0) {
@@ -72,6 +71,12 @@ class NginxAbortBenchmark {
             r[2],
             r[0]);
         until(() -> "Degraded".equals(loop.status().path("phase").asText()));
+        // Back to stable before the next sample.
+        actions.setImage(ClosedLoop.NS, ClosedLoop.NAME, "app", "registry.example/checkout:1");
+        until(
+            () ->
+                "Healthy".equals(loop.status().path("phase").asText())
+                    && !loop.status().path("abort").asBoolean());
       }
       String[] names = {
         "first bad answer -> 0 % canary in NGINX",
