@@ -68,15 +68,34 @@ final class ReplicaSetTree {
       table.add(
           switch (role) {
             case "stable" -> Ansi.GREEN;
-            case "canary" -> Ansi.YELLOW;
+            case "canary", "preview" -> Ansi.YELLOW;
             default -> Ansi.DIM;
           },
           prefix + (i == sets.size() - 1 ? "`-- " : "|-- ") + rs.getMetadata().getName(),
           "ReplicaSet",
           ready,
           TimeText.ageOf(rs.getMetadata().getCreationTimestamp(), now),
-          "hash " + hash(rs) + (role.isEmpty() ? "" : "  " + role));
+          "hash " + hash(rs) + (role.isEmpty() ? "" : "  " + role) + services(rs, st));
     }
+  }
+
+  /**
+   * Which Services select this ReplicaSet: blue-green's active and preview Services, as the
+   * controller recorded them in {@code status.blueGreen}.
+   */
+  private static String services(ReplicaSet rs, RolloutStatus st) {
+    if (st.blueGreen == null) {
+      return "";
+    }
+    String hash = hash(rs);
+    StringBuilder out = new StringBuilder();
+    if (hash.equals(st.blueGreen.activeSelector)) {
+      out.append("  <- active");
+    }
+    if (hash.equals(st.blueGreen.previewSelector)) {
+      out.append("  <- preview");
+    }
+    return out.toString();
   }
 
   private static String role(ReplicaSet rs, RolloutStatus st) {
@@ -85,7 +104,7 @@ final class ReplicaSetTree {
       return "stable";
     }
     if (hash.equals(st.currentPodHash)) {
-      return "canary";
+      return st.blueGreen != null ? "preview" : "canary";
     }
     return orZero(rs.getSpec() == null ? null : rs.getSpec().getReplicas()) == 0
         ? "scaled down"

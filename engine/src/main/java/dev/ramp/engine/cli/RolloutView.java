@@ -107,9 +107,29 @@ final class RolloutView {
                   + ")"));
     }
     boolean canary = spec.strategy != null && spec.strategy.canary != null;
-    field("Strategy", canary ? "Canary" : spec.strategy == null ? "none" : "not canary");
+    boolean blueGreen = !canary && spec.strategy != null && spec.strategy.blueGreen != null;
+    field(
+        "Strategy",
+        canary ? "Canary" : blueGreen ? "BlueGreen" : spec.strategy == null ? "none" : "unknown");
     if (canary) {
       steps(spec, st);
+    }
+    if (blueGreen && st.blueGreen != null) {
+      // Which pod template each Service selects; the tree below marks the ReplicaSets.
+      field(
+          "Services",
+          "active "
+              + spec.strategy.blueGreen.activeService
+              + " -> "
+              + (st.blueGreen.activeSelector == null ? "-" : st.blueGreen.activeSelector)
+              + (spec.strategy.blueGreen.previewService == null
+                  ? ""
+                  : ", preview "
+                      + spec.strategy.blueGreen.previewService
+                      + " -> "
+                      + (st.blueGreen.previewSelector == null
+                          ? "-"
+                          : st.blueGreen.previewSelector)));
     }
     if (Boolean.TRUE.equals(spec.paused)) {
       field("Paused", ansi.paint(Ansi.YELLOW, "by spec.paused (ramp resume to continue)"));
@@ -161,10 +181,22 @@ final class RolloutView {
     }
     CanaryStatus.TrafficWeights weights = st.canary == null ? null : st.canary.weights;
     if (weights != null && weights.canary != null) {
+      var routing =
+          spec.strategy == null || spec.strategy.canary == null
+              ? null
+              : spec.strategy.canary.trafficRouting;
+      int max =
+          routing == null || routing.maxTrafficWeight == null ? 100 : routing.maxTrafficWeight;
       int canaryWeight = orZero(weights.canary.weight);
       int stableWeight =
-          weights.stable != null ? orZero(weights.stable.weight) : 100 - canaryWeight;
-      field("Weight", "canary " + canaryWeight + "%, stable " + stableWeight + "%");
+          weights.stable != null ? orZero(weights.stable.weight) : max - canaryWeight;
+      String unit = max == 100 ? "%" : " of " + max;
+      String verified =
+          Boolean.FALSE.equals(weights.verified)
+              ? ansi.paint(Ansi.YELLOW, " (not verified yet)")
+              : Boolean.TRUE.equals(weights.verified) ? " (verified)" : "";
+      field(
+          "Weight", "canary " + canaryWeight + unit + ", stable " + stableWeight + unit + verified);
     } else if (!steps.isEmpty()) {
       field(
           "SetWeight",

@@ -174,8 +174,9 @@ final class AnalysisInformers {
   /**
    * The {@link #TEMPLATE_INDEX} keys of the templates a Rollout names in {@code
    * spec.strategy.canary.steps[].analysis.templates[]} and {@code
-   * spec.strategy.canary.analysis.templates[]}, read from its JSON so that the model may type those
-   * fields or not; anything malformed is skipped (the spec check reports it).
+   * spec.strategy.canary.analysis.templates[]} (and blue-green's pre- and post-promotion analysis),
+   * read from its JSON so that the model may type those fields or not; anything malformed is
+   * skipped (the spec check reports it).
    */
   static List<String> templatesNamedBy(Rollout r) {
     if (r.getSpec() == null || r.getMetadata() == null) {
@@ -188,6 +189,9 @@ final class AnalysisInformers {
       addRefs(step.path("analysis").path("templates"), ns, keys);
     }
     addRefs(canary.path("analysis").path("templates"), ns, keys);
+    JsonNode blueGreen = Json.tree(r.getSpec()).path("strategy").path("blueGreen");
+    addRefs(blueGreen.path("prePromotionAnalysis").path("templates"), ns, keys);
+    addRefs(blueGreen.path("postPromotionAnalysis").path("templates"), ns, keys);
     return List.copyOf(keys);
   }
 

@@ -93,13 +93,21 @@ final class ObservedWorld {
 
   /** The Service keys (namespace/name) a Rollout names, for the Service index. */
   static List<String> servicesOf(Rollout r) {
-    var c =
-        r.getSpec() == null || r.getSpec().strategy == null ? null : r.getSpec().strategy.canary;
-    if (c == null) {
-      return List.of();
-    }
+    var strategy = r.getSpec() == null ? null : r.getSpec().strategy;
+    var c = strategy == null ? null : strategy.canary;
     String ns = r.getMetadata().getNamespace();
     List<String> keys = new ArrayList<>(2);
+    if (strategy != null && strategy.blueGreen != null) {
+      if (strategy.blueGreen.activeService != null) {
+        keys.add(ns + "/" + strategy.blueGreen.activeService);
+      }
+      if (strategy.blueGreen.previewService != null) {
+        keys.add(ns + "/" + strategy.blueGreen.previewService);
+      }
+    }
+    if (c == null) {
+      return keys;
+    }
     if (c.canaryService != null) {
       keys.add(ns + "/" + c.canaryService);
     }

@@ -112,16 +112,27 @@ public class CanaryStatus {
     /** VerifyWeight's last answer for that weight: Verified, NotVerified or NotImplemented. */
     public String verification;
 
+    /**
+     * The last weight it verified (or could not tell about): until {@code weight} is verified, the
+     * data plane may still route this one, and the replicas keep the pods for both.
+     */
+    public Integer verifiedWeight;
+
+    /** Calls it answered; part of each call's idempotency key, so a new call has a new key. */
+    public Integer calls;
+
     /** The managed routes set on it, each as {@code name} (set by step {@code step}). */
     public List<AppliedRoute> routes;
 
     /** Its last call failed: Error; null when the last call succeeded. */
     public String phase;
 
-    /** The call that failed, or the verification's message. */
+    /** The call that failed. */
     public String operation;
 
+    /** Why it failed; or, while the weight is not verified, what the router said about it. */
     public String message;
+
     public String updatedAt;
 
     /** How long after {@code updatedAt} the failed call is tried again. */
@@ -140,11 +151,22 @@ public class CanaryStatus {
     /** The step that set it. */
     public Integer step;
 
+    /** A digest of that step's route (its matches and percentage): an edited step is sent again. */
+    public String digest;
+
+    /**
+     * The call was made but not answered yet (it failed or timed out, so the router may hold the
+     * route anyway): RemoveManagedRoutes still removes it.
+     */
+    public Boolean pending;
+
     public AppliedRoute() {}
 
-    public AppliedRoute(String name, Integer step) {
+    public AppliedRoute(String name, Integer step, String digest, Boolean pending) {
       this.name = name;
       this.step = step;
+      this.digest = digest;
+      this.pending = pending;
     }
   }
 }

@@ -55,6 +55,7 @@ public class RolloutStatus {
   public Integer retries;
 
   public CanaryStatus canary;
+  public BlueGreenStatus blueGreen;
 
   /** A deep copy through JSON, so the step machine can compute a new status beside the old. */
   public RolloutStatus copy() {

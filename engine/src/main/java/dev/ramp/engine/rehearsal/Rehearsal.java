@@ -376,6 +376,14 @@ public final class Rehearsal implements AutoCloseable {
   /** A key for the indefinite pause the rollout waits in, or null. */
   private static String indefinitePause(Rollout rollout) {
     RolloutStatus status = rollout.getStatus();
+    if (status != null
+        && dev.ramp.engine.model.Phase.Paused.is(status.phase)
+        && status.pauseConditions != null
+        && status.pauseConditions.stream().anyMatch(pc -> "BlueGreenPause".equals(pc.reason))
+        && Boolean.FALSE.equals(rollout.getSpec().strategy.blueGreen.autoPromotionEnabled)) {
+      // Blue-green's pause before promotion, with auto-promotion off: until promoted.
+      return status.currentPodHash + "/blueGreen";
+    }
     if (status == null
         || status.currentStepIndex == null
         || !dev.ramp.engine.model.Phase.Paused.is(status.phase)) {

@@ -71,6 +71,11 @@ final class AnalysisRuns {
     return prefix(revision) + "-" + idx + retrySuffix();
   }
 
+  /** The name of a blue-green promotion run ({@code pre} or {@code post}), as Argo names it. */
+  String promotionName(int revision, String suffix) {
+    return prefix(revision) + "-" + suffix + retrySuffix();
+  }
+
   /** The name of the {@code n}th background run (0: the first) for this template and retry. */
   String backgroundName(int revision, int n) {
     return prefix(revision) + (n > 0 ? "-b" + n : "") + retrySuffix();

@@ -1,6 +1,7 @@
 package dev.ramp.engine.rollout;
 
 import dev.ramp.engine.model.AnalysisRun;
+import dev.ramp.engine.model.BlueGreenStatus;
 import dev.ramp.engine.model.CanaryStatus;
 import dev.ramp.engine.model.CanaryStatus.RolloutAnalysisRunStatus;
 import dev.ramp.engine.model.RolloutLabels;
@@ -10,6 +11,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * After the steps: the status entries of the current runs, Events when their phase changes, and the
@@ -23,41 +26,72 @@ import java.util.Set;
 final class CleanUpAnalysisRuns implements SubStep {
   static final int DEFAULT_HISTORY_LIMIT = 5;
 
+  /**
+   * One status entry naming a current run: the canary's step and background runs, blue-green's pre-
+   * and post-promotion runs. {@code inUse}: the pipeline still reads it this reconcile.
+   */
+  private record Slot(
+      String kind,
+      RolloutAnalysisRunStatus was,
+      Supplier<RolloutAnalysisRunStatus> get,
+      Consumer<RolloutAnalysisRunStatus> set,
+      boolean inUse) {}
+
+  private static List<Slot> slots(Reconcile r) {
+    if (r.blueGreen()) {
+      BlueGreenStatus bg = r.bg();
+      BlueGreenStatus old = r.old.blueGreen;
+      List<Slot> out = new ArrayList<>();
+      for (PromotionAnalysis p : PromotionAnalysis.values()) {
+        RolloutAnalysisRunStatus now = p.entry(bg);
+        out.add(
+            new Slot(
+                p.type(),
+                old == null ? null : p.entry(old),
+                () -> p.entry(bg),
+                e -> p.entry(bg, e),
+                // A run of this pod template (an older one's entry is left behind).
+                now != null
+                    && now.name.startsWith(
+                        r.rollout.getMetadata().getName() + "-" + r.hash + "-")));
+      }
+      return out;
+    }
+    CanaryStatus canary = StepAnalysis.canary(r.st);
+    CanaryStatus old = r.old.canary;
+    return List.of(
+        new Slot(
+            "Step",
+            old == null ? null : old.currentStepAnalysisRunStatus,
+            () -> canary.currentStepAnalysisRunStatus,
+            e -> canary.currentStepAnalysisRunStatus = e,
+            r.stepRun != null),
+        new Slot(
+            "Background",
+            old == null ? null : old.currentBackgroundAnalysisRunStatus,
+            () -> canary.currentBackgroundAnalysisRunStatus,
+            e -> canary.currentBackgroundAnalysisRunStatus = e,
+            r.backgroundRun != null));
+  }
+
   @Override
   public void apply(Reconcile r) {
-    CanaryStatus canary = StepAnalysis.canary(r.st);
+    List<Slot> slots = slots(r);
     boolean ending = r.atStable || r.aborted() || Boolean.TRUE.equals(r.st.promoteFull);
-    if (r.atStable) {
-      canary.currentStepAnalysisRunStatus = null;
-      canary.currentBackgroundAnalysisRunStatus = null;
-    } else if (r.aborted()) {
-      // Kept while aborted: they say which run aborted the rollout, and why.
-      canary.currentStepAnalysisRunStatus = refreshed(r, canary.currentStepAnalysisRunStatus);
-      canary.currentBackgroundAnalysisRunStatus =
-          refreshed(r, canary.currentBackgroundAnalysisRunStatus);
-    } else {
-      if (r.stepRun == null) {
-        canary.currentStepAnalysisRunStatus = null;
+    for (Slot slot : slots) {
+      if (r.atStable) {
+        slot.set().accept(null);
+      } else if (r.aborted()) {
+        // Kept while aborted: they say which run aborted the rollout, and why.
+        slot.set().accept(refreshed(r, slot.get().get()));
+      } else if (!slot.inUse()) {
+        slot.set().accept(null);
       }
-      if (r.backgroundRun == null) {
-        canary.currentBackgroundAnalysisRunStatus = null;
-      }
+      events(r, slot.kind(), slot.was(), slot.get().get());
     }
-    CanaryStatus old = r.old.canary;
-    events(
-        r,
-        "Step",
-        old == null ? null : old.currentStepAnalysisRunStatus,
-        canary.currentStepAnalysisRunStatus);
-    events(
-        r,
-        "Background",
-        old == null ? null : old.currentBackgroundAnalysisRunStatus,
-        canary.currentBackgroundAnalysisRunStatus);
     Set<String> current = new HashSet<>();
     if (!ending) {
-      addName(current, canary.currentStepAnalysisRunStatus);
-      addName(current, canary.currentBackgroundAnalysisRunStatus);
+      slots.forEach(slot -> addName(current, slot.get().get()));
     }
     for (AnalysisRun run : r.observed.analysis().runs()) {
       String name = run.getMetadata().getName();
@@ -67,7 +101,12 @@ final class CleanUpAnalysisRuns implements SubStep {
         r.runTerminates.add(name);
       }
     }
-    deleteHistory(r, canary);
+    Set<String> kept = new HashSet<>();
+    for (Slot slot : slots) {
+      addName(kept, slot.get().get());
+      addName(kept, slot.was());
+    }
+    deleteHistory(r, kept);
   }
 
   private static RolloutAnalysisRunStatus refreshed(Reconcile r, RolloutAnalysisRunStatus entry) {
@@ -115,14 +154,7 @@ final class CleanUpAnalysisRuns implements SubStep {
     r.event(bad ? Plan.Event.warning(reason, message) : Plan.Event.normal(reason, message));
   }
 
-  private static void deleteHistory(Reconcile r, CanaryStatus canary) {
-    Set<String> kept = new HashSet<>();
-    addName(kept, canary.currentStepAnalysisRunStatus);
-    addName(kept, canary.currentBackgroundAnalysisRunStatus);
-    if (r.old.canary != null) {
-      addName(kept, r.old.canary.currentStepAnalysisRunStatus);
-      addName(kept, r.old.canary.currentBackgroundAnalysisRunStatus);
-    }
+  private static void deleteHistory(Reconcile r, Set<String> kept) {
     Set<String> hashes = new HashSet<>();
     r.observed.replicaSets().forEach(rs -> hashes.add(rs.hash()));
     hashes.add(r.hash);

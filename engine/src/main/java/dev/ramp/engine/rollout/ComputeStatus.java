@@ -46,6 +46,11 @@ final class ComputeStatus implements SubStep {
 
   private static void weights(Reconcile r) {
     var canary = r.spec.strategy.canary;
+    if (r.blueGreen()) {
+      // Blue-green moves no weights; its Services are in status.blueGreen.
+      r.st.canary = null;
+      return;
+    }
     RolloutStatus st = r.st;
     st.canary = st.canary == null ? new CanaryStatus() : st.canary;
     if (r.routed()) {
@@ -85,6 +90,13 @@ final class ComputeStatus implements SubStep {
   }
 
   private static boolean healthy(Reconcile r) {
+    if (r.blueGreen()) {
+      // As in Argo: healthy once the active Service selects the stable pods, all available; an
+      // old ReplicaSet waiting for its scale-down deadline does not count.
+      return r.atStable
+          && Reconcile.fullyAvailable(r.current, r.replicas())
+          && r.hash.equals(r.bg().activeSelector);
+    }
     return r.atStable
         && Reconcile.fullyAvailable(r.current, r.replicas())
         && r.others.stream().allMatch(rs -> rs.replicas() == 0 && rs.statusReplicas() == 0);
@@ -241,7 +253,7 @@ final class ComputeStatus implements SubStep {
               ? Reason.PausedBySpec.name()
               : StepAnalysis.hasPause(st, Reason.InconclusiveAnalysisRun)
                   ? Reason.InconclusiveAnalysisRun.name()
-                  : Reason.CanaryPauseStep.name();
+                  : r.blueGreen() ? Reason.BlueGreenPause.name() : Reason.CanaryPauseStep.name();
     } else if (healthy) {
       st.phase = Phase.Healthy.name();
       st.message = null;
@@ -254,19 +266,25 @@ final class ComputeStatus implements SubStep {
                   + (r.current == null ? 0 : r.current.availableReplicas())
                   + " of "
                   + r.target.canary()
-                  + " canary available)";
+                  + (r.blueGreen() ? " new" : " canary")
+                  + " available)";
     }
   }
 
   /** The analysis run that failed or errored, and why; null when none did. */
   private static String failedAnalysis(Reconcile r) {
     CanaryStatus c = r.st.canary;
-    if (c == null) {
-      return null;
+    var bg = r.st.blueGreen;
+    java.util.List<CanaryStatus.RolloutAnalysisRunStatus> entries = new java.util.ArrayList<>();
+    if (c != null) {
+      entries.add(c.currentStepAnalysisRunStatus);
+      entries.add(c.currentBackgroundAnalysisRunStatus);
     }
-    for (CanaryStatus.RolloutAnalysisRunStatus e :
-        java.util.Arrays.asList(
-            c.currentStepAnalysisRunStatus, c.currentBackgroundAnalysisRunStatus)) {
+    if (bg != null) {
+      entries.add(bg.prePromotionAnalysisRunStatus);
+      entries.add(bg.postPromotionAnalysisRunStatus);
+    }
+    for (CanaryStatus.RolloutAnalysisRunStatus e : entries) {
       if (e != null
           && (AnalysisRuns.FAILED.equals(e.status) || AnalysisRuns.ERROR.equals(e.status))) {
         return "AnalysisRun "

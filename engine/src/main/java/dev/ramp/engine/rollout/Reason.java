@@ -25,10 +25,12 @@ enum Reason {
   WeightNotVerified,
   // Pauses and messages
   CanaryPauseStep,
+  BlueGreenPause,
   InconclusiveAnalysisRun,
   PausedBySpec,
   // Events only
   RolloutUpdated,
+  ActiveServiceSwitched,
   RolloutStepsChanged,
   RolloutStepCompleted,
   RolloutRestarted,

@@ -1,6 +1,7 @@
 package dev.ramp.engine.rollout;
 
 import dev.ramp.engine.model.AnalysisRun;
+import dev.ramp.engine.model.BlueGreenStatus;
 import dev.ramp.engine.model.CanaryStatus;
 import dev.ramp.engine.model.Json;
 import dev.ramp.engine.model.Rollout;
@@ -51,9 +52,6 @@ final class Reconcile {
   /** A plugin answered RUNNING in this reconcile: progress, for the progress deadline. */
   boolean pluginProgressed;
 
-  /** A traffic router could not do its part (failed, disabled, unavailable): the traffic holds. */
-  boolean trafficHeld;
-
   /** A spec fault found while walking the steps (an unknown plugin): the rollout holds. */
   String invalidSpec;
 
@@ -66,6 +64,16 @@ final class Reconcile {
 
   /** The current step waits on its AnalysisRun: a wait like a pause, not a stall. */
   boolean analysisWaiting;
+
+  // Decided by the blue-green sub-steps (see BlueGreen).
+  /** Pre-promotion analysis is done (Successful, promoted past Inconclusive, or none). */
+  boolean prePromotionDone;
+
+  /** The BlueGreenPause is over (promoted, timed out) or not needed. */
+  boolean pauseCompleted;
+
+  /** Post-promotion analysis is done (Successful, promoted past Inconclusive, or none). */
+  boolean postPromotionDone;
 
   // The plan so far.
   ReplicaMath.Split target;
@@ -180,14 +188,27 @@ final class Reconcile {
     return valid.replicas();
   }
 
-  /** A traffic router moves the traffic (trafficRouting is set). */
+  /** A traffic router moves the traffic (a canary's trafficRouting is set). */
   boolean routed() {
-    return spec.strategy.canary.trafficRouting != null;
+    return spec.strategy.canary != null && spec.strategy.canary.trafficRouting != null;
   }
 
   /** The whole that weights are out of: {@code maxTrafficWeight}, else 100. */
   int maxWeight() {
-    return SpecCheck.maxWeight(spec.strategy.canary);
+    return spec.strategy.canary == null ? 100 : SpecCheck.maxWeight(spec.strategy.canary);
+  }
+
+  /** A blue-green Rollout. */
+  boolean blueGreen() {
+    return spec.strategy.blueGreen != null && spec.strategy.canary == null;
+  }
+
+  /** {@code status.blueGreen}, made when missing. */
+  BlueGreenStatus bg() {
+    if (st.blueGreen == null) {
+      st.blueGreen = new BlueGreenStatus();
+    }
+    return st.blueGreen;
   }
 
   List<Step> steps() {

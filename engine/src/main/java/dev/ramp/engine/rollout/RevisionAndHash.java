@@ -17,9 +17,11 @@ final class RevisionAndHash implements SubStep {
   public void apply(Reconcile r) {
     RolloutStatus st = r.st;
     String hash = PodTemplateHash.of(r.spec.template, st.collisionCount);
-    String stepHash = PodTemplateHash.ofSteps(stepsJson(r));
+    // Blue-green has no steps, so no step hash or index (as in Argo).
+    boolean canary = !r.blueGreen();
+    String stepHash = canary ? PodTemplateHash.ofSteps(stepsJson(r)) : null;
     boolean newTemplate = st.currentPodHash != null && !hash.equals(st.currentPodHash);
-    boolean newSteps = st.currentStepHash != null && !stepHash.equals(st.currentStepHash);
+    boolean newSteps = canary && st.currentStepHash != null && !stepHash.equals(st.currentStepHash);
     PluginSteps plugins = new PluginSteps(r);
     if (newTemplate || newSteps) {
       // The runs belong to the old canary: stop the one still running, then forget them.
@@ -31,7 +33,11 @@ final class RevisionAndHash implements SubStep {
     }
     if (newTemplate) {
       r.clearSteering();
-      st.currentStepIndex = 0;
+      st.currentStepIndex = canary ? 0 : null;
+      if (st.blueGreen != null) {
+        // A new preview: promoted again from the start.
+        st.blueGreen.scaleUpPreviewCheckPoint = null;
+      }
       r.event(
           Plan.Event.normal(
               Reason.RolloutUpdated.name(), "Rollout updated to pod template " + hash));
@@ -45,7 +51,7 @@ final class RevisionAndHash implements SubStep {
     }
     st.currentPodHash = hash;
     st.currentStepHash = stepHash;
-    if (st.currentStepIndex == null) {
+    if (canary && st.currentStepIndex == null) {
       st.currentStepIndex = 0;
     }
     if (st.stableRS == null) {

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /**
  * Parses Argo's {@code setHeaderRoute} and {@code setMirrorRoute} steps into typed ones, naming the
@@ -22,35 +23,11 @@ final class RouteSteps {
 
   static Step.SetHeaderRoute header(JsonNode node, String field) {
     known(node, field, Set.of("name", "match"));
-    String name = name(node, field);
-    List<HeaderMatch> matches = new ArrayList<>();
-    JsonNode match = node.path("match");
-    if (!match.isMissingNode() && !match.isNull()) {
-      if (!match.isArray()) {
-        throw new InvalidSpecException(field + ".match: must be a list");
-      }
-      for (int i = 0; i < match.size(); i++) {
-        String f = field + ".match[" + i + "]";
-        JsonNode m = match.get(i);
-        known(m, f, Set.of("headerName", "headerValue"));
-        String header = m.path("headerName").asText("");
-        if (!m.path("headerName").isTextual() || header.isBlank()) {
-          throw new InvalidSpecException(f + ".headerName: a header name is required");
-        }
-        StringMatch value = stringMatch(m.get("headerValue"), f + ".headerValue");
-        if (value == null) {
-          throw new InvalidSpecException(
-              f + ".headerValue: set one of exact, prefix or regex for header " + header);
-        }
-        matches.add(new HeaderMatch(header, value));
-      }
-    }
-    return new Step.SetHeaderRoute(name, matches);
+    return new Step.SetHeaderRoute(name(node, field), list(node, field, RouteSteps::headerMatch));
   }
 
   static Step.SetMirrorRoute mirror(JsonNode node, String field) {
     known(node, field, Set.of("name", "match", "percentage"));
-    String name = name(node, field);
     Integer percentage = null;
     JsonNode p = node.get("percentage");
     if (p != null && !p.isNull()) {
@@ -60,44 +37,68 @@ final class RouteSteps {
       }
       percentage = p.asInt();
     }
-    List<RouteMatch> matches = new ArrayList<>();
+    return new Step.SetMirrorRoute(
+        name(node, field), percentage, list(node, field, RouteSteps::routeMatch));
+  }
+
+  /** The step's {@code match} list, each entry parsed by {@code one}; empty when absent. */
+  private static <T> List<T> list(
+      JsonNode node, String field, BiFunction<JsonNode, String, T> one) {
+    List<T> out = new ArrayList<>();
     JsonNode match = node.path("match");
-    if (!match.isMissingNode() && !match.isNull()) {
-      if (!match.isArray()) {
-        throw new InvalidSpecException(field + ".match: must be a list");
+    if (match.isMissingNode() || match.isNull()) {
+      return out;
+    }
+    if (!match.isArray()) {
+      throw new InvalidSpecException(field + ".match: must be a list");
+    }
+    for (int i = 0; i < match.size(); i++) {
+      out.add(one.apply(match.get(i), field + ".match[" + i + "]"));
+    }
+    return out;
+  }
+
+  private static HeaderMatch headerMatch(JsonNode m, String f) {
+    known(m, f, Set.of("headerName", "headerValue"));
+    String header = m.path("headerName").asText("");
+    if (!m.path("headerName").isTextual() || header.isBlank()) {
+      throw new InvalidSpecException(f + ".headerName: a header name is required");
+    }
+    StringMatch value = stringMatch(m.get("headerValue"), f + ".headerValue");
+    if (value == null) {
+      throw new InvalidSpecException(
+          f + ".headerValue: set one of exact, prefix or regex for header " + header);
+    }
+    return new HeaderMatch(header, value);
+  }
+
+  private static RouteMatch routeMatch(JsonNode m, String f) {
+    known(m, f, Set.of("method", "path", "headers"));
+    Map<String, StringMatch> headers = new LinkedHashMap<>();
+    JsonNode h = m.path("headers");
+    if (!h.isMissingNode() && !h.isNull()) {
+      if (!h.isObject()) {
+        throw new InvalidSpecException(f + ".headers: must map header names to matches");
       }
-      for (int i = 0; i < match.size(); i++) {
-        String f = field + ".match[" + i + "]";
-        JsonNode m = match.get(i);
-        known(m, f, Set.of("method", "path", "headers"));
-        Map<String, StringMatch> headers = new LinkedHashMap<>();
-        JsonNode h = m.path("headers");
-        if (!h.isMissingNode() && !h.isNull()) {
-          if (!h.isObject()) {
-            throw new InvalidSpecException(f + ".headers: must map header names to matches");
-          }
-          for (Iterator<Map.Entry<String, JsonNode>> it = h.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            StringMatch value = stringMatch(e.getValue(), f + ".headers." + e.getKey());
-            if (value == null) {
-              throw new InvalidSpecException(
-                  f + ".headers." + e.getKey() + ": set one of exact, prefix or regex");
-            }
-            headers.put(e.getKey(), value);
-          }
+      for (Iterator<Map.Entry<String, JsonNode>> it = h.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        StringMatch value = stringMatch(e.getValue(), f + ".headers." + e.getKey());
+        if (value == null) {
+          throw new InvalidSpecException(
+              f + ".headers." + e.getKey() + ": set one of exact, prefix or regex");
         }
-        RouteMatch rm =
-            new RouteMatch(
-                stringMatch(m.get("method"), f + ".method"),
-                stringMatch(m.get("path"), f + ".path"),
-                headers);
-        if (rm.method() == null && rm.path() == null && rm.headers().isEmpty()) {
-          throw new InvalidSpecException(f + ": set a method, a path or headers to match");
-        }
-        matches.add(rm);
+        headers.put(e.getKey(), value);
       }
     }
-    return new Step.SetMirrorRoute(name, percentage, matches);
+    RouteMatch rm =
+        new RouteMatch(
+            stringMatch(m.get("method"), f + ".method"),
+            stringMatch(m.get("path"), f + ".path"),
+            headers);
+    if (rm.method() == null && rm.path() == null && rm.headers().isEmpty()) {
+      throw new InvalidSpecException(f + ": set a method, a path or headers to match");
+    }
+    return rm;
   }
 
   private static String name(JsonNode node, String field) {

@@ -22,9 +22,6 @@ final class RouteTraffic implements SubStep {
     }
     TrafficRoutes routes = new TrafficRoutes(r);
     new RouterRecords(r).forgetOthers();
-    if (!routes.ready()) {
-      return;
-    }
     int max = r.maxWeight();
     String stableHash = r.st.stableRS;
     String canaryHash = r.hash;
@@ -54,6 +51,14 @@ final class RouteTraffic implements SubStep {
     Observed.ReplicaSet stable = r.find(stableHash);
     if (!canCarry(r, stable, max - weight, max)) {
       // Argo's rule: the traffic waits until stable has the pods for its share.
+      return;
+    }
+    if (new RouterRecords(r).hold(canaryHash, stableHash, weight, removeRoutes)) {
+      // Every router holds this already: nothing to call, so nothing to wait for either.
+      Conditions.remove(r.st, ConditionType.TrafficRouting);
+      return;
+    }
+    if (!routes.ready()) {
       return;
     }
     if (removeRoutes && !routes.removeRoutes()) {

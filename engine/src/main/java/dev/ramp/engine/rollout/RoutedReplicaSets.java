@@ -1,6 +1,5 @@
 package dev.ramp.engine.rollout;
 
-import dev.ramp.engine.model.CanaryStatus;
 import dev.ramp.engine.model.CanaryStrategy;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +24,8 @@ final class RoutedReplicaSets {
   static RoutedReplicas.Input input(Reconcile r) {
     CanaryStrategy c = r.spec.strategy.canary;
     Observed.ReplicaSet stable = r.find(r.st.stableRS);
-    CanaryStatus.TrafficWeights w = r.old.canary == null ? null : r.old.canary.weights;
+    // What the routers may still route (verified or not): the floors of dynamicStableScale.
+    RouterRecords routes = new RouterRecords(r);
     boolean fullyPromoted =
         Boolean.TRUE.equals(r.st.promoteFull)
             || r.atStable
@@ -43,8 +43,8 @@ final class RoutedReplicaSets {
         c.minPodsPerReplicaSet,
         c.abortScaleDownDelaySeconds != null && c.abortScaleDownDelaySeconds == 0,
         c.abortScaleDownDelaySeconds != null,
-        w == null || w.canary == null ? null : w.canary.weight,
-        w == null || w.stable == null ? null : w.stable.weight,
+        routes.routedTo(r.hash),
+        r.st.stableRS == null ? null : routes.routedTo(r.st.stableRS),
         stable == null ? -1 : stable.availableReplicas(),
         r.current == null ? -1 : r.current.availableReplicas());
   }
@@ -188,7 +188,7 @@ final class RoutedReplicaSets {
       if (rs.replicas() == 0) {
         continue;
       }
-      if (routes.weightTo(rs.hash()) > 0 || unverified) {
+      if (routes.referenced(rs.hash()) || unverified) {
         // Still referenced by a router, or the traffic's place is not verified yet.
         continue;
       }

@@ -43,6 +43,27 @@ final class RouterRecords {
     return true;
   }
 
+  /**
+   * Every router already holds this split, verified (or unable to tell), with no managed route left
+   * when they are to go, and none is in error: there is nothing to call.
+   */
+  boolean hold(String canaryHash, String stableHash, int weight, boolean noRoutes) {
+    for (String name : names) {
+      TrafficRouterStatus rec = find(name);
+      if (rec == null
+          || rec.phase != null
+          || !Objects.equals(rec.canaryHash, canaryHash)
+          || !Objects.equals(rec.stableHash, stableHash)
+          || !Objects.equals(rec.weight, weight)
+          || !(TrafficRoutes.VERIFIED.equals(rec.verification)
+              || TrafficRoutes.NOT_IMPLEMENTED.equals(rec.verification))
+          || (noRoutes && rec.routes != null && !rec.routes.isEmpty())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Some router has not verified the weight it was last told (or was not asked yet). */
   boolean unverified() {
     for (String name : names()) {
@@ -65,14 +86,55 @@ final class RouterRecords {
       if (rec == null || rec.weight == null || hash == null) {
         continue;
       }
-      if (hash.equals(rec.canaryHash)) {
-        most = Math.max(most, rec.weight);
-      }
-      if (hash.equals(rec.stableHash)) {
-        most = Math.max(most, r.maxWeight() - rec.weight);
+      most = Math.max(most, weightTo(rec, hash, rec.weight));
+      if (!settled(rec) && rec.verifiedWeight != null) {
+        // Not verified yet: the data plane may still route the weight it verified before.
+        most = Math.max(most, weightTo(rec, hash, rec.verifiedWeight));
       }
     }
     return most;
+  }
+
+  private int weightTo(TrafficRouterStatus rec, String hash, int canaryWeight) {
+    int most = 0;
+    if (hash.equals(rec.canaryHash)) {
+      most = canaryWeight;
+    }
+    if (hash.equals(rec.stableHash)) {
+      most = Math.max(most, r.maxWeight() - canaryWeight);
+    }
+    return most;
+  }
+
+  private static boolean settled(TrafficRouterStatus rec) {
+    return TrafficRoutes.VERIFIED.equals(rec.verification)
+        || TrafficRoutes.NOT_IMPLEMENTED.equals(rec.verification);
+  }
+
+  /**
+   * Some router may still send requests to pods of {@code hash}: by weight, or through a managed
+   * route to the canary it was last pointed at.
+   */
+  boolean referenced(String hash) {
+    if (weightTo(hash) > 0) {
+      return true;
+    }
+    for (String name : names()) {
+      TrafficRouterStatus rec = find(name);
+      if (rec != null
+          && hash != null
+          && hash.equals(rec.canaryHash)
+          && rec.routes != null
+          && !rec.routes.isEmpty()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The weight some router may still route to {@code hash}; null before any was told one. */
+  Integer routedTo(String hash) {
+    return records().stream().anyMatch(e -> e.weight != null) ? weightTo(hash) : null;
   }
 
   /**

@@ -10,9 +10,14 @@ final class SelectServices implements SubStep {
   @Override
   public void apply(Reconcile r) {
     var canary = r.spec.strategy.canary;
-    boolean back = r.aborted() || r.atStable;
+    // Aborted with a router: the canary Service follows stable only once the routers send the
+    // canary nothing (with dynamicStableScale that is after the weight stepped down), so that
+    // the weight still on the canary is not served by stable's pods.
+    boolean canaryStillRouted =
+        r.aborted() && !r.atStable && r.routed() && new RouterRecords(r).weightTo(r.hash) > 0;
+    boolean back = (r.aborted() || r.atStable) && !canaryStillRouted;
     String canaryTarget = back ? r.st.stableRS : r.hash;
-    Observed.ReplicaSet canaryTargetRs = r.aborted() ? r.find(r.st.stableRS) : r.current;
+    Observed.ReplicaSet canaryTargetRs = back ? r.find(r.st.stableRS) : r.current;
     if (canary.canaryService != null
         && canaryTargetRs != null
         && canaryTargetRs.availableReplicas() > 0) {

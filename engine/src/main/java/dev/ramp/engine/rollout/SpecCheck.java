@@ -92,19 +92,17 @@ public final class SpecCheck {
     checkHistoryLimits(spec, errors);
     List<Step> steps = List.of();
     ReplicaMath.Limits limits = null;
-    if (spec.strategy == null || spec.strategy.canary == null) {
-      if (spec.strategy != null && spec.strategy.blueGreen != null) {
-        errors.add(
-            "spec.strategy.blueGreen: blue-green is not supported by this controller "
-                + "version; use spec.strategy.canary");
-      } else {
-        errors.add("spec.strategy.canary: missing; Ramp drives canary rollouts");
-      }
-    } else {
-      CanaryStrategy c = spec.strategy.canary;
-      if (spec.strategy.blueGreen != null) {
+    if (spec.strategy != null && spec.strategy.blueGreen != null) {
+      if (spec.strategy.canary != null) {
         errors.add("spec.strategy: set either canary or blueGreen, not both");
       }
+      BlueGreenCheck.check(spec.strategy.blueGreen, services, errors);
+      // Blue-green has no surge or unavailability: the old pods serve until the switch.
+      limits = new ReplicaMath.Limits(replicas, 0);
+    } else if (spec.strategy == null || spec.strategy.canary == null) {
+      errors.add("spec.strategy: missing; set spec.strategy.canary or spec.strategy.blueGreen");
+    } else {
+      CanaryStrategy c = spec.strategy.canary;
       try {
         limits = ReplicaMath.Limits.of(c.maxSurge, c.maxUnavailable, replicas, CANARY);
       } catch (InvalidSpecException e) {

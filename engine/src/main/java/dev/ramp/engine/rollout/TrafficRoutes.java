@@ -81,7 +81,6 @@ final class TrafficRoutes {
                   + name
                   + "\" is not a configured traffic-router plugin; add it to trafficRouterPlugins"
                   + " in the plugin ConfigMap or fix the name";
-          r.trafficHeld = true;
           return false;
         case DISABLED:
           hold(
@@ -103,7 +102,6 @@ final class TrafficRoutes {
         if (r.now.isBefore(due)) {
           r.requeueWithin(Duration.between(r.now, due));
           r.hold = failure(name, rec) + "; retrying after " + rec.backoff;
-          r.trafficHeld = true;
           return false;
         }
       }
@@ -130,45 +128,45 @@ final class TrafficRoutes {
 
   /** Sets (or, with no matches, removes) the managed route of step {@code idx} on each router. */
   boolean setRoute(int idx, Step step) {
+    String route;
+    boolean remove;
+    String op;
+    java.util.function.BiFunction<String, RouterCall, String> send;
+    if (step instanceof Step.SetHeaderRoute h) {
+      route = h.name();
+      remove = h.match().isEmpty();
+      op = "SetHeaderRoute";
+      send =
+          (name, call) -> r.routers.setHeaderRoute(name, call, new HeaderRoute(route, h.match()));
+    } else {
+      Step.SetMirrorRoute m = (Step.SetMirrorRoute) step;
+      route = m.name();
+      remove = m.match().isEmpty();
+      op = "SetMirrorRoute";
+      send = (name, call) -> r.routers.setMirrorRoute(name, call, route, m.percentage(), m.match());
+    }
+    // The typed step's text: stable across controller restarts (an enum's hashCode is not).
+    String digest = Integer.toHexString(step.toString().hashCode());
     for (String name : names()) {
       TrafficRouterStatus rec = record(name);
-      boolean ok;
-      String route;
-      boolean remove;
-      if (step instanceof Step.SetHeaderRoute h) {
-        route = h.name();
-        remove = h.match().isEmpty();
-        if (done(rec, route, idx, remove)) {
-          continue;
-        }
-        ok =
-            attempt(
-                name,
-                "SetHeaderRoute",
-                route + "@" + idx,
-                call -> r.routers.setHeaderRoute(name, call, new HeaderRoute(route, h.match())));
-      } else {
-        Step.SetMirrorRoute m = (Step.SetMirrorRoute) step;
-        route = m.name();
-        remove = m.match().isEmpty();
-        if (done(rec, route, idx, remove)) {
-          continue;
-        }
-        ok =
-            attempt(
-                name,
-                "SetMirrorRoute",
-                route + "@" + idx,
-                call -> r.routers.setMirrorRoute(name, call, route, m.percentage(), m.match()));
+      if (done(rec, route, idx, digest, remove)) {
+        continue;
       }
-      if (!ok) {
-        return false;
-      }
+      // Recorded before the call: one that fails may still have reached the data plane, and
+      // RemoveManagedRoutes must then remove it too.
       List<CanaryStatus.AppliedRoute> routes =
           rec.routes == null ? new ArrayList<>() : new ArrayList<>(rec.routes);
       routes.removeIf(a -> route.equals(a.name));
-      if (!remove) {
-        routes.add(new CanaryStatus.AppliedRoute(route, idx));
+      CanaryStatus.AppliedRoute applied =
+          new CanaryStatus.AppliedRoute(route, idx, digest, Boolean.TRUE);
+      routes.add(applied);
+      rec.routes = routes;
+      if (!attempt(name, op, route + "@" + idx, call -> send.apply(name, call))) {
+        return false;
+      }
+      applied.pending = null;
+      if (remove) {
+        routes.remove(applied);
       }
       rec.routes = routes.isEmpty() ? null : routes;
     }
@@ -176,12 +174,19 @@ final class TrafficRoutes {
   }
 
   /** This router already holds what step {@code idx} asks of {@code route}. */
-  private static boolean done(TrafficRouterStatus rec, String route, int idx, boolean remove) {
+  private static boolean done(
+      TrafficRouterStatus rec, String route, int idx, String digest, boolean remove) {
     List<CanaryStatus.AppliedRoute> routes = rec.routes == null ? List.of() : rec.routes;
     if (remove) {
       return routes.stream().noneMatch(a -> route.equals(a.name));
     }
-    return routes.stream().anyMatch(a -> route.equals(a.name) && Objects.equals(a.step, idx));
+    return routes.stream()
+        .anyMatch(
+            a ->
+                route.equals(a.name)
+                    && Objects.equals(a.step, idx)
+                    && digest.equals(a.digest)
+                    && a.pending == null);
   }
 
   /** RemoveManagedRoutes on each router that holds managed routes; false when one failed. */
@@ -270,6 +275,14 @@ final class TrafficRoutes {
     if (rec.verification != null && !NOT_VERIFIED.equals(rec.verification)) {
       return true;
     }
+    if (NOT_VERIFIED.equals(rec.verification) && rec.updatedAt != null) {
+      // Asked again once per VERIFY_RETRY, however often the rollout is reconciled meanwhile.
+      Instant due = Instant.parse(rec.updatedAt).plus(VERIFY_RETRY);
+      if (r.now.isBefore(due)) {
+        lagging.add(name + (rec.message == null ? "" : " (" + rec.message + ")"));
+        return true;
+      }
+    }
     WeightCheck[] check = new WeightCheck[1];
     if (!attempt(
         name,
@@ -282,8 +295,12 @@ final class TrafficRoutes {
       return false;
     }
     rec.verification = name(check[0].verification());
-    if (check[0].verification() == Verification.NOT_VERIFIED) {
-      lagging.add(name + (check[0].message().isEmpty() ? "" : " (" + check[0].message() + ")"));
+    rec.message = null;
+    if (check[0].verification() != Verification.NOT_VERIFIED) {
+      rec.verifiedWeight = rec.weight;
+    } else {
+      rec.message = check[0].message().isEmpty() ? null : check[0].message();
+      lagging.add(name + (rec.message == null ? "" : " (" + rec.message + ")"));
     }
     return true;
   }
@@ -319,6 +336,10 @@ final class TrafficRoutes {
       failed(name, rec, op, e.getMessage());
       return false;
     }
+    if (!"VerifyWeight".equals(op)) {
+      // VerifyWeight changes nothing: it needs no new key.
+      rec.calls = (rec.calls == null ? 0 : rec.calls) + 1;
+    }
     if (ERROR.equals(rec.phase)) {
       rec.phase = null;
       rec.operation = null;
@@ -348,7 +369,6 @@ final class TrafficRoutes {
     r.requeueWithin(wait);
     String text = failure(name, rec);
     r.hold = text + "; retrying after " + rec.backoff;
-    r.trafficHeld = true;
     condition(Reason.TrafficRoutingError, text, true);
   }
 
@@ -358,7 +378,6 @@ final class TrafficRoutes {
 
   private void hold(Reason reason, String message) {
     r.hold = message;
-    r.trafficHeld = true;
     condition(reason, message, true);
     r.requeueWithin(r.pluginSettings.unavailableRetry());
   }
@@ -389,7 +408,17 @@ final class TrafficRoutes {
             Reconcile.nz(r.st.currentStepHash),
             op,
             attempt,
-            Reconcile.nz(meta.getUid()) + "/" + podHash + "/" + op + "/" + detail,
+            // The router's call count makes a new call's key new (a retry after an abort sends
+            // what it sent before); a call repeated after a crash or a failure keeps its key.
+            Reconcile.nz(meta.getUid())
+                + "/"
+                + podHash
+                + "/"
+                + (rec.calls == null ? 0 : rec.calls)
+                + "/"
+                + op
+                + "/"
+                + detail,
             name);
     JsonNode config = spec.plugins.get(name);
     if (config == null || config.isNull()) {

@@ -48,9 +48,23 @@ final class ValidateSpec implements SubStep {
         resolve(r, a.spec(), "spec.strategy.canary.steps[" + i + "].analysis", out);
       }
     }
-    RolloutAnalysis bg = r.spec.strategy.canary.analysis;
-    if (bg != null) {
-      resolve(r, bg, "spec.strategy.canary.analysis", out);
+    if (r.spec.strategy.canary != null && r.spec.strategy.canary.analysis != null) {
+      resolve(r, r.spec.strategy.canary.analysis, "spec.strategy.canary.analysis", out);
+    }
+    var blueGreen = r.spec.strategy.blueGreen;
+    if (blueGreen != null && blueGreen.prePromotionAnalysis != null) {
+      resolve(
+          r,
+          blueGreen.prePromotionAnalysis,
+          BlueGreenCheck.BLUE_GREEN + ".prePromotionAnalysis",
+          out);
+    }
+    if (blueGreen != null && blueGreen.postPromotionAnalysis != null) {
+      resolve(
+          r,
+          blueGreen.postPromotionAnalysis,
+          BlueGreenCheck.BLUE_GREEN + ".postPromotionAnalysis",
+          out);
     }
     return out;
   }

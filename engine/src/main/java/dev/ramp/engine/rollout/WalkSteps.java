@@ -108,12 +108,21 @@ final class WalkSteps implements SubStep {
     @Override
     public Boolean setWeight(Step.SetWeight step) {
       if (r.routed()
-          ? RoutedReplicaSets.atDesired(r) && new RouterRecords(r).at(step.weight())
+          ? RoutedReplicaSets.atDesired(r) && new RouterRecords(r).at(routedWeight(step))
           : atDesired(r, step.weight())) {
         return true;
       }
       weight = step.weight();
       return false;
+    }
+
+    /**
+     * The weight the routers get for a setWeight step whose replicas are there: its own, or 0 while
+     * the canary has no available pod (a setCanaryScale of 0), as {@link RouteTraffic} decides it —
+     * so such a step completes, as in Argo, instead of waiting for a weight that never comes.
+     */
+    private int routedWeight(Step.SetWeight step) {
+      return r.current == null || r.current.availableReplicas() == 0 ? 0 : step.weight();
     }
 
     @Override

@@ -122,6 +122,21 @@ class ArgoAnalysisExamplesIT {
   }
 
   @Test
+  void theBlueGreenExampleWithItsTwoServicesIsPromotedToHealthy() throws Exception {
+    CliHarness.Result result = run("../examples/argo/rollout-bluegreen.yaml");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    JsonNode json = JSON.readTree(result.out());
+    assertThat(json.path("rollout").asText()).isEqualTo("default/rollout-bluegreen");
+    assertThat(json.path("result").asText()).isEqualTo("HEALTHY");
+    JsonNode status = json.path("status");
+    String hash = status.path("currentPodHash").asText();
+    assertThat(status.path("stableRS").asText()).isEqualTo(hash);
+    assertThat(status.path("blueGreen").path("activeSelector").asText()).isEqualTo(hash);
+    assertThat(status.path("blueGreen").path("previewSelector").asText()).isEqualTo(hash);
+  }
+
+  @Test
   void theAnalysisStepExampleWithJobTemplatesEndsHealthy() throws Exception {
     CliHarness.Result result =
         run(

@@ -292,7 +292,8 @@ class LintCommandTest {
 
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.out())
-        .contains(file + ":14: Rollout checkout: spec.strategy.canary: missing")
+        .contains(
+            file + ":14: Rollout checkout: spec.strategy: missing; set spec.strategy.canary or")
         .contains(
             file
                 + ":16: Rollout checkout: apiVersion: \"argoproj.io/v1alpha1\" is not Ramp's;"

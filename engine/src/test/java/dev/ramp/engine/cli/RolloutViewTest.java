@@ -116,6 +116,21 @@ class RolloutViewTest {
   }
 
   @Test
+  void weightsOfARouterAreOutOfItsMaxAndSayWhetherTheyAreVerified() throws Exception {
+    Rollout r = pausedRollout();
+    r.getSpec().strategy.canary.trafficRouting = new dev.ramp.engine.model.TrafficRouting();
+    r.getSpec().strategy.canary.trafficRouting.maxTrafficWeight = 1000;
+    r.getStatus().canary.weights.canary.weight = 150;
+    r.getStatus().canary.weights.stable.weight = 850;
+    r.getStatus().canary.weights.verified = false;
+    assertThat(RolloutView.render(r, List.of(), false, NOW))
+        .contains("canary 150 of 1000, stable 850 of 1000 (not verified yet)");
+    r.getStatus().canary.weights.verified = true;
+    assertThat(RolloutView.render(r, List.of(), false, NOW))
+        .contains("canary 150 of 1000, stable 850 of 1000 (verified)");
+  }
+
+  @Test
   void colourOnPaintsThePhaseAndRoles() throws Exception {
     String text =
         RolloutView.render(

@@ -165,6 +165,28 @@ final class Cluster implements AutoCloseable {
     return out.toString();
   }
 
+  /** Blue-green's Services, checkpoint and promotion runs: a kill point for each change. */
+  private static String blueGreenProgress(dev.ramp.engine.model.RolloutStatus st) {
+    var bg = st.blueGreen;
+    if (bg == null) {
+      return "";
+    }
+    return "/bg:"
+        + bg.previewSelector
+        + ":"
+        + bg.activeSelector
+        + ":"
+        + bg.scaleUpPreviewCheckPoint
+        + ":"
+        + (bg.prePromotionAnalysisRunStatus == null
+            ? null
+            : bg.prePromotionAnalysisRunStatus.status)
+        + ":"
+        + (bg.postPromotionAnalysisRunStatus == null
+            ? null
+            : bg.postPromotionAnalysisRunStatus.status);
+  }
+
   /** Killing controllers just before a status write, once for each distinct new status. */
   boolean chaos;
 
@@ -228,7 +250,8 @@ final class Cluster implements AutoCloseable {
                   + "/"
                   + st.abort
                   + pluginProgress(st)
-                  + analysisProgress(st);
+                  + analysisProgress(st)
+                  + blueGreenProgress(st);
           if (chaos && killedAt.add(target)) {
             died.set(true);
             dead.set(true);

@@ -244,12 +244,155 @@ class TrafficRoutingTest {
   }
 
   @Test
-  void anUnverifiedWeightHoldsTheStepWithAConditionAndBlocksOldReplicaSets() {
-    routers.verify(MESH, Verification.NOT_VERIFIED, Verification.NOT_VERIFIED);
-    World w = started(List.of(CanaryStep.setWeight(50), CanaryStep.pause(null)));
+  void abortWithDynamicStableScaleStepsTheWeightDownAndTheCanaryServiceFollowsOnlyAtZero() {
+    World w =
+        routed(
+            10,
+            List.of(CanaryStep.setWeight(20), CanaryStep.setWeight(60), CanaryStep.pause(null)),
+            MESH);
+    w.rollout.getSpec().strategy.canary.dynamicStableScale = true;
+    w.reconciler = new RolloutReconciler(RolloutReconciler.noPlugins(), routers, settings());
+    w.converge();
+    String v1 = w.status().stableRS;
+    w.rollout.getSpec().template = World.template("demo:2");
+    w.converge();
+    String v2 = w.status().currentPodHash;
+    assertThat(w.status().currentStepIndex).isEqualTo(2);
+    // dynamicStableScale: stable follows its 40 %.
+    assertThat(w.replicas()).isEqualTo(java.util.Map.of(v1, 4, v2, 6));
     routers.take();
+
+    w.status().abort = true;
+    List<String> canarySelector = new java.util.ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      Plan plan = w.reconcile();
+      String selected = plan.serviceSelectors().get("canary");
+      if (selected != null) {
+        canarySelector.add(selected + "@" + w.status().canary.weights.canary.weight);
+      }
+    }
+    // Stepped down through the setWeight steps in reverse as stable came back, never up.
+    assertThat(routers.take())
+        .containsExactly(
+            MESH + " SetWeight 20/100",
+            MESH + " VerifyWeight 20",
+            MESH + " SetWeight 0/100",
+            MESH + " VerifyWeight 0");
+    // The canary Service kept selecting the canary while it had weight, then stable.
+    assertThat(canarySelector).contains(v2 + "@20").contains(v1 + "@0");
+    assertThat(canarySelector).noneMatch(s -> s.startsWith(v1) && !s.endsWith("@0"));
+    assertThat(w.replicas()).isEqualTo(java.util.Map.of(v1, 10, v2, 0));
+  }
+
+  @Test
+  void anUnverifiedWeightKeepsTheOldStablePastItsDeadline() {
+    World w = atTwenty();
+    String v1 = w.status().stableRS;
+    promote(w);
+    w.converge();
     routers.verify(
         MESH, Verification.VERIFIED, Verification.NOT_VERIFIED, Verification.NOT_VERIFIED);
+    promote(w);
+    w.converge();
+    assertThat(w.status().stableRS).isNotEqualTo(v1);
+    assertThat(w.status().canary.weights.verified).isFalse();
+    w.advance(Duration.ofSeconds(31));
+    w.converge();
+    // Its deadline passed, but VerifyWeight 0 is not verified: v1 may still get traffic.
+    assertThat(w.replicasOf(v1)).isEqualTo(5);
+    w.advance(Duration.ofSeconds(10));
+    w.converge();
+    assertThat(w.status().canary.weights.verified).isTrue();
+    // Its delay counts from the moment the traffic is verified off it.
+    assertThat(w.sets.get(v1).scaleDownDeadline()).isEqualTo(w.now.plusSeconds(30));
+    assertThat(w.replicasOf(v1)).isEqualTo(5);
+    w.advance(Duration.ofSeconds(30));
+    w.converge();
+    assertThat(w.replicasOf(v1)).isZero();
+  }
+
+  @Test
+  void aSetWeightAfterACanaryScaleOfZeroCompletesInsteadOfWaitingForever() {
+    World w =
+        started(
+            List.of(
+                step("{\"setCanaryScale\":{\"replicas\":0}}"),
+                CanaryStep.setWeight(20),
+                CanaryStep.pause(null)));
+    w.rollout.getSpec().template = World.template("demo:2");
+    w.converge();
+    assertThat(w.status().currentStepIndex).isEqualTo(2);
+    assertThat(w.status().canary.weights.canary.weight).isZero();
+  }
+
+  @Test
+  void anEditedRouteStepIsSentAgainAndAnUnchangedOneIsNot() {
+    World w = atTwenty();
+    w.rollout.getSpec().strategy.canary.steps =
+        List.of(
+            STEPS.get(0),
+            step(
+                "{\"setHeaderRoute\":{\"name\":\"dark\",\"match\":[{\"headerName\":\"x-user\","
+                    + "\"headerValue\":{\"exact\":\"bob\"}}]}}"),
+            STEPS.get(2),
+            STEPS.get(3),
+            STEPS.get(4),
+            STEPS.get(5),
+            STEPS.get(6));
+    w.converge();
+    assertThat(routers.take()).containsExactly(MESH + " SetHeaderRoute dark");
+    assertThat(w.status().currentStepIndex).isEqualTo(4);
+  }
+
+  @Test
+  void aRouteCallThatFailedIsStillRemovedOnAbort() {
+    World w = started(STEPS);
+    routers.take();
+    routers.failOnce(MESH, "SetHeaderRoute", "deadline exceeded");
+    w.rollout.getSpec().template = World.template("demo:2");
+    w.converge();
+    assertThat(w.status().currentStepIndex).isEqualTo(1);
+    routers.take();
+    w.status().abort = true;
+    w.converge();
+    // The failed call's backoff first.
+    assertThat(routers.take()).isEmpty();
+    w.advance(Duration.ofSeconds(5));
+    w.converge();
+    assertThat(routers.take()).startsWith(MESH + " RemoveManagedRoutes");
+  }
+
+  @Test
+  void aRetrySendsItsCallsUnderNewIdempotencyKeys() {
+    World w = atTwenty();
+    String first = keyOf("SetWeight", 20);
+    w.status().abort = true;
+    w.converge();
+    w.status().abort = null;
+    w.status().abortedAt = null;
+    w.status().currentStepIndex = 0;
+    w.status().retries = 1;
+    routers.received.clear();
+    routers.calls.clear();
+    w.converge();
+    assertThat(keyOf("SetWeight", 20)).isNotNull().isNotEqualTo(first);
+  }
+
+  String keyOf(String op, int weight) {
+    for (int i = routers.received.size() - 1; i >= 0; i--) {
+      var ctx = routers.received.get(i).context();
+      if (ctx.operation().equals(op) && ctx.idempotencyKey().endsWith("/" + weight + "/100")) {
+        return ctx.idempotencyKey();
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void anUnverifiedWeightHoldsTheStepWithAConditionAndIsAskedAgainAfterTenSeconds() {
+    World w = started(List.of(CanaryStep.setWeight(50), CanaryStep.pause(null)));
+    routers.take();
+    routers.verify(MESH, Verification.VERIFIED, Verification.NOT_VERIFIED);
     w.rollout.getSpec().template = World.template("demo:2");
     w.converge();
     assertThat(w.status().currentStepIndex).isZero();
@@ -266,7 +409,7 @@ class TrafficRoutingTest {
     w.converge();
     assertThat(w.status().currentStepIndex).isEqualTo(1);
     assertThat(w.status().condition(ConditionType.TrafficRouting)).isNull();
-    assertThat(routers.take()).filteredOn(call -> call.contains("VerifyWeight 50")).hasSize(3);
+    assertThat(routers.take()).filteredOn(call -> call.contains("VerifyWeight 50")).hasSize(2);
   }
 
   @Test
@@ -324,6 +467,19 @@ class TrafficRoutingTest {
     assertThat(c.reason).isEqualTo("TrafficRouterDisabled");
     assertThat(c.message).contains("acme/mesh is disabled in the plugin ConfigMap");
     assertThat(w.status().message).isEqualTo(c.message);
+  }
+
+  @Test
+  void aDisabledRouterOfAStableRolloutWithNothingToMoveSaysNothing() {
+    World w = started(List.of(CanaryStep.setWeight(50), CanaryStep.pause(null)));
+    routers.take();
+    routers.availability.put(
+        MESH, PluginAvailability.of(PluginAvailability.State.DISABLED, "disabled"));
+    w.rollout.getSpec().replicas = 6;
+    w.converge();
+    assertThat(routers.take()).isEmpty();
+    assertThat(w.status().condition(ConditionType.TrafficRouting)).isNull();
+    assertThat(w.status().phase).isEqualTo("Healthy");
   }
 
   @Test

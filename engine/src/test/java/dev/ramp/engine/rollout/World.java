@@ -44,6 +44,11 @@ final class World {
   final List<String> terminated = new ArrayList<>();
   final List<String> deleted = new ArrayList<>();
 
+  /** The Services that exist, and the pod-template hash each selects (as the plans wrote it). */
+  Set<String> services = Set.of("canary", "stable");
+
+  final Map<String, String> selectors = new LinkedHashMap<>();
+
   int podSerial;
   Instant now = Instant.parse("2026-11-23T10:00:00Z");
   boolean podsBecomeReady = true;
@@ -68,6 +73,15 @@ final class World {
     rollout.setSpec(spec);
   }
 
+  /** A blue-green Rollout with Services "active" and "preview". */
+  static World blueGreen(int replicas, dev.ramp.engine.model.BlueGreenStrategy b) {
+    World w = new World(replicas, List.of());
+    w.rollout.getSpec().strategy.canary = null;
+    w.rollout.getSpec().strategy.blueGreen = b;
+    w.services = Set.of("active", "preview");
+    return w;
+  }
+
   static JsonNode template(String image) {
     try {
       return Json.MAPPER.readTree(
@@ -89,11 +103,7 @@ final class World {
     Plan plan =
         reconciler.reconcile(
             new Observed(
-                    rollout,
-                    new ArrayList<>(sets.values()),
-                    new ArrayList<>(pods),
-                    Set.of("canary", "stable"),
-                    now)
+                    rollout, new ArrayList<>(sets.values()), new ArrayList<>(pods), services, now)
                 .withAnalysis(
                     new Observed.Analysis(
                         new ArrayList<>(runs.values()),
@@ -101,6 +111,7 @@ final class World {
                             Optional.ofNullable(
                                 templates.get((cluster ? "cluster:" : "") + name)))));
     last = plan;
+    selectors.putAll(plan.serviceSelectors());
     applyAnalysisRuns(plan.analysisRuns());
     if (plan.replicaSets().create() != null) {
       var c = plan.replicaSets().create();
