@@ -22,6 +22,11 @@ public final class TestPlugins {
     return existing(Path.of("echo-plugin/target/ramp-test-echo-plugin.jar"));
   }
 
+  /** The Gateway API router plugin JAR (plugins/traffic-gatewayapi), as the reactor builds it. */
+  public static Path gatewayApiJar() {
+    return existing(Path.of("../plugins/traffic-gatewayapi/target/ramp-traffic-gatewayapi.jar"));
+  }
+
   /** The Python step plugin (tests/python). */
   public static Path pythonPlugin() {
     return existing(Path.of("python/step_plugin.py"));

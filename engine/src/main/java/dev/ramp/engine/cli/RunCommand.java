@@ -35,7 +35,8 @@ final class RunCommand implements Callable<Integer> {
       required = true,
       description =
           "Manifests: Rollouts, AnalysisTemplates, ClusterAnalysisTemplates, Secrets,"
-              + " ConfigMaps (ramp-config among them), Services, Namespaces.")
+              + " ConfigMaps (ramp-config among them), Services, Namespaces, Gateway API routes,"
+              + " Gateways and GatewayClasses.")
   List<Path> files = new ArrayList<>();
 
   @Option(names = "--image", description = "The new revision's image (first container).")

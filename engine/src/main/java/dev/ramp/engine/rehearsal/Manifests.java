@@ -45,9 +45,16 @@ final class Manifests {
       return ns.isEmpty() ? "default" : ns;
     }
 
-    /** Namespaces and the Cluster… kinds have no namespace. */
+    /** Namespaces, GatewayClasses and the Cluster… kinds have no namespace. */
     boolean clusterScoped() {
-      return kind().equals("Namespace") || kind().startsWith("Cluster");
+      return kind().equals("Namespace")
+          || kind().equals("GatewayClass")
+          || kind().startsWith("Cluster");
+    }
+
+    /** A Gateway API kind (applied as a generic resource, at {@link #GATEWAY_API}). */
+    boolean gatewayApi() {
+      return apiVersion().startsWith(GATEWAY_GROUP + "/");
     }
 
     /**
@@ -66,16 +73,32 @@ final class Manifests {
     }
   }
 
-  /** Kinds by apiVersion that a rehearsal applies. */
+  static final String GATEWAY_GROUP = "gateway.networking.k8s.io";
+
+  /** The version Gateway API objects are stored at (a v1beta1 manifest is applied as v1). */
+  static final String GATEWAY_API = GATEWAY_GROUP + "/v1";
+
+  /**
+   * Kinds by apiVersion that a rehearsal applies. Gateway API's kinds are always accepted: they do
+   * nothing without a Gateway API router, and with one its routes must be there. v1beta1 has the
+   * same schema as v1 for the kinds it has (a cluster stores them as v1 and serves both).
+   */
   static final Map<String, Set<String>> SUPPORTED =
       Map.of(
-          "ramp.dev/v1alpha1", Set.of("Rollout", "AnalysisTemplate", "ClusterAnalysisTemplate"),
-          "v1", Set.of("Service", "ConfigMap", "Secret", "Namespace"));
+          "ramp.dev/v1alpha1",
+          Set.of("Rollout", "AnalysisTemplate", "ClusterAnalysisTemplate"),
+          "v1",
+          Set.of("Service", "ConfigMap", "Secret", "Namespace"),
+          GATEWAY_API,
+          Set.of("GatewayClass", "Gateway", "HTTPRoute", "GRPCRoute"),
+          GATEWAY_GROUP + "/v1beta1",
+          Set.of("GatewayClass", "Gateway", "HTTPRoute"));
 
   /**
    * The order a rehearsal applies kinds in, as {@code kubectl apply} of a folder would want it:
    * Namespaces, then what a Rollout or its AnalysisRuns read (ConfigMaps, Secrets, templates),
-   * Services, and the Rollouts last, so that the controller finds everything on its first look.
+   * Services, the Gateway API objects (the routes a router edits), and the Rollouts last, so that
+   * the controller finds everything on its first look.
    */
   private static final List<String> APPLY_ORDER =
       List.of(
@@ -85,6 +108,10 @@ final class Manifests {
           "AnalysisTemplate",
           "ClusterAnalysisTemplate",
           "Service",
+          "GatewayClass",
+          "Gateway",
+          "HTTPRoute",
+          "GRPCRoute",
           "Rollout");
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -172,7 +199,8 @@ final class Manifests {
               + " ("
               + apiVersion
               + ") is not one a rehearsal applies; it applies Rollouts, AnalysisTemplates,"
-              + " ClusterAnalysisTemplates, Services, ConfigMaps, Secrets and Namespaces");
+              + " ClusterAnalysisTemplates, Services, ConfigMaps, Secrets, Namespaces and"
+              + " Gateway API's GatewayClasses, Gateways, HTTPRoutes and GRPCRoutes");
     }
     if (document.path("metadata").path("name").asText("").isEmpty()) {
       throw new RehearsalException(file + ": " + kind + " without metadata.name");

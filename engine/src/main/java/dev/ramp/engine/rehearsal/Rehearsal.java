@@ -11,6 +11,7 @@ import dev.ramp.engine.model.RolloutStatus;
 import dev.ramp.engine.rehearsal.Manifests.Manifest;
 import dev.ramp.engine.runtime.RampRuntime;
 import dev.ramp.engine.sandbox.EmbeddedCluster;
+import dev.ramp.engine.sandbox.GatewaySimulator;
 import dev.ramp.engine.sandbox.NodeSimulator;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -31,9 +32,10 @@ import java.util.function.Consumer;
 
 /**
  * A rollout rehearsed without a cluster: an embedded API server, a node simulator that makes pods
- * ready, the real controller with real plugin processes, and a virtual clock that moves only while
- * all of them are idle ({@link SpeedClock}). The engine of `ramp demo` and `ramp run`; the
- * controller code is the same that runs in a cluster.
+ * ready, a Gateway controller stand-in that accepts Gateway API routes, the real controller with
+ * real plugin processes, and a virtual clock that moves only while all of them are idle ({@link
+ * SpeedClock}). The engine of `ramp demo` and `ramp run`; the controller code is the same that runs
+ * in a cluster.
  */
 public final class Rehearsal implements AutoCloseable {
 
@@ -85,6 +87,7 @@ public final class Rehearsal implements AutoCloseable {
   private final SpeedClock clock;
   private final EmbeddedCluster cluster;
   private final NodeSimulator nodes;
+  private final GatewaySimulator gateways;
   private final RampRuntime runtime;
   private final RolloutActions actions;
   private final Path kubeconfig;
@@ -103,12 +106,15 @@ public final class Rehearsal implements AutoCloseable {
       throw new RehearsalException("cannot make a work folder: " + e.getMessage());
     }
     this.clock = new SpeedClock(Instant.now(), options.speed());
-    this.cluster =
-        EmbeddedCluster.start(EmbeddedCluster.rampCrds(), List.of(CONTROLLER_NAMESPACE, "default"));
+    List<io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition> crds =
+        new ArrayList<>(EmbeddedCluster.rampCrds());
+    crds.addAll(EmbeddedCluster.gatewayApiCrds());
+    this.cluster = EmbeddedCluster.start(crds, List.of(CONTROLLER_NAMESPACE, "default"));
     this.kubeconfig = cluster.writeKubeconfig(workDir.resolve("kubeconfig"));
     this.nodes =
         NodeSimulator.onClock(cluster.client(), options.podReadyAfter(), clock, beforeNodeChange)
             .start();
+    this.gateways = new GatewaySimulator(cluster.client(), clock).start();
     PluginHost.Settings host =
         PluginHost.Settings.defaults()
             .withCacheDir(workDir.resolve("cache"))
@@ -146,19 +152,25 @@ public final class Rehearsal implements AutoCloseable {
     }
   }
 
-  /**
-   * The controllers, the plugins, the node simulator and the API server, as the clock sees them.
-   */
   /** The rehearsal's clock, for tests in this package. */
   SpeedClock clock() {
     return clock;
   }
 
+  /** The Gateway controller stand-in, for tests in this package (to hold its writes). */
+  GatewaySimulator gateways() {
+    return gateways;
+  }
+
+  /**
+   * The controllers, the plugins, the node simulator, the Gateway stand-in and the API server, as
+   * the clock sees them.
+   */
   private SpeedClock.World world() {
     return new SpeedClock.World() {
       @Override
       public boolean isIdle() {
-        return runtime.isIdle() && nodes.isIdle();
+        return runtime.isIdle() && nodes.isIdle() && gateways.isIdle();
       }
 
       @Override
@@ -192,10 +204,10 @@ public final class Rehearsal implements AutoCloseable {
 
   /**
    * Applies the manifests of the files, Namespaces first and Rollouts last (ConfigMaps, Secrets,
-   * AnalysisTemplates, ClusterAnalysisTemplates and Services between, see {@link
-   * Manifests#inApplyOrder}); returns the Rollouts among them. An object given twice is applied as
-   * the later document has it ({@link Manifests#lastOfEachObject}), as {@code kubectl apply} would
-   * leave it.
+   * AnalysisTemplates, ClusterAnalysisTemplates, Services and Gateway API objects between, see
+   * {@link Manifests#inApplyOrder}); returns the Rollouts among them. An object given twice is
+   * applied as the later document has it ({@link Manifests#lastOfEachObject}), as {@code kubectl
+   * apply} would leave it.
    */
   public List<Rollout> apply(List<Path> files) {
     List<Manifest> manifests =
@@ -223,6 +235,10 @@ public final class Rehearsal implements AutoCloseable {
         // The API server ignores a namespace on a cluster-scoped object; the embedded one would
         // fail the create (it answers nothing, and the client times out).
         ((ObjectNode) document.with("metadata")).remove("namespace");
+      }
+      if (m.gatewayApi()) {
+        // Stored as v1, as a cluster stores a v1beta1 manifest of the same schema.
+        document.put("apiVersion", Manifests.GATEWAY_API);
       }
       if (m.kind().equals("Rollout")) {
         Rollout rollout = Serialization.jsonMapper().convertValue(document, Rollout.class);
@@ -416,6 +432,7 @@ public final class Rehearsal implements AutoCloseable {
   public void close() {
     clock.close();
     runtime.close();
+    gateways.close();
     nodes.close();
     cluster.close();
     if (ownsWorkDir) {

@@ -57,7 +57,17 @@ final class Discovery {
                 false,
                 List.of()),
             new Resource("analysisruns", "analysisrun", "AnalysisRun", true, List.of())));
+    // Served when their stand-in CRDs are registered (see GatewayApi), as in a rehearsal.
+    RESOURCES.put(
+        GatewayApi.API_VERSION,
+        GatewayApi.KINDS.stream()
+            .map(k -> new Resource(k.plural(), k.singular(), k.kind(), k.namespaced(), List.of()))
+            .toList());
   }
+
+  /** The resources with a status subresource that discovery lists (kubectl reads them). */
+  private static final java.util.Set<String> WITH_STATUS =
+      java.util.Set.of("rollouts", "replicasets", "httproutes", "grpcroutes");
 
   private Discovery() {}
 
@@ -120,12 +130,12 @@ final class Discovery {
       VERBS.forEach(verbs::add);
       ArrayNode shortNames = node.putArray("shortNames");
       r.shortNames().forEach(shortNames::add);
-      if (r.plural().equals("rollouts") || r.plural().equals("replicasets")) {
+      if (WITH_STATUS.contains(r.plural())) {
         array
             .addObject()
             .put("name", r.plural() + "/status")
             .put("singularName", "")
-            .put("namespaced", true)
+            .put("namespaced", r.namespaced())
             .put("kind", r.kind())
             .putArray("verbs")
             .add("get")

@@ -113,6 +113,16 @@ public final class EmbeddedCluster implements AutoCloseable {
     return crds;
   }
 
+  /**
+   * Stand-in CRDs for Gateway API's {@code GatewayClass}, {@code Gateway}, {@code HTTPRoute} and
+   * {@code GRPCRoute} ({@code gateway.networking.k8s.io/v1}): enough for the mock server to serve
+   * their paths with {@code status} as a subresource, not the upstream schemas (nothing is
+   * validated or pruned). A rehearsal registers them so that a router plugin finds its routes.
+   */
+  public static List<CustomResourceDefinition> gatewayApiCrds() {
+    return GatewayApi.crds();
+  }
+
   private static JsonNode readCrdResource(String name) {
     try (java.io.InputStream in = EmbeddedCluster.class.getResourceAsStream("/crd/" + name)) {
       if (in == null) {

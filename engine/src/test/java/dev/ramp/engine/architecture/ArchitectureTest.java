@@ -111,8 +111,23 @@ class ArchitectureTest {
           .resideInAPackage(ENGINE)
           .as("plugin-api and plugin-sdk never depend on the engine");
 
+  /**
+   * fabric8's client brings its Gateway API model with it; the engine must not use it: it applies
+   * and watches routes as generic resources, and only the router plugin knows their shape.
+   */
+  static final ArchRule NO_GATEWAY_API_MODEL_IN_THE_ENGINE =
+      noClasses()
+          .that()
+          .resideInAPackage(ENGINE)
+          .should()
+          .dependOnClassesThat(resideInAPackage("io.fabric8.kubernetes.api.model.gatewayapi.."))
+          .as(
+              "the engine knows Gateway API objects only as generic resources (the routers that"
+                  + " edit them are plugins)");
+
   static final List<ArchRule> RULES =
       List.of(
+          NO_GATEWAY_API_MODEL_IN_THE_ENGINE,
           FABRIC8_CLIENT_ONLY_WHERE_THE_API_IS_TALKED_TO,
           GRPC_ONLY_IN_THE_PLUGIN_HOST,
           PROCESSES_ONLY_IN_THE_PLUGIN_HOST,
@@ -140,6 +155,7 @@ class ArchitectureTest {
             .importClasses(
                 dev.ramp.engine.rollout.archfixture.ReadsTheClockAndTheApi.class,
                 dev.ramp.engine.rollout.archfixture.CallsGrpcAndStartsAProcess.class,
+                dev.ramp.engine.sandbox.archfixture.UsesTheGatewayApiModel.class,
                 dev.ramp.plugin.sdk.archfixture.UsesTheEngine.class);
     for (ArchRule rule : RULES) {
       assertThatThrownBy(() -> rule.check(bad))

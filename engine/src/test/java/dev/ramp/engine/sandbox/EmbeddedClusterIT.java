@@ -102,6 +102,51 @@ class EmbeddedClusterIT {
   }
 
   @Test
+  void gatewayApiKindsAreServedOnTheirStandInCrdsWithDiscoveryForKubectl() throws Exception {
+    try (EmbeddedCluster cluster =
+        EmbeddedCluster.start(EmbeddedCluster.gatewayApiCrds(), List.of("shop"))) {
+      String resources = cluster.client().raw("/apis/gateway.networking.k8s.io/v1");
+      assertThat(resources)
+          .contains("\"name\":\"httproutes\"", "\"name\":\"httproutes/status\"")
+          .contains("\"name\":\"grpcroutes\"", "\"name\":\"gateways\"")
+          .contains("\"name\":\"gatewayclasses\"");
+      GenericKubernetesResource route =
+          io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+              "{\"apiVersion\":\"gateway.networking.k8s.io/v1\",\"kind\":\"HTTPRoute\","
+                  + "\"metadata\":{\"name\":\"shop\",\"namespace\":\"shop\"},"
+                  + "\"spec\":{\"rules\":[{\"name\":\"api\"}]}}",
+              GenericKubernetesResource.class);
+      cluster
+          .client()
+          .genericKubernetesResources(GatewayApi.HTTP_ROUTE.context())
+          .inNamespace("shop")
+          .resource(route)
+          .create();
+
+      Path kubectl = Path.of("/usr/bin/kubectl");
+      assumeTrue(Files.isExecutable(kubectl), "kubectl is not installed");
+      Process process =
+          new ProcessBuilder(
+                  kubectl.toString(),
+                  "--kubeconfig",
+                  cluster.writeKubeconfig(dir.resolve("kubeconfig")).toString(),
+                  "--cache-dir",
+                  dir.resolve("kube-cache").toString(),
+                  "get",
+                  "httproutes",
+                  "-A",
+                  "-o",
+                  "name")
+              .redirectErrorStream(true)
+              .start();
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(output).contains("httproute.gateway.networking.k8s.io/shop");
+      assertThat(process.exitValue()).isZero();
+    }
+  }
+
+  @Test
   void theNodeSimulatorMakesReplicaSetsReady() {
     try (EmbeddedCluster cluster = EmbeddedCluster.start(List.of(), List.of("shop"));
         NodeSimulator nodes =
