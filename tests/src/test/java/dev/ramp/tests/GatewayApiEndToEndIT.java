@@ -111,13 +111,14 @@ class GatewayApiEndToEndIT {
         .startsWith(
             "Weight 20 of 100 to the canary is not verified yet by traffic router " + ROUTER)
         .contains("has acted on generation 1 of HTTPRoute shop/shop, which is at generation 3")
-        .endsWith("checking again in 10s");
+        .endsWith("checking again within 10s");
     assertRoute(world.route("shop"), "shop-alice-20.yaml");
     assertThat(world.shopVersions())
         .containsExactly(
             fixture("shop.yaml"), fixture("shop-alice.yaml"), fixture("shop-alice-20.yaml"));
 
-    // The controller asks again after 10 s of its clock; the gateway is still behind.
+    // The controller asks again (after 1, 2, 4, 8 s, then every 10 s of its clock); the gateway
+    // is still behind.
     world.advance(Duration.ofSeconds(10));
     held = world.await("shop", calledNow());
     assertThat(notVerified(2, 20).test(held)).as("still waiting: %s", routing(held)).isTrue();
