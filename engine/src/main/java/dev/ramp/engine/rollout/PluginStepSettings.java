@@ -45,6 +45,19 @@ public record PluginStepSettings(
         Duration.ofSeconds(5));
   }
 
+  /**
+   * The wait after a failed call: {@code errorBackoff} at first, doubling from {@code previous}
+   * (the last failure's wait, null when the last call did not fail) up to {@code errorBackoffMax}.
+   * Shared by plugin steps and traffic routers.
+   */
+  Duration errorBackoffAfter(String previous) {
+    if (previous == null) {
+      return errorBackoff;
+    }
+    Duration wait = Durations.parse(previous, "backoff").multipliedBy(2);
+    return wait.compareTo(errorBackoffMax) > 0 ? errorBackoffMax : wait;
+  }
+
   /** The same settings with another floor and default for RUNNING requeues. */
   public PluginStepSettings withRunning(Duration floor, Duration byDefault) {
     return new PluginStepSettings(

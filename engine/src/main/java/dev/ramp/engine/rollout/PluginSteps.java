@@ -111,13 +111,8 @@ final class PluginSteps {
 
   /** ERROR: the last good state stays; retried after a wait that doubles up to its cap. */
   private void backOff(CanaryStatus.StepPluginStatus e, StepResult res, String before) {
-    java.time.Duration wait = r.pluginSettings.errorBackoff();
-    if (StepPluginPhase.Error.is(before) && e.backoff != null) {
-      wait = Durations.parse(e.backoff, "backoff").multipliedBy(2);
-      if (wait.compareTo(r.pluginSettings.errorBackoffMax()) > 0) {
-        wait = r.pluginSettings.errorBackoffMax();
-      }
-    }
+    java.time.Duration wait =
+        r.pluginSettings.errorBackoffAfter(StepPluginPhase.Error.is(before) ? e.backoff : null);
     e.phase = StepPluginPhase.Error.name();
     e.message = res.message();
     e.backoff = Durations.format(wait);

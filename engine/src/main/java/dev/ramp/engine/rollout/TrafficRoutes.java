@@ -111,13 +111,11 @@ final class TrafficRoutes {
           return false;
       }
       TrafficRouterStatus rec = find(name);
-      if (rec != null && ERROR.equals(rec.phase) && rec.backoff != null && rec.updatedAt != null) {
-        Instant due = Instant.parse(rec.updatedAt).plus(Durations.parse(rec.backoff, "backoff"));
-        if (r.now.isBefore(due)) {
-          r.requeueWithin(Duration.between(r.now, due));
-          r.hold = failure(name, rec) + "; retrying after " + rec.backoff;
-          return false;
-        }
+      Instant due = retryAt(rec);
+      if (due != null) {
+        r.requeueWithin(Duration.between(r.now, due));
+        r.hold = failure(name, rec) + "; retrying after " + rec.backoff;
+        return false;
       }
     }
     return true;
@@ -129,15 +127,20 @@ final class TrafficRoutes {
       if (!r.routers.availability(name).isReady()) {
         return false;
       }
-      TrafficRouterStatus rec = find(name);
-      if (rec != null && ERROR.equals(rec.phase) && rec.backoff != null && rec.updatedAt != null) {
-        Instant due = Instant.parse(rec.updatedAt).plus(Durations.parse(rec.backoff, "backoff"));
-        if (r.now.isBefore(due)) {
-          return false;
-        }
+      if (retryAt(find(name)) != null) {
+        return false;
       }
     }
     return true;
+  }
+
+  /** When a router whose last call failed may be called again; null when it may be now. */
+  private Instant retryAt(TrafficRouterStatus rec) {
+    if (rec == null || !ERROR.equals(rec.phase) || rec.backoff == null || rec.updatedAt == null) {
+      return null;
+    }
+    Instant due = Instant.parse(rec.updatedAt).plus(Durations.parse(rec.backoff, "backoff"));
+    return r.now.isBefore(due) ? due : null;
   }
 
   /** Sets (or, with no matches, removes) the managed route of step {@code idx} on each router. */
@@ -372,13 +375,8 @@ final class TrafficRoutes {
 
   /** A failed call: ERROR with a doubling backoff, a condition and an Event naming the router. */
   private void failed(String name, TrafficRouterStatus rec, String op, String message) {
-    Duration wait = r.pluginSettings.errorBackoff();
-    if (ERROR.equals(rec.phase) && rec.backoff != null) {
-      wait = Durations.parse(rec.backoff, "backoff").multipliedBy(2);
-      if (wait.compareTo(r.pluginSettings.errorBackoffMax()) > 0) {
-        wait = r.pluginSettings.errorBackoffMax();
-      }
-    }
+    Duration wait =
+        r.pluginSettings.errorBackoffAfter(ERROR.equals(rec.phase) ? rec.backoff : null);
     rec.phase = ERROR;
     rec.operation = op;
     rec.message = message;
