@@ -77,7 +77,8 @@ final class ObservedWorld {
     List<Observed.Pod> pods =
         RolloutReconciler.restartPending(rollout) ? pods(ns, owned) : List.of();
     var runs = new Observed.Analysis(analysis.runsOf(rollout), analysis.lookup(ns));
-    return new Observed(rollout, observed, pods, serviceNames, clock.instant(), runs);
+    return new Observed(rollout, observed, pods, serviceNames, clock.instant(), runs)
+        .withRoleMetadata(RoleMetadataWriter.recorded(owned));
   }
 
   /**

@@ -41,6 +41,7 @@ final class PlanWriter {
   private final SharedIndexInformer<Service> services;
   private final StatusWriter<Rollout, RolloutStatus> status;
   private final AnalysisRunWriter runs;
+  private final RoleMetadataWriter roles;
 
   PlanWriter(
       KubernetesClient client,
@@ -52,6 +53,7 @@ final class PlanWriter {
     this.services = services;
     this.status = status;
     this.runs = new AnalysisRunWriter(client, events, analysis);
+    this.roles = new RoleMetadataWriter(client);
   }
 
   /**
@@ -120,6 +122,13 @@ final class PlanWriter {
                   + hash
                   + "\"}}}");
         });
+  }
+
+  /** Moves pod metadata by role: the template, then the pods, then the record of it. */
+  void roleMetadata(String ns, java.util.List<Plan.RoleMetadataWrite> writes) {
+    for (Plan.RoleMetadataWrite w : writes) {
+      roles.write(ns, w);
+    }
   }
 
   private Resource<ReplicaSet> rs(String ns, String name) {

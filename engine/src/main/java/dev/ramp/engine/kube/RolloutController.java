@@ -375,6 +375,8 @@ public final class RolloutController implements AutoCloseable {
       return WorkQueue.Result.after(Duration.ZERO);
     }
     writer.serviceSelectors(rollout.getMetadata().getNamespace(), plan.serviceSelectors());
+    // After the selectors: an abort's switch back is not held up by relabelling pods.
+    writer.roleMetadata(rollout.getMetadata().getNamespace(), plan.roleMetadata());
     // Before the status that names them: a status never names a run that was not made.
     writer.analysisRuns(rollout, plan.analysisRuns());
     if (plan.statusChanged()) {

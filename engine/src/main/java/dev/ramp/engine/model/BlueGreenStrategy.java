@@ -6,7 +6,6 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import java.util.Map;
 import java.util.TreeMap;
@@ -45,10 +44,16 @@ public class BlueGreenStrategy {
   public RolloutAnalysis prePromotionAnalysis;
   public RolloutAnalysis postPromotionAnalysis;
 
-  // Argo fields Ramp does not support: kept so that validation can name them.
-  @PreserveUnknownFields public JsonNode activeMetadata;
-  @PreserveUnknownFields public JsonNode previewMetadata;
-  @PreserveUnknownFields public JsonNode antiAffinity;
+  /** Put on the pods of the ReplicaSet the active Service selects, for as long as it does. */
+  public PodTemplateMetadata activeMetadata;
+
+  /** Put on the pods of the new ReplicaSet while the active Service does not select it. */
+  public PodTemplateMetadata previewMetadata;
+
+  /** The new ReplicaSet's pods avoid the nodes of the stable one. */
+  public AntiAffinity antiAffinity;
+
+  // An Argo field Ramp does not support: kept so that validation can name it.
   public IntOrString maxUnavailable;
 
   /**

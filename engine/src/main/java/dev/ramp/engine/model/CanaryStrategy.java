@@ -25,10 +25,16 @@ public class CanaryStrategy {
   public Boolean dynamicStableScale;
   public List<CanaryStep> steps;
 
+  /** Put on the pods of the new ReplicaSet while it is not stable. */
+  public PodTemplateMetadata canaryMetadata;
+
+  /** Put on the pods of the stable ReplicaSet. */
+  public PodTemplateMetadata stableMetadata;
+
+  /** The new ReplicaSet's pods avoid the nodes of the stable one. */
+  public AntiAffinity antiAffinity;
+
   // Argo fields Ramp does not support: kept so that validation can name them.
-  @PreserveUnknownFields public JsonNode antiAffinity;
-  @PreserveUnknownFields public JsonNode canaryMetadata;
-  @PreserveUnknownFields public JsonNode stableMetadata;
   @PreserveUnknownFields public JsonNode pingPong;
   public Integer minPodsPerReplicaSet;
   public Integer scaleDownDelayRevisionLimit;

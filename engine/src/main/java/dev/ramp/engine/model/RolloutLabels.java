@@ -17,6 +17,14 @@ public final class RolloutLabels {
    */
   public static final String SCALE_DOWN_DEADLINE = "rollout.ramp.dev/scale-down-deadline";
 
+  /**
+   * The pod metadata by role Ramp put on a ReplicaSet's pod template and pods (JSON), so that it
+   * can take exactly that off when the role ends. Written last, after the pods: a controller that
+   * stops half way finds the old value and writes the whole change again. Argo's {@code
+   * ephemeral-metadata}.
+   */
+  public static final String ROLE_METADATA = "rollout.ramp.dev/role-metadata";
+
   /** The pod template as the user wrote it (canonical JSON), so that undo restores it exactly. */
   public static final String TEMPLATE = "rollout.ramp.dev/template";
 

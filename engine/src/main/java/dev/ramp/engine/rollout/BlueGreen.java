@@ -30,6 +30,7 @@ final class BlueGreen implements Strategy {
           new BlueGreenReplicaSets(),
           new CleanUpAnalysisRuns(),
           new CleanUpHistory(),
+          new RoleMetadata(),
           new RestartPods(),
           new ComputeStatus());
 

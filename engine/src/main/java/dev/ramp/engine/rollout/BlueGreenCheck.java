@@ -7,8 +7,8 @@ import java.util.Set;
 /**
  * Validates {@code spec.strategy.blueGreen}: the Services (required active, existing, two different
  * ones), the numbers, and the fields Ramp refuses rather than accept and ignore: {@code
- * activeMetadata}, {@code previewMetadata}, {@code antiAffinity}, {@code maxUnavailable}, and any
- * canary field or unknown field written under blueGreen.
+ * maxUnavailable}, and any canary field or unknown field written under blueGreen. The metadata by
+ * role and {@code antiAffinity} are checked by {@link RoleMetadataCheck}.
  */
 final class BlueGreenCheck {
   static final String BLUE_GREEN = "spec.strategy.blueGreen";
@@ -51,17 +51,6 @@ final class BlueGreenCheck {
     if (b.previewReplicaCount != null && b.previewReplicaCount == 0) {
       errors.add(BLUE_GREEN + ".previewReplicaCount: 0 leaves nothing to preview; use at least 1");
     }
-    refuse(
-        b.activeMetadata != null,
-        "activeMetadata",
-        "pod metadata by role is not supported by Ramp yet; remove it",
-        errors);
-    refuse(
-        b.previewMetadata != null,
-        "previewMetadata",
-        "pod metadata by role is not supported by Ramp yet; remove it",
-        errors);
-    refuse(b.antiAffinity != null, "antiAffinity", "not supported by Ramp; remove it", errors);
     refuse(
         b.maxUnavailable != null,
         "maxUnavailable",

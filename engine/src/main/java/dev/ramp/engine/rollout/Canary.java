@@ -27,6 +27,7 @@ final class Canary implements Strategy {
           new SelectServices(),
           new AbortPluginSteps(),
           new CleanUpHistory(),
+          new RoleMetadata(),
           new RestartPods(),
           new ComputeStatus());
 

@@ -2,15 +2,18 @@ package dev.ramp.engine.rollout;
 
 import dev.ramp.engine.analysis.AnalysisTemplates;
 import dev.ramp.engine.model.AnalysisRun;
+import dev.ramp.engine.model.PodTemplateMetadata;
 import dev.ramp.engine.model.Rollout;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Everything a reconcile decides from: the Rollout (never older than the controller's own last
  * write), the ReplicaSets it owns, their pods while a restart is pending, the names of the Services
- * that exist, and the time on the controller's clock.
+ * that exist, the time on the controller's clock, and the pod metadata by role each ReplicaSet
+ * carries.
  */
 public record Observed(
     Rollout rollout,
@@ -18,13 +21,25 @@ public record Observed(
     List<Pod> pods,
     Set<String> services,
     Instant now,
-    Analysis analysis) {
+    Analysis analysis,
+    Map<String, PodTemplateMetadata> roleMetadata) {
 
   public Observed {
     replicaSets = List.copyOf(replicaSets);
     pods = List.copyOf(pods);
     services = Set.copyOf(services);
     analysis = analysis == null ? Analysis.NONE : analysis;
+    roleMetadata = roleMetadata == null ? Map.of() : Map.copyOf(roleMetadata);
+  }
+
+  public Observed(
+      Rollout rollout,
+      List<ReplicaSet> replicaSets,
+      List<Pod> pods,
+      Set<String> services,
+      Instant now,
+      Analysis analysis) {
+    this(rollout, replicaSets, pods, services, now, analysis, Map.of());
   }
 
   public Observed(
@@ -43,7 +58,15 @@ public record Observed(
 
   /** These runs and templates instead. */
   public Observed withAnalysis(Analysis value) {
-    return new Observed(rollout, replicaSets, pods, services, now, value);
+    return new Observed(rollout, replicaSets, pods, services, now, value, roleMetadata);
+  }
+
+  /**
+   * The pod metadata by role each ReplicaSet carries now, by ReplicaSet name, as recorded on it
+   * when Ramp put it there; a ReplicaSet with none is absent.
+   */
+  public Observed withRoleMetadata(Map<String, PodTemplateMetadata> value) {
+    return new Observed(rollout, replicaSets, pods, services, now, analysis, value);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.ramp.engine.rollout;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ramp.engine.model.AnalysisRun;
+import dev.ramp.engine.model.PodTemplateMetadata;
 import dev.ramp.engine.model.RolloutStatus;
 import dev.ramp.engine.plugin.CallKey;
 import java.time.Duration;
@@ -9,10 +10,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one reconcile wants written, in this order: ReplicaSets, Service selectors, AnalysisRuns,
- * the status (only when it changed), then Events; and when to look again. Immutable; made by the
- * named factories and refined with {@code with…} copies, as the Java Operator SDK's {@code
- * UpdateControl}.
+ * What one reconcile wants written, in this order: ReplicaSets, Service selectors, pod metadata by
+ * role, AnalysisRuns, the status (only when it changed), then Events; and when to look again.
+ * Immutable; made by the named factories and refined with {@code with…} copies, as the Java
+ * Operator SDK's {@code UpdateControl}.
  *
  * <p>{@link #pluginCalls()} are the plugin calls whose answers the status records: the plugin host
  * keeps those answers until the status is written, then is told to forget them.
@@ -99,6 +100,13 @@ public final class Plan {
     }
   }
 
+  /**
+   * A ReplicaSet whose pods change role: its pod template and its pods lose the metadata {@code
+   * from} the old role and get the metadata {@code to} of the new one (empty: no role).
+   */
+  public record RoleMetadataWrite(
+      String replicaSet, String hash, PodTemplateMetadata from, PodTemplateMetadata to) {}
+
   /** An Event on the Rollout. */
   public record Event(String type, String reason, String message) {
     static Event normal(String reason, String message) {
@@ -118,6 +126,7 @@ public final class Plan {
   private final Duration requeueAfter;
   private final List<CallKey> pluginCalls;
   private final AnalysisRunWrites analysisRuns;
+  private final List<RoleMetadataWrite> roleMetadata;
 
   private Plan(
       ReplicaSetWrites replicaSets,
@@ -127,8 +136,10 @@ public final class Plan {
       List<Event> events,
       Duration requeueAfter,
       List<CallKey> pluginCalls,
-      AnalysisRunWrites analysisRuns) {
+      AnalysisRunWrites analysisRuns,
+      List<RoleMetadataWrite> roleMetadata) {
     this.replicaSets = replicaSets;
+    this.roleMetadata = List.copyOf(roleMetadata);
     this.analysisRuns = analysisRuns;
     this.serviceSelectors = Map.copyOf(serviceSelectors);
     this.status = status;
@@ -148,7 +159,8 @@ public final class Plan {
         List.of(),
         null,
         List.of(),
-        AnalysisRunWrites.NONE);
+        AnalysisRunWrites.NONE,
+        List.of());
   }
 
   /** Also writes these ReplicaSets. */
@@ -161,7 +173,8 @@ public final class Plan {
         events,
         requeueAfter,
         pluginCalls,
-        analysisRuns);
+        analysisRuns,
+        roleMetadata);
   }
 
   /** Also points these Services (by name) at these pod-template hashes. */
@@ -174,7 +187,8 @@ public final class Plan {
         events,
         requeueAfter,
         pluginCalls,
-        analysisRuns);
+        analysisRuns,
+        roleMetadata);
   }
 
   /** Also records these Events, after the status write. */
@@ -187,7 +201,8 @@ public final class Plan {
         list,
         requeueAfter,
         pluginCalls,
-        analysisRuns);
+        analysisRuns,
+        roleMetadata);
   }
 
   /** Looks again after {@code delay} on the controller's clock (null: only on a change). */
@@ -200,7 +215,8 @@ public final class Plan {
         events,
         delay,
         pluginCalls,
-        analysisRuns);
+        analysisRuns,
+        roleMetadata);
   }
 
   /** The plugin calls whose answers this status records. */
@@ -213,7 +229,8 @@ public final class Plan {
         events,
         requeueAfter,
         calls,
-        analysisRuns);
+        analysisRuns,
+        roleMetadata);
   }
 
   /** Also writes these AnalysisRuns (before the status). */
@@ -226,7 +243,26 @@ public final class Plan {
         events,
         requeueAfter,
         pluginCalls,
+        writes,
+        roleMetadata);
+  }
+
+  /** Also puts (or takes off) these pod metadata by role, after the Service selectors. */
+  public Plan withRoleMetadata(List<RoleMetadataWrite> writes) {
+    return new Plan(
+        replicaSets,
+        serviceSelectors,
+        status,
+        statusChanged,
+        events,
+        requeueAfter,
+        pluginCalls,
+        analysisRuns,
         writes);
+  }
+
+  public List<RoleMetadataWrite> roleMetadata() {
+    return roleMetadata;
   }
 
   public AnalysisRunWrites analysisRuns() {

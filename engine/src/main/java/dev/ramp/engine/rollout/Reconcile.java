@@ -85,6 +85,7 @@ final class Reconcile {
   final List<String> podDeletes = new ArrayList<>();
   final Map<String, String> deadlines = new LinkedHashMap<>();
   final Map<String, String> selectors = new LinkedHashMap<>();
+  final List<Plan.RoleMetadataWrite> roleMetadata = new ArrayList<>();
   final List<Plan.Event> events = new ArrayList<>();
   final List<CallKey> calls = new ArrayList<>();
   final List<AnalysisRun> runCreates = new ArrayList<>();
@@ -247,6 +248,7 @@ final class Reconcile {
         .withEvents(events)
         .rescheduleAfter(requeue)
         .withPluginCalls(calls)
-        .withAnalysisRuns(new Plan.AnalysisRunWrites(runCreates, runTerminates, runDeletes));
+        .withAnalysisRuns(new Plan.AnalysisRunWrites(runCreates, runTerminates, runDeletes))
+        .withRoleMetadata(roleMetadata);
   }
 }

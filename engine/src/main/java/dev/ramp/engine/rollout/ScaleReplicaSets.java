@@ -81,6 +81,7 @@ final class ScaleReplicaSets implements SubStep {
             ? (ObjectNode) meta.get("labels")
             : meta.putObject("labels");
     labels.put(RolloutLabels.POD_TEMPLATE_HASH, r.hash);
+    AntiAffinityRule.inject(r, template);
     Map<String, String> selector = new LinkedHashMap<>();
     if (r.spec.selector.getMatchLabels() != null) {
       selector.putAll(r.spec.selector.getMatchLabels());

@@ -97,6 +97,7 @@ public final class SpecCheck {
         errors.add("spec.strategy: set either canary or blueGreen, not both");
       }
       BlueGreenCheck.check(spec.strategy.blueGreen, services, errors);
+      RoleMetadataCheck.checkBlueGreen(spec, errors);
       // Blue-green has no surge or unavailability: the old pods serve until the switch.
       limits = new ReplicaMath.Limits(replicas, 0);
     } else if (spec.strategy == null || spec.strategy.canary == null) {
@@ -110,6 +111,7 @@ public final class SpecCheck {
       }
       steps = checkSteps(c, errors);
       checkCanaryFields(c, steps, services, errors);
+      RoleMetadataCheck.checkCanary(spec, errors);
     }
     return new Valid(replicas, steps, limits);
   }
@@ -154,17 +156,9 @@ public final class SpecCheck {
       AnalysisSpecs.checkBackground(
           c.analysis, c.steps == null ? 0 : c.steps.size(), CANARY + ".analysis", errors);
     }
-    Map<String, JsonNode> unsupported = new LinkedHashMap<>();
-    unsupported.put("antiAffinity", c.antiAffinity);
-    unsupported.put("canaryMetadata", c.canaryMetadata);
-    unsupported.put("stableMetadata", c.stableMetadata);
-    unsupported.put("pingPong", c.pingPong);
-    unsupported.forEach(
-        (name, value) -> {
-          if (value != null) {
-            errors.add(CANARY + "." + name + ": not supported by Ramp; remove it");
-          }
-        });
+    if (c.pingPong != null) {
+      errors.add(CANARY + ".pingPong: not supported by Ramp; remove it");
+    }
     if (c.canaryService != null && c.canaryService.equals(c.stableService)) {
       errors.add(
           CANARY

@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ramp.engine.model.BlueGreenStrategy;
+import dev.ramp.engine.model.PodTemplateMetadata;
 import dev.ramp.engine.model.Rollout;
 import dev.ramp.engine.model.RolloutAnalysis;
+import dev.ramp.engine.model.RolloutLabels;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -278,6 +282,112 @@ class BlueGreenRolloutIT extends AnalysisRolloutItBase {
     awaitRollout("demo", healthy().and(x -> v2.equals(x.getStatus().stableRS)));
     await().until(() -> v2.equals(cluster.selector("demo-active")));
     assertThat(activeWrites).isNotEmpty().allMatch(w -> w.endsWith(" 5/5"), "fully available");
+  }
+
+  /** A pod of the Rollout's ReplicaSet for this hash, as a kubelet-run ReplicaSet would make. */
+  Pod podOf(String hash, String name) {
+    ReplicaSet rs =
+        cluster.replicaSets("demo").stream()
+            .filter(x -> hash.equals(x.getMetadata().getLabels().get("rollouts-pod-template-hash")))
+            .findFirst()
+            .orElseThrow();
+    return cluster
+        .client
+        .pods()
+        .inNamespace(Cluster.NS)
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(Cluster.NS)
+                .withLabels(rs.getSpec().getTemplate().getMetadata().getLabels())
+                .withAnnotations(rs.getSpec().getTemplate().getMetadata().getAnnotations())
+                .addNewOwnerReference()
+                .withApiVersion("apps/v1")
+                .withKind("ReplicaSet")
+                .withName(rs.getMetadata().getName())
+                .withUid(rs.getMetadata().getUid())
+                .withController(true)
+                .endOwnerReference()
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("app")
+                .withImage("demo")
+                .endContainer()
+                .endSpec()
+                .build())
+        .create();
+  }
+
+  String roleOf(String pod) {
+    var p = cluster.client.pods().inNamespace(Cluster.NS).withName(pod).get();
+    return p.getMetadata().getLabels().get("role")
+        + "/"
+        + (p.getMetadata().getAnnotations() == null
+            ? null
+            : p.getMetadata().getAnnotations().get("served-by"));
+  }
+
+  @Test
+  void podMetadataFollowsTheActiveServiceOnPodsAndTemplates() {
+    cluster.restartController();
+    String v1 =
+        deployV1(
+            blueGreen(
+                b -> {
+                  b.autoPromotionEnabled = false;
+                  b.activeMetadata =
+                      new PodTemplateMetadata(
+                          Map.of("role", "active"), Map.of("served-by", "active"));
+                  b.previewMetadata = new PodTemplateMetadata(Map.of("role", "preview"), null);
+                }));
+    await().until(() -> "active".equals(templateLabel(v1)));
+    podOf(v1, "v1-a"); // made from the template: it has the role already
+    assertThat(roleOf("v1-a")).isEqualTo("active/active");
+
+    actions.setImage(Cluster.NS, "demo", "app", "demo:2");
+    String v2 = awaitRollout("demo", phaseIs("Paused")).getStatus().currentPodHash;
+    await().until(() -> "preview".equals(templateLabel(v2)));
+    podOf(v2, "v2-a");
+    assertThat(roleOf("v2-a")).isEqualTo("preview/null");
+
+    actions.promote(Cluster.NS, "demo");
+    awaitRollout("demo", healthy().and(x -> v2.equals(x.getStatus().stableRS)));
+    // Pods that existed before the switch are relabelled, not only the templates.
+    await().until(() -> roleOf("v2-a").equals("active/active"));
+    await().until(() -> roleOf("v1-a").equals("null/null"));
+    assertThat(templateLabel(v1)).isNull();
+    assertThat(
+            cluster.replicaSets("demo").stream()
+                .filter(
+                    rs -> v1.equals(rs.getMetadata().getLabels().get("rollouts-pod-template-hash")))
+                .findFirst()
+                .orElseThrow()
+                .getMetadata()
+                .getAnnotations())
+        .doesNotContainKey(RolloutLabels.ROLE_METADATA);
+    // The selector of the pods is untouched.
+    assertThat(
+            cluster
+                .client
+                .pods()
+                .inNamespace(Cluster.NS)
+                .withName("v1-a")
+                .get()
+                .getMetadata()
+                .getLabels())
+        .containsEntry("app", "demo")
+        .containsEntry("rollouts-pod-template-hash", v1);
+  }
+
+  String templateLabel(String hash) {
+    return cluster.replicaSets("demo").stream()
+        .filter(rs -> hash.equals(rs.getMetadata().getLabels().get("rollouts-pod-template-hash")))
+        .map(rs -> rs.getSpec().getTemplate().getMetadata().getLabels().get("role"))
+        .filter(java.util.Objects::nonNull)
+        .findFirst()
+        .orElse(null);
   }
 
   List<String> walk() {

@@ -104,8 +104,11 @@ class SpecCheckTest {
             invalid(
                 w ->
                     w.rollout.getSpec().strategy.canary.antiAffinity =
-                        JsonNodeFactory.instance.objectNode()))
-        .isEqualTo("spec.strategy.canary.antiAffinity: not supported by Ramp; remove it");
+                        new dev.ramp.engine.model.AntiAffinity()))
+        .isEqualTo(
+            "spec.strategy.canary.antiAffinity: name exactly one of"
+                + " preferredDuringSchedulingIgnoredDuringExecution and"
+                + " requiredDuringSchedulingIgnoredDuringExecution");
     assertThat(
             invalid(
                 w -> {
@@ -229,10 +232,31 @@ class SpecCheckTest {
         .containsExactly(
             "spec.strategy.blueGreen.previewReplicaCount: 0 leaves nothing to preview; use at"
                 + " least 1");
-    assertThat(problems("{activeService: active, activeMetadata: {labels: {role: active}}}"))
+    assertThat(problems("{activeService: active, activeMetadata: {labels: {app: other}}}"))
         .containsExactly(
-            "spec.strategy.blueGreen.activeMetadata: pod metadata by role is not supported by"
-                + " Ramp yet; remove it");
+            "spec.strategy.blueGreen.activeMetadata.labels.app: also set in"
+                + " spec.template.metadata.labels; the role would overwrite it and remove it when"
+                + " the role ends");
+    assertThat(
+            problems(
+                "{activeService: active, previewMetadata: {labels:"
+                    + " {rollouts-pod-template-hash: x}}}"))
+        .containsExactly(
+            "spec.strategy.blueGreen.previewMetadata.labels.rollouts-pod-template-hash: Ramp's"
+                + " own label (Services select by it); remove it");
+    assertThat(
+            problems(
+                "{activeService: active, antiAffinity:"
+                    + " {preferredDuringSchedulingIgnoredDuringExecution: {weight: 0}}}"))
+        .containsExactly(
+            "spec.strategy.blueGreen.antiAffinity.preferredDuringSchedulingIgnoredDuringExecution"
+                + ".weight: 0; use 1 to 100");
+    assertThat(
+            problems(
+                "{activeService: active, activeMetadata: {labels: {role: active}},"
+                    + " previewMetadata: {annotations: {role: preview}},"
+                    + " antiAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {}}}"))
+        .isEmpty();
     assertThat(problems("{activeService: active, previewService: preview}")).isEmpty();
   }
 

@@ -49,6 +49,9 @@ final class World {
 
   final Map<String, String> selectors = new LinkedHashMap<>();
 
+  /** The pod metadata by role each ReplicaSet carries, by name (as the plans wrote it). */
+  final Map<String, dev.ramp.engine.model.PodTemplateMetadata> roles = new LinkedHashMap<>();
+
   int podSerial;
   Instant now = Instant.parse("2026-11-23T10:00:00Z");
   boolean podsBecomeReady = true;
@@ -108,10 +111,17 @@ final class World {
                     new Observed.Analysis(
                         new ArrayList<>(runs.values()),
                         (name, cluster) ->
-                            Optional.ofNullable(
-                                templates.get((cluster ? "cluster:" : "") + name)))));
+                            Optional.ofNullable(templates.get((cluster ? "cluster:" : "") + name))))
+                .withRoleMetadata(roles));
     last = plan;
     selectors.putAll(plan.serviceSelectors());
+    for (Plan.RoleMetadataWrite w : plan.roleMetadata()) {
+      if (w.to().isEmpty()) {
+        roles.remove(w.replicaSet());
+      } else {
+        roles.put(w.replicaSet(), w.to());
+      }
+    }
     applyAnalysisRuns(plan.analysisRuns());
     if (plan.replicaSets().create() != null) {
       var c = plan.replicaSets().create();
@@ -155,7 +165,11 @@ final class World {
                             : rs));
     plan.replicaSets()
         .deletes()
-        .forEach(name -> sets.values().removeIf(rs -> rs.name().equals(name)));
+        .forEach(
+            name -> {
+              sets.values().removeIf(rs -> rs.name().equals(name));
+              roles.remove(name);
+            });
     for (String name : plan.replicaSets().podDeletes()) {
       Observed.Pod gone =
           pods.stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
