@@ -137,6 +137,26 @@ class ArgoAnalysisExamplesIT {
   }
 
   @Test
+  void theBlueGreenAnalysisExampleRunsBothAnalysesAndEndsActiveOnTheNewHash() throws Exception {
+    CliHarness.Result result = run("../examples/bluegreen-with-analysis/rollout.yaml");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.err()).contains("promoting default/checkout");
+    JsonNode json = JSON.readTree(result.out());
+    assertThat(json.path("result").asText()).isEqualTo("HEALTHY");
+    JsonNode status = json.path("status");
+    String hash = status.path("currentPodHash").asText();
+    assertThat(status.path("stableRS").asText()).isEqualTo(hash);
+    assertThat(status.path("blueGreen").path("activeSelector").asText()).isEqualTo(hash);
+    List<String> runs = new ArrayList<>();
+    json.path("analysisRuns")
+        .forEach(r -> runs.add(r.path("name").asText() + " " + r.path("phase").asText()));
+    assertThat(runs)
+        .containsExactlyInAnyOrder(
+            "checkout-" + hash + "-2-pre Successful", "checkout-" + hash + "-2-post Successful");
+  }
+
+  @Test
   void theAnalysisStepExampleWithJobTemplatesEndsHealthy() throws Exception {
     CliHarness.Result result =
         run(
