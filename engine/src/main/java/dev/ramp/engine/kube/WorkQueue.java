@@ -250,8 +250,10 @@ final class WorkQueue {
   }
 
   private void wake(Instant at, Duration delay) {
-    fireDue();
+    // The rest is read before fireDue reads the clock: read after, a clock that crossed the due
+    // time between the two reads left the key neither fired nor woken for again.
     Duration rest = Duration.between(clock.instant(), at);
+    fireDue();
     if (!rest.isNegative() && !rest.isZero() && rest.compareTo(delay) < 0) {
       scheduleWake(at, rest);
     }

@@ -182,6 +182,48 @@ class WorkQueueTest {
     assertThat(slow.instant()).isAfterOrEqualTo(due);
   }
 
+  /**
+   * The race behind a wake that never came: the clock crosses the due time between the wake's
+   * fireDue (still short of it) and its look at what is left (already past it). A scripted clock
+   * puts the crossing exactly there, every time.
+   */
+  @Test
+  void aClockThatCrossesTheDueTimeDuringAWakeStillFiresTheKey() {
+    Instant t0 = Instant.parse("2026-11-23T10:00:00Z");
+    Instant at = t0.plusMillis(10);
+    java.util.Deque<Instant> script =
+        new java.util.ArrayDeque<>(List.of(t0, at.minusMillis(1), at.plusMillis(1)));
+    java.time.Clock scripted =
+        new java.time.Clock() {
+          @Override
+          public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+          }
+
+          @Override
+          public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+
+          @Override
+          public synchronized Instant instant() {
+            return script.isEmpty() ? at.plusSeconds(1) : script.poll();
+          }
+        };
+    queue =
+        new WorkQueue(
+            scripted,
+            1,
+            new WorkQueue.Backoff(Duration.ofMillis(5), Duration.ofSeconds(1)),
+            key -> {
+              handled.add(key);
+              return WorkQueue.Result.done();
+            });
+    queue.start("test");
+    queue.addAt("a", at);
+    await().atMost(Duration.ofSeconds(5)).until(() -> handled.equals(List.of("a")));
+  }
+
   @Test
   void requeueAfterFromTheHandlerIsScheduledOnTheClock() {
     start(
