@@ -21,6 +21,13 @@ public class CanaryStatus {
   public List<StepPluginStatus> stepPluginStatuses;
 
   /**
+   * When the current step began, on the controller's clock (RFC 3339, milliseconds); at the end of
+   * the steps, when the last one ended. Ramp-specific: views and a rehearsal's history take step
+   * times from here, not from when they happened to look.
+   */
+  public String currentStepStartedAt;
+
+  /**
    * What each traffic router was last told and answered, in the order the Rollout lists them: the
    * record that makes router calls happen once per change (Ramp-specific; Argo re-sends every
    * reconcile).

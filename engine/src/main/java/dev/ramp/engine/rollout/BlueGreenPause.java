@@ -68,7 +68,8 @@ final class BlueGreenPause implements SubStep {
       r.st.pauseConditions = new ArrayList<>();
     }
     r.st.pauseConditions.add(
-        new RolloutStatus.PauseCondition(Reason.BlueGreenPause.name(), Reconcile.time(r.now)));
+        new RolloutStatus.PauseCondition(
+            Reason.BlueGreenPause.name(), Reconcile.preciseTime(r.now)));
     r.st.controllerPause = true;
     r.event(
         Plan.Event.normal(

@@ -53,6 +53,7 @@ final class ComputeStatus implements SubStep {
     }
     RolloutStatus st = r.st;
     st.canary = st.canary == null ? new CanaryStatus() : st.canary;
+    stepStart(r);
     if (r.routed()) {
       // What the routers hold, when they agree; otherwise the last weights they all held.
       CanaryStatus.TrafficWeights held = new RouterRecords(r).agreed();
@@ -100,6 +101,18 @@ final class ComputeStatus implements SubStep {
     return r.atStable
         && Reconcile.fullyAvailable(r.current, r.replicas())
         && r.others.stream().allMatch(rs -> rs.replicas() == 0 && rs.statusReplicas() == 0);
+  }
+
+  /** A new step (or revision) began in this reconcile: its start is now. */
+  private static void stepStart(Reconcile r) {
+    boolean same =
+        Objects.equals(r.old.currentStepIndex, r.st.currentStepIndex)
+            && Objects.equals(r.old.currentPodHash, r.st.currentPodHash)
+            && r.st.canary.currentStepStartedAt != null;
+    if (!same) {
+      r.st.canary.currentStepStartedAt =
+          r.now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
+    }
   }
 
   /** Anything moved since the last status: progress, for the deadline. */

@@ -231,6 +231,14 @@ final class Reconcile {
     return t.truncatedTo(ChronoUnit.SECONDS).toString();
   }
 
+  /**
+   * A start that a duration counts from (a pause's), to the millisecond: truncated to the second, a
+   * 20 s pause would end up to a second early.
+   */
+  static String preciseTime(Instant t) {
+    return t.truncatedTo(ChronoUnit.MILLIS).toString();
+  }
+
   static boolean changed(RolloutStatus a, RolloutStatus b) {
     return !Json.canonical(Json.tree(a)).equals(Json.canonical(Json.tree(b)));
   }

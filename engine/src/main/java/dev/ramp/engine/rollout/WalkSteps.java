@@ -10,8 +10,8 @@ import java.util.List;
 /**
  * Walks from the current step over every step already done and sets the weight to run at: the one
  * place that decides what each step kind does (a {@link Step.Visitor}, so a new kind cannot be left
- * out). At stable the weight is 100; aborted, 0. A canary at 100 % with every pod available becomes
- * the stable one.
+ * out). At stable the weight is 100; aborted, 0. A canary past its last step, at 100 % with every
+ * pod available, becomes the stable one.
  */
 final class WalkSteps implements SubStep {
 
@@ -27,7 +27,8 @@ final class WalkSteps implements SubStep {
       if (r.aborted()) {
         // A plugin step failed: the rollout aborts in this same reconcile.
         r.weight = 0;
-      } else if (r.weight == r.maxWeight()
+      } else if (pastTheSteps(r)
+          && r.weight == r.maxWeight()
           && Reconcile.fullyAvailable(r.current, r.replicas())
           && trafficAtMax(r)) {
         r.st.stableRS = r.hash;
@@ -43,6 +44,14 @@ final class WalkSteps implements SubStep {
     if (!r.pluginWaiting) {
       Conditions.remove(r.st, ConditionType.StepPluginAvailable);
     }
+  }
+
+  /**
+   * Every step is done (or promote full skips them): a step after a {@code setWeight: 100} — a
+   * pause, an analysis — still runs before the canary becomes stable, as in Argo.
+   */
+  private static boolean pastTheSteps(Reconcile r) {
+    return Boolean.TRUE.equals(r.st.promoteFull) || r.st.currentStepIndex >= r.steps().size();
   }
 
   /**
@@ -134,7 +143,7 @@ final class WalkSteps implements SubStep {
             new ArrayList<>(
                 List.of(
                     new RolloutStatus.PauseCondition(
-                        Reason.CanaryPauseStep.name(), Reconcile.time(r.now))));
+                        Reason.CanaryPauseStep.name(), Reconcile.preciseTime(r.now))));
         st.controllerPause = true;
         r.event(
             Plan.Event.normal(

@@ -60,6 +60,43 @@ class StepMachineTest {
     assertThat(w.events).extracting(Plan.Event::reason).contains("RolloutStepsChanged");
   }
 
+  /**
+   * A canary at 100 % with every pod available still waits for the steps after its last setWeight:
+   * a pause there lasts its time, an analysis runs (Argo: stable only past the last step). Each
+   * step's start is recorded on the controller's clock.
+   */
+  @Test
+  void aPauseAfterSetWeight100StillLastsItsTime() {
+    World w =
+        new World(
+            2,
+            List.of(
+                CanaryStep.setWeight(50),
+                CanaryStep.pause("3s"),
+                CanaryStep.setWeight(100),
+                CanaryStep.pause("2s")));
+    w.converge();
+    String v1 = w.status().stableRS;
+    w.rollout.getSpec().template = World.template("demo:2");
+    w.reconcile(); // the new revision starts at step 0
+    for (int i = 0; i < 20 && w.status().currentStepIndex < 3; i++) {
+      w.advance(java.time.Duration.ofSeconds(1));
+      w.reconcile();
+    }
+    assertThat(w.status().currentStepIndex).isEqualTo(3);
+    assertThat(w.status().phase).isEqualTo("Paused");
+    assertThat(w.status().stableRS).isEqualTo(v1);
+    java.time.Instant pauseStart = java.time.Instant.parse(w.status().canary.currentStepStartedAt);
+    w.now = pauseStart.plusMillis(1999);
+    w.reconcile();
+    assertThat(w.status().currentStepIndex).isEqualTo(3);
+    w.now = pauseStart.plusSeconds(2);
+    w.reconcile();
+    assertThat(w.status().currentStepIndex).isEqualTo(4);
+    assertThat(w.status().canary.currentStepStartedAt).isEqualTo(w.now.toString());
+    assertThat(w.status().stableRS).isEqualTo(w.status().currentPodHash);
+  }
+
   @Test
   void pausedBySpecHoldsTheCurrentStep() {
     World w = new World(5, List.of(CanaryStep.setWeight(20), CanaryStep.setWeight(60)));
