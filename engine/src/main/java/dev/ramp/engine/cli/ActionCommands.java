@@ -34,7 +34,11 @@ final class ActionCommands {
         ClusterOptions.rollout(client, namespace, name);
         String done;
         try {
-          done = act(new RolloutActions(client, Clock.systemUTC()), namespace);
+          // Stamped with the server's time (restartAt), as the controller compares it with its own.
+          done =
+              act(
+                  new RolloutActions(client, new ServerClock(client, Clock.systemUTC())),
+                  namespace);
         } catch (RolloutActions.ActionException e) {
           throw new CliException(e.getMessage());
         }

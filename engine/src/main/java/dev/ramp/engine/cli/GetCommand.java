@@ -75,7 +75,8 @@ final class GetCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  Clock clock = Clock.systemUTC();
+  /** The time views count against; null: the API server's ({@link ServerClock}). */
+  Clock clock;
 
   /** What one look at the cluster shows: a version that changes with it, the text, whether done. */
   private record View(String version, String text, boolean done) {}
@@ -93,6 +94,7 @@ final class GetCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     boolean colour = !noColour && Ansi.wanted();
     try (KubernetesClient client = cluster.client()) {
+      Clock now = clock != null ? clock : new ServerClock(client, Clock.systemUTC());
       if (output != null) {
         out.print(
             objectText(
@@ -106,7 +108,9 @@ final class GetCommand implements Callable<Integer> {
       String last = null;
       while (true) {
         View view =
-            run ? analysisRun(client, namespace, colour) : rollout(client, namespace, colour);
+            run
+                ? analysisRun(client, namespace, colour, now)
+                : rollout(client, namespace, colour, now);
         // On a terminal redraw every tick (ages and pauses count down); piped, only on a change.
         if (!view.version().equals(last) || (watch && colour)) {
           if (watch && colour) {
@@ -126,7 +130,7 @@ final class GetCommand implements Callable<Integer> {
     }
   }
 
-  private View rollout(KubernetesClient client, String namespace, boolean colour) {
+  private View rollout(KubernetesClient client, String namespace, boolean colour, Clock now) {
     Rollout r = ClusterOptions.rollout(client, namespace, name);
     List<ReplicaSet> sets = ClusterOptions.replicaSets(client, r);
     List<AnalysisRun> runs = ClusterOptions.analysisRuns(client, r);
@@ -134,15 +138,15 @@ final class GetCommand implements Callable<Integer> {
         r.getMetadata().getResourceVersion()
             + versions(sets.stream().map(HasMetadata.class::cast))
             + versions(runs.stream().map(HasMetadata.class::cast)),
-        RolloutView.render(r, sets, runs, colour, clock.instant()),
+        RolloutView.render(r, sets, runs, colour, now.instant()),
         StatusCommand.verdict(r).finished());
   }
 
-  private View analysisRun(KubernetesClient client, String namespace, boolean colour) {
+  private View analysisRun(KubernetesClient client, String namespace, boolean colour, Clock now) {
     AnalysisRun run = ClusterOptions.analysisRun(client, namespace, name);
     return new View(
         run.getMetadata().getResourceVersion(),
-        AnalysisRunView.render(run, colour, clock.instant()),
+        AnalysisRunView.render(run, colour, now.instant()),
         AnalysisRunTable.completed(run));
   }
 

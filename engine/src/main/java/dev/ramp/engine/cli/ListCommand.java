@@ -30,7 +30,8 @@ final class ListCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  Clock clock = Clock.systemUTC();
+  /** The time views count against; null: the API server's ({@link ServerClock}). */
+  Clock clock;
 
   @Override
   public Integer call() {
@@ -55,7 +56,8 @@ final class ListCommand implements Callable<Integer> {
       items.sort(
           Comparator.comparing((Rollout r) -> r.getMetadata().getNamespace())
               .thenComparing(r -> r.getMetadata().getName()));
-      out.print(table(items, allNamespaces, clock.instant()));
+      Clock now = clock != null ? clock : new ServerClock(client, Clock.systemUTC());
+      out.print(table(items, allNamespaces, now.instant()));
       out.flush();
       return 0;
     }

@@ -109,7 +109,7 @@ public final class Rehearsal implements AutoCloseable {
     List<io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition> crds =
         new ArrayList<>(EmbeddedCluster.rampCrds());
     crds.addAll(EmbeddedCluster.gatewayApiCrds());
-    this.cluster = EmbeddedCluster.start(crds, List.of(CONTROLLER_NAMESPACE, "default"));
+    this.cluster = EmbeddedCluster.start(crds, List.of(CONTROLLER_NAMESPACE, "default"), clock);
     this.kubeconfig = cluster.writeKubeconfig(workDir.resolve("kubeconfig"));
     this.nodes =
         NodeSimulator.onClock(cluster.client(), options.podReadyAfter(), clock, beforeNodeChange)
@@ -318,39 +318,46 @@ public final class Rehearsal implements AutoCloseable {
     Instant deadline = clock.instant().plus(options.timeout());
     long wallDeadline = System.nanoTime() + wallLimit().toNanos();
     StepHistory history = new StepHistory(fromHash, clock.instant());
-    String lastVersion = "";
     String promotedAt = "";
-    while (true) {
-      runtime.clockAdvanced();
-      Rollout current = client().resources(Rollout.class).inNamespace(ns).withName(name).get();
-      if (current == null) {
-        throw new RehearsalException("rollout " + ns + "/" + name + " was deleted");
+    try (RolloutWatch watch = new RolloutWatch(client(), ns, name)) {
+      Rollout current = null;
+      while (true) {
+        runtime.clockAdvanced();
+        // Every version, in order: the history takes each step's start from the status.
+        for (Rollout next = watch.next(Duration.ofMillis(50));
+            next != null;
+            next = watch.next(Duration.ZERO)) {
+          current = next;
+          history.observe(current, clock.instant());
+          onChange.accept(current);
+        }
+        if (watch.deleted()) {
+          throw new RehearsalException("rollout " + ns + "/" + name + " was deleted");
+        }
+        if (current == null) {
+          continue;
+        }
+        Instant now = clock.instant();
+        Verdict verdict = verdict(current);
+        if (verdict != null) {
+          history.finish(current, now, verdict);
+          return new Outcome(verdict, current, history.records());
+        }
+        if (!now.isBefore(deadline) || System.nanoTime() - wallDeadline > 0) {
+          history.finish(current, now, Verdict.TIMED_OUT);
+          return new Outcome(Verdict.TIMED_OUT, current, history.records());
+        }
+        String pauseKey = indefinitePause(current);
+        if (autoPromote && pauseKey != null && !pauseKey.equals(promotedAt)) {
+          promotedAt = pauseKey;
+          options
+              .log()
+              .accept(
+                  "promoting " + ns + "/" + name + " (as you would: ramp promote " + name + ")");
+          history.promoted();
+          actions.promote(ns, name);
+        }
       }
-      Instant now = clock.instant();
-      if (!current.getMetadata().getResourceVersion().equals(lastVersion)) {
-        lastVersion = current.getMetadata().getResourceVersion();
-        history.observe(current, now);
-        onChange.accept(current);
-      }
-      Verdict verdict = verdict(current);
-      if (verdict != null) {
-        history.finish(current, now, verdict);
-        return new Outcome(verdict, current, history.records());
-      }
-      if (!now.isBefore(deadline) || System.nanoTime() - wallDeadline > 0) {
-        history.finish(current, now, Verdict.TIMED_OUT);
-        return new Outcome(Verdict.TIMED_OUT, current, history.records());
-      }
-      String pauseKey = indefinitePause(current);
-      if (autoPromote && pauseKey != null && !pauseKey.equals(promotedAt)) {
-        promotedAt = pauseKey;
-        options
-            .log()
-            .accept("promoting " + ns + "/" + name + " (as you would: ramp promote " + name + ")");
-        history.promoted();
-        actions.promote(ns, name);
-      }
-      sleep(Duration.ofMillis(50));
     }
   }
 
@@ -417,15 +424,6 @@ public final class Rehearsal implements AutoCloseable {
   /** Now on the rehearsal's clock. */
   public Instant now() {
     return clock.instant();
-  }
-
-  private static void sleep(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RehearsalException("interrupted");
-    }
   }
 
   @Override

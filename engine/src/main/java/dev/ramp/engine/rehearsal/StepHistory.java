@@ -15,7 +15,8 @@ import java.util.Objects;
  * The step history of the revision a rehearsal follows. Which steps were passed is the
  * controller's: a new revision starts at step 0, and its status's {@code currentStepIndex} says how
  * far it went, so a step passed between two looks of the follower is not lost. When each step
- * started and ended is when the follower saw it move, to within one look.
+ * started and ended is the controller's record ({@code status.canary.currentStepStartedAt}), on its
+ * clock.
  */
 final class StepHistory {
   private final String fromHash;
@@ -37,29 +38,47 @@ final class StepHistory {
     this.since = since;
   }
 
-  /** One look at the rollout. */
+  /**
+   * One version of the rollout. Step times are the controller's: a step begins at the status's
+   * {@code currentStepStartedAt} (its clock, when it moved), and ends when the next one begins;
+   * {@code now} stands in only for a status without one.
+   */
   void observe(Rollout rollout, Instant now) {
     RolloutStatus status = rollout.getStatus();
     if (status == null || status.currentStepIndex == null) {
       return;
     }
+    Instant at = stepStart(status, now);
     if (!Objects.equals(podHash, status.currentPodHash)) {
       // Another revision: what came before belongs to the old one.
       records.clear();
       podHash = status.currentPodHash;
       if (fromHash != null && !fromHash.equals(podHash)) {
-        // The revision followed: it started at step 0, perhaps before this look.
+        // The revision followed: it started at step 0, perhaps before this version was seen.
         index = 0;
-        start = since;
+        start = status.currentStepIndex == 0 ? at : since;
       } else {
         index = status.currentStepIndex;
-        start = now;
+        start = at;
       }
     }
     while (index < status.currentStepIndex) {
-      close(rollout, now, promoted ? "promoted" : "completed");
+      close(rollout, at, promoted ? "promoted" : "completed");
       index++;
-      start = now;
+      start = at;
+    }
+  }
+
+  /** When the controller says the current step began; {@code fallback} when it does not. */
+  static Instant stepStart(RolloutStatus status, Instant fallback) {
+    String at = status.canary == null ? null : status.canary.currentStepStartedAt;
+    if (at == null) {
+      return fallback;
+    }
+    try {
+      return Instant.parse(at);
+    } catch (java.time.format.DateTimeParseException e) {
+      return fallback;
     }
   }
 
@@ -82,9 +101,25 @@ final class StepHistory {
         start = now;
       }
     } else if (index < steps.size()) {
-      close(rollout, now, verdict == Verdict.DEGRADED ? "aborted" : "timed out");
+      close(
+          rollout,
+          ended(rollout, now, verdict),
+          verdict == Verdict.DEGRADED ? "aborted" : "timed out");
       index = steps.size();
     }
+  }
+
+  /** An aborted rollout's step ends when the controller aborted it. */
+  private static Instant ended(Rollout rollout, Instant now, Verdict verdict) {
+    RolloutStatus status = rollout.getStatus();
+    if (verdict == Verdict.DEGRADED && status != null && status.abortedAt != null) {
+      try {
+        return Instant.parse(status.abortedAt);
+      } catch (java.time.format.DateTimeParseException e) {
+        return now;
+      }
+    }
+    return now;
   }
 
   private void close(Rollout rollout, Instant now, String result) {

@@ -3,6 +3,9 @@ package dev.ramp.engine.sandbox;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Map;
 
 /**
@@ -16,8 +19,18 @@ final class DiscoveryDispatcher extends Dispatcher {
   private final java.util.concurrent.atomic.AtomicLong writes =
       new java.util.concurrent.atomic.AtomicLong();
 
-  DiscoveryDispatcher(Dispatcher crud) {
+  private final Clock clock;
+
+  DiscoveryDispatcher(Dispatcher crud, Clock clock) {
     this.crud = crud;
+    this.clock = clock;
+  }
+
+  /** Every answer carries the world's time in its {@code Date} header, as an API server's does. */
+  private MockResponse dated(MockResponse response) {
+    return response.setHeader(
+        "Date",
+        DateTimeFormatter.RFC_1123_DATE_TIME.format(clock.instant().atOffset(ZoneOffset.UTC)));
   }
 
   /** Counts up when a write starts and when it ends: unchanged over a span, none happened. */
@@ -28,11 +41,11 @@ final class DiscoveryDispatcher extends Dispatcher {
   @Override
   public MockResponse dispatch(RecordedRequest request) {
     if ("GET".equals(request.getMethod())) {
-      return read(request);
+      return dated(read(request));
     }
     writes.incrementAndGet();
     try {
-      return crud.dispatch(request);
+      return dated(crud.dispatch(request));
     } finally {
       writes.incrementAndGet();
     }

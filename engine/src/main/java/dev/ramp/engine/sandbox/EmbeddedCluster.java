@@ -61,8 +61,18 @@ public final class EmbeddedCluster implements AutoCloseable {
    */
   public static EmbeddedCluster start(
       List<CustomResourceDefinition> crds, List<String> namespaces) {
-    RfcMergeDispatcher dispatcher = new RfcMergeDispatcher();
-    DiscoveryDispatcher front = new DiscoveryDispatcher(dispatcher);
+    return start(crds, namespaces, java.time.Clock.systemUTC());
+  }
+
+  /**
+   * Starts a server whose clock is the world's: creation times and every answer's {@code Date}
+   * header come from it, so that views reading the server's time agree with what a controller on
+   * the same clock writes (a rehearsal's clock runs faster than the machine's).
+   */
+  public static EmbeddedCluster start(
+      List<CustomResourceDefinition> crds, List<String> namespaces, java.time.Clock clock) {
+    RfcMergeDispatcher dispatcher = new RfcMergeDispatcher(clock);
+    DiscoveryDispatcher front = new DiscoveryDispatcher(dispatcher, clock);
     KubernetesMockServer server =
         new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), front, false);
     server.init(InetAddress.getLoopbackAddress(), 0);
