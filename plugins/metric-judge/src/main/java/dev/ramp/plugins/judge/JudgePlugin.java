@@ -102,25 +102,9 @@ public final class JudgePlugin implements MetricProviderPlugin {
   private Measurement measure(MetricCall call, Instant started) {
     JudgeConfig config = JudgeConfig.parse(call.config());
     Instant now = clock.instant();
-    Map<String, Judge.Data> data = new LinkedHashMap<>();
-    Prometheus.Window window =
-        new Prometheus.Window(now.minus(config.lookback()), now, config.step());
+    Map<String, Judge.Data> data;
     try {
-      for (int i = 0; i < config.metrics().size(); i++) {
-        MetricSpec m = config.metrics().get(i);
-        String field = "metrics[" + i + "].query";
-        data.put(
-            m.name(),
-            new Judge.Data(
-                prometheus.range(
-                    config.address(), m.queryFor(config.canary()), field, window, config.timeout()),
-                prometheus.range(
-                    config.address(),
-                    m.queryFor(config.stable()),
-                    field,
-                    window,
-                    config.timeout())));
-      }
+      data = fetch(config, now);
     } catch (MeasureException e) {
       return new Measurement(
           Measurement.Phase.ERROR, "", Map.of(), started, now, null, e.getMessage());
@@ -163,5 +147,24 @@ public final class JudgePlugin implements MetricProviderPlugin {
         };
     return new Measurement(
         phase, Report.number(j.score().score()), metadata, started, now, null, message);
+  }
+
+  /** Both versions' series of every metric over the last {@code lookback}, on the same steps. */
+  private Map<String, Judge.Data> fetch(JudgeConfig config, Instant now) throws MeasureException {
+    Map<String, Judge.Data> data = new LinkedHashMap<>();
+    Prometheus.Window window =
+        new Prometheus.Window(now.minus(config.lookback()), now, config.step());
+    for (int i = 0; i < config.metrics().size(); i++) {
+      MetricSpec m = config.metrics().get(i);
+      String field = "metrics[" + i + "].query";
+      data.put(
+          m.name(),
+          new Judge.Data(
+              prometheus.range(
+                  config.address(), m.queryFor(config.canary()), field, window, config.timeout()),
+              prometheus.range(
+                  config.address(), m.queryFor(config.stable()), field, window, config.timeout())));
+    }
+    return data;
   }
 }

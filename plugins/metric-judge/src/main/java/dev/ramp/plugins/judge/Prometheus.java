@@ -129,11 +129,14 @@ final class Prometheus {
   }
 
   private static String seconds(Instant t) {
-    return BigDecimal.valueOf(t.toEpochMilli()).movePointLeft(3).toPlainString();
+    return BigDecimal.valueOf(t.toEpochMilli())
+        .movePointLeft(3)
+        .stripTrailingZeros()
+        .toPlainString();
   }
 
   private static String seconds(Duration d) {
-    return BigDecimal.valueOf(d.toMillis()).movePointLeft(3).toPlainString();
+    return BigDecimal.valueOf(d.toMillis()).movePointLeft(3).stripTrailingZeros().toPlainString();
   }
 
   private static String describe(IOException e) {
