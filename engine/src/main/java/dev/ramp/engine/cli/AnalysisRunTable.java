@@ -26,6 +26,12 @@ final class AnalysisRunTable {
    */
   static final int VALUE_WIDTH = 40;
 
+  /**
+   * A measurement's metadata key for a table its provider rendered (the canary judge's per-metric
+   * classes); the newest run's tables are printed whole under the runs.
+   */
+  static final String TABLE = "ramp.dev/table";
+
   private AnalysisRunTable() {}
 
   /** "Analysis runs:" and the runs newest first; nothing when there are none. */
@@ -60,6 +66,21 @@ final class AnalysisRunTable {
       }
     }
     table.appendTo(out, "  ", ansi);
+    tables(out, runs);
+  }
+
+  /** The tables of the newest run's last measurements ({@value #TABLE}), indented, if any. */
+  private static void tables(StringBuilder out, List<AnalysisRun> runs) {
+    AnalysisRun newest = newestFirst(runs).get(0);
+    for (Metric m : metrics(newest)) {
+      String text =
+          m.last() == null || m.last().metadata == null ? null : m.last().metadata.get(TABLE);
+      if (text != null && !text.isBlank()) {
+        out.append('\n').append("  ").append(newest.getMetadata().getName()).append(' ');
+        out.append(m.name()).append(":\n");
+        text.lines().forEach(line -> out.append("    ").append(line).append('\n'));
+      }
+    }
   }
 
   /**

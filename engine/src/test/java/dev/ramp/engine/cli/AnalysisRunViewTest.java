@@ -114,6 +114,31 @@ class AnalysisRunViewTest {
   }
 
   @Test
+  void aTableInTheLastMeasurementsMetadataIsShownUnderTheRuns() throws Exception {
+    AnalysisRun run = failedRun();
+    String judged =
+        "METRIC      CLASS  CRITICAL\nerror-rate  High   yes\njudge score 0 (Failed; pass 95,"
+            + " marginal 75)";
+    var last = run.getStatus().metricResults.get(0).measurements;
+    last.get(last.size() - 1).metadata = java.util.Map.of("ramp.dev/table", judged);
+    StringBuilder out = new StringBuilder();
+    AnalysisRunTable.section(out, List.of(run), NOW, new Ansi(false));
+    assertThat(out.toString())
+        .endsWith(
+            String.join(
+                "\n",
+                "",
+                "  checkout-bbb-2-2 success-rate:",
+                "    METRIC      CLASS  CRITICAL",
+                "    error-rate  High   yes",
+                "    judge score 0 (Failed; pass 95, marginal 75)",
+                ""));
+    StringBuilder without = new StringBuilder();
+    AnalysisRunTable.section(without, List.of(failedRun()), NOW, new Ansi(false));
+    assertThat(without.toString()).doesNotContain("checkout-bbb-2-2 success-rate:");
+  }
+
+  @Test
   void aLongValueIsCutInTheTable() throws Exception {
     AnalysisRun run = failedRun();
     run.getStatus().metricResults.get(1).measurements.get(0).value = "[" + "1,".repeat(40) + "1]";
