@@ -117,7 +117,10 @@ final class DemoCommand implements Callable<Integer> {
   private void report(PrintWriter out, Outcome outcome, Verdict expected) {
     out.println();
     out.println("The rollout ended " + outcome.verdict() + ":");
-    outcome.history().forEach(s -> out.println("  " + HistoryText.line(s)));
+    outcome
+        .history()
+        .forEach(
+            s -> out.println("  " + HistoryText.line(s, CanarySteps.of(outcome.rollout()).size())));
     out.println(
         outcome.verdict() == expected
             ? "As expected. Try `ramp demo" + (bad ? "`" : " --bad`") + " next."

@@ -8,12 +8,12 @@ final class HistoryText {
 
   private HistoryText() {}
 
-  static String line(StepRecord s) {
+  /** "step 2 of 4 (pause 30s) completed 30.0s", counted from 1 as every view counts. */
+  static String line(StepRecord s, int total) {
     Duration took = Duration.between(s.start(), s.end());
     return String.format(
-        "step %d  %-28s %-24s %6.1fs%s",
-        s.index(),
-        s.step(),
+        "%-44s %-24s %6.1fs%s",
+        "step " + (s.index() + 1) + " of " + total + " (" + s.step() + ")",
         s.result(),
         took.toMillis() / 1000.0,
         s.pluginCalls() > 0 ? "  (" + s.pluginCalls() + " plugin calls)" : "");

@@ -7,6 +7,7 @@ import dev.ramp.engine.model.Phase;
 import dev.ramp.engine.model.Rollout;
 import dev.ramp.engine.model.RolloutSpec;
 import dev.ramp.engine.model.RolloutStatus;
+import dev.ramp.engine.model.StepText;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,13 +56,13 @@ final class RolloutView {
     return view.out.toString();
   }
 
-  /** The current step as "N/M" (1-based; "M/M" when done), or "-" without steps. */
+  /** The current step as "N of M" (from 1; "M of M" when done), or "-" without steps. */
   static String stepColumn(Rollout r) {
     List<CanaryStep> steps = CanarySteps.of(r);
     if (steps.isEmpty()) {
       return "-";
     }
-    return Math.min(CanarySteps.currentIndex(r) + 1, steps.size()) + "/" + steps.size();
+    return StepText.number(Math.min(CanarySteps.currentIndex(r), steps.size() - 1), steps.size());
   }
 
   /** The canary's traffic weight: what the router was told, else what the steps set. */
@@ -81,7 +82,7 @@ final class RolloutView {
   static String currentStep(Rollout r) {
     List<CanaryStep> steps = CanarySteps.of(r);
     int index = CanarySteps.currentIndex(r);
-    return index < steps.size() ? CanarySteps.describe(steps.get(index)) : null;
+    return index < steps.size() ? StepText.describe(steps.get(index)) : null;
   }
 
   private void rollout(Rollout r, List<ReplicaSet> replicaSets, List<AnalysisRun> runs) {
@@ -169,11 +170,10 @@ final class RolloutView {
       CanaryStep step = steps.get(index);
       field(
           "Step",
-          (index + 1)
-              + " of "
-              + steps.size()
-              + ": "
-              + ansi.paint(Ansi.BOLD, CanarySteps.describe(step)));
+          StepText.number(index, steps.size())
+              + " ("
+              + ansi.paint(Ansi.BOLD, StepText.describe(step))
+              + ")");
       String pause = pause(step, st);
       if (pause != null) {
         field("Pause", ansi.paint(Ansi.YELLOW, pause));

@@ -113,7 +113,12 @@ final class RunCommand implements Callable<Integer> {
         rehearsal.newRevision(rollout, image);
         Outcome outcome = rehearsal.runToEnd(rollout, stepPrinter(progress, id));
         progress.println("· rollout " + id + " ended " + outcome.verdict());
-        outcome.history().forEach(s -> progress.println("    " + HistoryText.line(s)));
+        outcome
+            .history()
+            .forEach(
+                s ->
+                    progress.println(
+                        "    " + HistoryText.line(s, CanarySteps.of(outcome.rollout()).size())));
         results.add(result(outcome, rehearsal.analysisRuns(rollout)));
         exit = Math.max(exit, code(outcome));
       }
@@ -173,8 +178,14 @@ final class RunCommand implements Callable<Integer> {
     node.put("result", outcome.verdict().name());
     node.set("status", JSON.valueToTree(r.getStatus()));
     ArrayNode steps = node.putArray("steps");
+    int total = CanarySteps.of(r).size();
     for (StepRecord s : outcome.history()) {
-      steps.add(JSON.valueToTree(s));
+      // People's numbering ("number": 3 of "of": 5); the 0-based index is Argo's, in "status".
+      ObjectNode step = JSON.valueToTree(s);
+      step.remove("index");
+      step.put("number", s.index() + 1);
+      step.put("of", total);
+      steps.add(step);
     }
     node.set("analysisRuns", AnalysisRunTable.summary(runs));
     return node;

@@ -141,7 +141,15 @@ final class StepHistory {
         }
       }
     }
-    records.add(new StepRecord(index, kind(step), describe(step), start, now, outcome, calls));
+    records.add(
+        new StepRecord(
+            index,
+            kind(step),
+            dev.ramp.engine.model.StepText.describe(step),
+            start,
+            now,
+            outcome,
+            calls));
     promoted = false;
   }
 
@@ -158,16 +166,5 @@ final class StepHistory {
     if (step.setHeaderRoute != null) return "setHeaderRoute";
     if (step.setMirrorRoute != null) return "setMirrorRoute";
     return "experiment";
-  }
-
-  static String describe(CanaryStep step) {
-    if (step.setWeight != null) return "setWeight: " + step.setWeight;
-    if (step.pause != null) {
-      return step.pause.duration == null
-          ? "pause (until promoted)"
-          : "pause: " + step.pause.duration.getValue();
-    }
-    if (step.plugin != null) return "plugin: " + step.plugin.name;
-    return kind(step);
   }
 }

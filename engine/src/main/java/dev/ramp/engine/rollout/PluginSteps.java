@@ -176,8 +176,8 @@ final class PluginSteps {
     r.requeueWithin(r.pluginSettings.unavailableRetry());
   }
 
-  private static String where(int idx, String name) {
-    return "step " + idx + " (plugin " + name + ")";
+  private String where(int idx, String name) {
+    return r.stepLabel(idx);
   }
 
   private static String holdMessage(String where, CanaryStatus.StepPluginStatus e) {
@@ -314,10 +314,7 @@ final class PluginSteps {
             ? Reason.StepPluginDisabled.name()
             : "StepPlugin" + e.operation + e.phase;
     String message =
-        "Step "
-            + e.index
-            + " plugin "
-            + e.name
+        r.stepLabel(e.index == null ? -1 : e.index)
             + " "
             + e.operation
             + ": "

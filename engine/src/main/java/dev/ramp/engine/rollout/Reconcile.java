@@ -110,6 +110,13 @@ final class Reconcile {
     this.pluginSettings = pluginSettings;
   }
 
+  /** "step 3 of 5 (plugin ramp/step-webhook)": the step at this 0-based index, for people. */
+  String stepLabel(int idx) {
+    var c = spec.strategy == null ? null : spec.strategy.canary;
+    return dev.ramp.engine.model.StepText.label(
+        idx, c == null || c.steps == null ? List.of() : c.steps);
+  }
+
   /** The rollout is aborted: decided at the start, or by a step that failed. */
   boolean aborted() {
     return Boolean.TRUE.equals(st.abort);

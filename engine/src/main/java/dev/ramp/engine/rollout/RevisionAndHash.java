@@ -47,7 +47,7 @@ final class RevisionAndHash implements SubStep {
       st.currentStepIndex = 0;
       r.event(
           Plan.Event.normal(
-              Reason.RolloutStepsChanged.name(), "Steps changed; starting again from step 0"));
+              Reason.RolloutStepsChanged.name(), "Steps changed; starting again from step 1"));
     }
     st.currentPodHash = hash;
     st.currentStepHash = stepHash;

@@ -29,7 +29,7 @@ final class StepAnalysis {
   boolean run(int idx, Step.Analysis step) {
     Integer revision = r.currentRevision();
     if (revision == null) {
-      r.hold = "step " + idx + " (analysis): waiting for the canary ReplicaSet";
+      r.hold = r.stepLabel(idx) + ": waiting for the canary ReplicaSet";
       return false;
     }
     AnalysisRuns runs = new AnalysisRuns(r);
@@ -72,7 +72,7 @@ final class StepAnalysis {
         r.abort();
         return false;
       case AnalysisRuns.INCONCLUSIVE:
-        return inconclusive(r, before, "step " + idx + " analysis run " + name);
+        return inconclusive(r, before, r.stepLabel(idx) + ": AnalysisRun " + name);
       default:
         waiting(idx, name);
         return false;
@@ -81,7 +81,7 @@ final class StepAnalysis {
 
   private void waiting(int idx, String name) {
     r.analysisWaiting = true;
-    r.hold = "step " + idx + " (analysis): waiting for AnalysisRun " + name;
+    r.hold = r.stepLabel(idx) + ": waiting for AnalysisRun " + name;
   }
 
   /**

@@ -90,14 +90,7 @@ final class WalkSteps implements SubStep {
       r.st.currentStepIndex = idx + 1;
       r.event(
           Plan.Event.normal(
-              Reason.RolloutStepCompleted.name(),
-              "Rollout step "
-                  + (idx + 1)
-                  + "/"
-                  + steps.size()
-                  + " completed ("
-                  + describe(step)
-                  + ")"));
+              Reason.RolloutStepCompleted.name(), "Rollout completed " + r.stepLabel(idx)));
     }
   }
 
@@ -147,10 +140,7 @@ final class WalkSteps implements SubStep {
         st.controllerPause = true;
         r.event(
             Plan.Event.normal(
-                Reason.RolloutPaused.name(),
-                "Rollout paused at step "
-                    + idx
-                    + (step.duration() == null ? " until promoted" : " for " + step.duration())));
+                Reason.RolloutPaused.name(), "Rollout paused at " + r.stepLabel(idx)));
         if (step.duration() != null) {
           r.requeueWithin(step.duration());
         }
@@ -183,7 +173,7 @@ final class WalkSteps implements SubStep {
       if (RoutedReplicaSets.atDesired(r)) {
         return true;
       }
-      r.hold = "step " + idx + " (setCanaryScale): scaling the canary";
+      r.hold = r.stepLabel(idx) + ": scaling the canary";
       return false;
     }
 
@@ -213,12 +203,12 @@ final class WalkSteps implements SubStep {
               ? h.match().isEmpty()
               : ((Step.SetMirrorRoute) step).match().isEmpty();
       if (!removes && (r.current == null || r.current.availableReplicas() == 0)) {
-        r.hold = "step " + idx + " (" + step.kind() + "): waiting for an available canary pod";
+        r.hold = r.stepLabel(idx) + ": waiting for an available canary pod";
         return false;
       }
       TrafficRoutes routes = new TrafficRoutes(r);
       if (!routes.callable()) {
-        r.hold = "step " + idx + " (" + step.kind() + "): waiting for the traffic routers";
+        r.hold = r.stepLabel(idx) + ": waiting for the traffic routers";
         return false;
       }
       return routes.setRoute(idx, step);
@@ -262,21 +252,5 @@ final class WalkSteps implements SubStep {
       }
     }
     return 0;
-  }
-
-  static String describe(Step step) {
-    if (step instanceof Step.SetWeight sw) {
-      return "setWeight: " + sw.weight();
-    }
-    if (step instanceof Step.Pause p) {
-      return p.duration() == null ? "pause" : "pause: " + p.duration();
-    }
-    if (step instanceof Step.SetHeaderRoute h) {
-      return "setHeaderRoute: " + h.name() + (h.match().isEmpty() ? " removed" : "");
-    }
-    if (step instanceof Step.SetMirrorRoute m) {
-      return "setMirrorRoute: " + m.name() + (m.match().isEmpty() ? " removed" : "");
-    }
-    return step.kind();
   }
 }

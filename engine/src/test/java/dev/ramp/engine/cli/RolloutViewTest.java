@@ -92,7 +92,7 @@ class RolloutViewTest {
                 "Status:    Paused",
                 "Message:   CanaryPauseStep",
                 "Strategy:  Canary",
-                "Step:      2 of 4: pause: 60s",
+                "Step:      2 of 4 (pause 60s)",
                 "Pause:     CanaryPauseStep, for 30s, 30s left",
                 "Weight:    canary 20%, stable 80%",
                 "Replicas:  desired 5, current 6, updated 1, ready 6, available 6",
@@ -144,7 +144,7 @@ class RolloutViewTest {
     Rollout r = pausedRollout();
     r.getSpec().strategy.canary.steps.get(1).pause.duration = null;
     assertThat(RolloutView.render(r, List.of(), false, NOW))
-        .contains("Step:      2 of 4: pause (until promoted)")
+        .contains("Step:      2 of 4 (pause until promoted)")
         .contains("Pause:     CanaryPauseStep, for 30s (ramp promote to continue)");
 
     r.getStatus().currentStepIndex = 4;
@@ -155,14 +155,14 @@ class RolloutViewTest {
   @Test
   void listColumnsFollowTheStatus() throws Exception {
     Rollout r = pausedRollout();
-    assertThat(RolloutView.stepColumn(r)).isEqualTo("2/4");
+    assertThat(RolloutView.stepColumn(r)).isEqualTo("2 of 4");
     assertThat(RolloutView.canaryWeight(r)).isEqualTo(20);
     r.getStatus().canary.weights = null;
     assertThat(RolloutView.canaryWeight(r)).isEqualTo(20);
     assertThat(ListCommand.table(List.of(r), true, NOW))
         .isEqualTo(
-            "NAMESPACE   NAME       PHASE    STEP   WEIGHT   AGE\n"
-                + "shop        checkout   Paused   2/4    20       5m\n");
+            "NAMESPACE   NAME       PHASE    STEP     WEIGHT   AGE\n"
+                + "shop        checkout   Paused   2 of 4   20       5m\n");
   }
 
   @Test
@@ -171,7 +171,7 @@ class RolloutViewTest {
     assertThat(StatusCommand.verdict(r).exitCode()).isEqualTo(2);
     assertThat(StatusCommand.verdict(r).line())
         .isEqualTo(
-            "Paused: step 2/4 (pause: 60s), canary weight 20%, 6/5 available: CanaryPauseStep");
+            "Paused: step 2 of 4 (pause 60s), canary weight 20%, 6/5 available: CanaryPauseStep");
     r.getStatus().phase = "Healthy";
     assertThat(StatusCommand.verdict(r).exitCode()).isEqualTo(2);
     r.getStatus().stableRS = "bbb";

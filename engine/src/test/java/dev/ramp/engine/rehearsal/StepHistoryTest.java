@@ -64,10 +64,10 @@ class StepHistoryTest {
     assertThat(history.records())
         .extracting(StepRecord::index, StepRecord::step, StepRecord::result)
         .containsExactly(
-            tuple(0, "setWeight: 20", "completed"),
-            tuple(1, "pause: 30s", "completed"),
-            tuple(2, "setWeight: 60", "completed"),
-            tuple(3, "pause (until promoted)", "promoted"));
+            tuple(0, "setWeight 20", "completed"),
+            tuple(1, "pause 30s", "completed"),
+            tuple(2, "setWeight 60", "completed"),
+            tuple(3, "pause until promoted", "promoted"));
     assertThat(history.records().get(0).start()).isEqualTo(at(0));
     assertThat(history.records().get(0).end()).isEqualTo(at(12));
   }

@@ -102,7 +102,7 @@ class PluginStepTest {
     assertThat(e.status.path("calls").asInt()).isEqualTo(1);
     assertThat(e.backoff).isEqualTo("3s");
     assertThat(e.executions).isEqualTo(1);
-    assertThat(w.status().message).isEqualTo("step 1 (plugin ramp.dev/check) is running: one");
+    assertThat(w.status().message).isEqualTo("step 2 of 2 (plugin ramp.dev/check) is running: one");
     assertThat(w.last.requeueAfter()).isEqualTo(Duration.ofSeconds(3));
 
     // Not due yet: no call.
@@ -177,7 +177,7 @@ class PluginStepTest {
     assertThat(e.status.path("calls").asInt()).isEqualTo(1);
     assertThat(w.status().message)
         .isEqualTo(
-            "step 1 (plugin ramp.dev/check) failed to run, retrying after 5s: invalid config:"
+            "step 2 of 2 (plugin ramp.dev/check) failed to run, retrying after 5s: invalid config:"
                 + " url: missing");
     w.advance(Duration.ofSeconds(4));
     w.converge();
@@ -220,7 +220,7 @@ class PluginStepTest {
     assertThat(w.status().abort).isTrue();
     assertThat(w.status().phase).isEqualTo("Degraded");
     assertThat(w.status().message)
-        .isEqualTo("RolloutAborted: step 3 (plugin ramp.dev/b) failed: error rate 7% over 5%");
+        .isEqualTo("RolloutAborted: step 4 of 5 (plugin ramp.dev/b) failed: error rate 7% over 5%");
     assertThat(plugins.calls)
         .containsExactly(
             "Run ramp.dev/a 1", "Run ramp.dev/b 3", "Abort ramp.dev/b 3", "Abort ramp.dev/a 1");
@@ -375,7 +375,7 @@ class PluginStepTest {
     assertThat(c.message)
         .isEqualTo("Step plugin ramp.dev/a cannot take calls: crashed; restarting in 4s");
     assertThat(w.status().message)
-        .isEqualTo("step 1 (plugin ramp.dev/a) waits: crashed; restarting in 4s");
+        .isEqualTo("step 2 of 2 (plugin ramp.dev/a) waits: crashed; restarting in 4s");
     assertThat(w.last.requeueAfter()).isEqualTo(Duration.ofSeconds(5));
     plugins.availability.put("ramp.dev/a", PluginAvailability.ready());
     w.converge();
