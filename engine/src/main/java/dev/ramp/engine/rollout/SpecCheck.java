@@ -2,6 +2,7 @@ package dev.ramp.engine.rollout;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ramp.engine.model.CanaryStrategy;
+import dev.ramp.engine.model.Json;
 import dev.ramp.engine.model.Rollout;
 import dev.ramp.engine.model.RolloutSpec;
 import dev.ramp.engine.model.TrafficRouting;
@@ -46,6 +47,14 @@ public final class SpecCheck {
     return errors.stream().map(Problem::of).toList();
   }
 
+  /**
+   * The fields of a Rollout document beside its spec ({@code apiVersion}, {@code kind}, {@code
+   * metadata}, {@code status}) that are unknown, each named with the nearest known one.
+   */
+  public static List<Problem> topLevel(JsonNode document) {
+    return SchemaCheck.topLevel(document).stream().map(Problem::of).toList();
+  }
+
   static Valid check(Rollout rollout, Set<String> services) {
     List<String> errors = new ArrayList<>();
     Valid valid = collect(rollout, services, errors);
@@ -62,6 +71,14 @@ public final class SpecCheck {
       errors.add("spec: missing");
       return null;
     }
+    // The spec as written, against the CRD schema first: a typo or a wrong type is named at its
+    // field, and nothing is read from fields Jackson coerced or left out.
+    List<String> shape =
+        SchemaCheck.spec(spec.written() != null ? spec.written() : Json.tree(spec));
+    if (!shape.isEmpty()) {
+      errors.addAll(shape);
+      return null;
+    }
     int replicas = spec.replicas == null ? 1 : spec.replicas;
     if (replicas < 0) {
       errors.add("spec.replicas: " + replicas + " is negative");
@@ -72,6 +89,7 @@ public final class SpecCheck {
               + "put the pod template in spec.template");
     }
     checkSelector(spec, errors);
+    PodTemplateCheck.check(spec.template, errors);
     if (spec.minReadySeconds != null && spec.minReadySeconds < 0) {
       errors.add("spec.minReadySeconds: " + spec.minReadySeconds + " is negative");
     }
