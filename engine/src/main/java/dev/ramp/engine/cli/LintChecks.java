@@ -2,7 +2,6 @@ package dev.ramp.engine.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ramp.engine.host.config.PluginConfigSnapshot;
-import dev.ramp.engine.model.Json;
 import dev.ramp.engine.model.NearestName;
 import dev.ramp.engine.model.Rollout;
 import dev.ramp.engine.rollout.SpecCheck;
@@ -57,6 +56,10 @@ final class LintChecks {
   /** Argo's notification annotations: kept by Ramp, but nothing sends what they ask. */
   private static final String NOTIFICATIONS = "notifications.argoproj.io/";
 
+  /** Reads a Rollout as the controller's informer does. */
+  private static final io.fabric8.kubernetes.client.utils.KubernetesSerialization KUBE =
+      new io.fabric8.kubernetes.client.utils.KubernetesSerialization();
+
   private LintChecks() {}
 
   /** A kind of ramp.dev that does not exist, with the nearest one that does. */
@@ -75,8 +78,10 @@ final class LintChecks {
   /** What the controller would refuse in this Rollout, and what lint alone can see around it. */
   static List<Finding> rollout(JsonNode tree) {
     List<Finding> found = new ArrayList<>();
+    com.fasterxml.jackson.databind.node.ObjectNode known = tree.deepCopy();
     for (SpecCheck.Problem p : SpecCheck.topLevel(tree)) {
       found.add(Finding.problem(p.field(), p.message()));
+      known.remove(p.field()); // named; the rest is read without it
     }
     String name = tree.path("metadata").path("name").asText("");
     if (name.isEmpty()) {
@@ -93,8 +98,8 @@ final class LintChecks {
     annotations(tree, found);
     Rollout rollout;
     try {
-      rollout = Json.MAPPER.treeToValue(tree, Rollout.class);
-    } catch (IOException | IllegalArgumentException e) {
+      rollout = KUBE.convertValue(known, Rollout.class);
+    } catch (IllegalArgumentException e) {
       // The spec is read whatever its shape (SpecCheck names its fields); this is metadata.
       found.add(Finding.problem("metadata", "must be an object of Kubernetes metadata fields"));
       return found;

@@ -31,8 +31,6 @@ final class SchemaCheck {
   private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
   private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
 
-  private static final String CANARY_FIELD = "\0canary";
-
   private final List<String> errors = new ArrayList<>();
 
   private SchemaCheck() {}
@@ -114,14 +112,7 @@ final class SchemaCheck {
       } else if (additional != null && additional.isObject()) {
         walk(e.getValue(), additional, key(path, name), schema);
       } else if (props != null && !open) {
-        String hint = hint(name, props, path);
-        errors.add(
-            path
-                + "."
-                + name
-                + (hint.equals(CANARY_FIELD)
-                    ? ": a canary field; blue-green has no " + name + ", remove it"
-                    : ": unknown field" + hint));
+        errors.add(path + "." + name + problem(name, props, path));
       }
     }
   }
@@ -131,16 +122,26 @@ final class SchemaCheck {
     return name.matches("[A-Za-z0-9_-]+") ? path + "." + name : path + "[" + name + "]";
   }
 
-  /** The nearest known field, or the strategy it belongs to (a canary field under blueGreen). */
-  private static String hint(String name, JsonNode props, String path) {
+  /**
+   * What to say after "unknown field": the nearest known field, or, for a field of the other
+   * strategy (a canary's steps under blueGreen), that it belongs there.
+   */
+  private static String problem(String name, JsonNode props, String path) {
     List<String> known = new ArrayList<>();
     props.fieldNames().forEachRemaining(known::add);
     String near = NearestName.hint(name, known);
-    if (!near.isEmpty() || !path.equals("spec.strategy.blueGreen")) {
-      return near;
+    String strategies = "/properties/spec/properties/strategy/properties/";
+    if (near.isEmpty()
+        && path.equals("spec.strategy.blueGreen")
+        && ROOT.at(strategies + "canary/properties").has(name)) {
+      return ": a canary field; blue-green has no " + name + ", remove it";
     }
-    JsonNode canary = ROOT.at("/properties/spec/properties/strategy/properties/canary/properties");
-    return canary.has(name) ? CANARY_FIELD : "";
+    if (near.isEmpty()
+        && path.equals("spec.strategy.canary")
+        && ROOT.at(strategies + "blueGreen/properties").has(name)) {
+      return ": a blue-green field; canary has no " + name + ", remove it";
+    }
+    return ": unknown field" + near;
   }
 
   private void array(JsonNode value, JsonNode schema, String path, JsonNode parent) {

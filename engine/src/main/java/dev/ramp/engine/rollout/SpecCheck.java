@@ -108,6 +108,9 @@ public final class SpecCheck {
       errors.add("spec.revisionHistoryLimit: " + spec.revisionHistoryLimit + " is negative");
     }
     checkHistoryLimits(spec, errors);
+    if (spec.restartAt != null && !RestartPods.isTime(spec.restartAt)) {
+      errors.add("spec.restartAt: \"" + spec.restartAt + "\" is not an RFC 3339 time");
+    }
     List<Step> steps = List.of();
     ReplicaMath.Limits limits = null;
     if (spec.strategy != null && spec.strategy.blueGreen != null) {
