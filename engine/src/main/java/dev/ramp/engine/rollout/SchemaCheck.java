@@ -75,8 +75,18 @@ final class SchemaCheck {
    * the object holding it (for hints), or null.
    */
   private void walk(JsonNode value, JsonNode schema, String path, JsonNode parent) {
-    if (value == null || value.isNull() || schema == null || schema.isMissingNode()) {
-      return; // null is absent, as for an API server
+    if (value == null || schema == null || schema.isMissingNode()) {
+      return;
+    }
+    if (value.isNull()) {
+      // A field set to null is absent, as for an API server; an entry of a list or map is not.
+      if (path.endsWith("]") || parent != null && parent.has("additionalProperties")) {
+        String type = schema.path("type").asText("");
+        if (!type.isEmpty()) {
+          errors.add(path + ": must not be null");
+        }
+      }
+      return;
     }
     if (schema.path("x-kubernetes-int-or-string").asBoolean(false)) {
       if (!value.isTextual()) {
