@@ -170,13 +170,7 @@ final class LintCommand implements Callable<Integer> {
         (kind.isEmpty() ? "document " + (i + 1) : kind)
             + " "
             + tree.path("metadata").path("name").asText("(no name)");
-    List<LintChecks.Finding> found = new ArrayList<>();
-    for (YamlDocuments.Duplicate d : doc.duplicates()) {
-      found.add(
-          LintChecks.Finding.problem(
-                  d.path(), "duplicate key (first on line " + d.firstLine() + "); give it once")
-              .at(d.line()));
-    }
+    List<LintChecks.Finding> found = duplicates(doc);
     if (kind.isEmpty() && found.isEmpty()) {
       out.println(at + "document " + (i + 1) + " has no kind; set apiVersion and kind");
       problems++;
@@ -204,6 +198,18 @@ final class LintCommand implements Callable<Integer> {
       return;
     }
     print(file, doc, label, found, out);
+  }
+
+  /** Each key given twice in one mapping, at the line of its second use. */
+  private static List<LintChecks.Finding> duplicates(YamlDocuments.Document doc) {
+    List<LintChecks.Finding> found = new ArrayList<>();
+    for (YamlDocuments.Duplicate d : doc.duplicates()) {
+      found.add(
+          LintChecks.Finding.problem(
+                  d.path(), "duplicate key (first on line " + d.firstLine() + "); give it once")
+              .at(d.line()));
+    }
+    return found;
   }
 
   private void print(

@@ -64,19 +64,26 @@ public final class SpecCheck {
     return valid;
   }
 
+  /**
+   * The spec as written, against the CRD schema first: a typo or a wrong type is named at its
+   * field, and nothing is read from fields Jackson coerced or left out. False when it is missing or
+   * misshapen (its problems added).
+   */
+  private static boolean shaped(RolloutSpec spec, List<String> errors) {
+    if (spec == null) {
+      errors.add("spec: missing");
+      return false;
+    }
+    List<String> shape =
+        SchemaCheck.spec(spec.written() != null ? spec.written() : Json.tree(spec));
+    errors.addAll(shape);
+    return shape.isEmpty();
+  }
+
   /** Adds every problem found to {@code errors}; null {@code services} skips the Service check. */
   private static Valid collect(Rollout rollout, Set<String> services, List<String> errors) {
     RolloutSpec spec = rollout.getSpec();
-    if (spec == null) {
-      errors.add("spec: missing");
-      return null;
-    }
-    // The spec as written, against the CRD schema first: a typo or a wrong type is named at its
-    // field, and nothing is read from fields Jackson coerced or left out.
-    List<String> shape =
-        SchemaCheck.spec(spec.written() != null ? spec.written() : Json.tree(spec));
-    if (!shape.isEmpty()) {
-      errors.addAll(shape);
+    if (!shaped(spec, errors)) {
       return null;
     }
     int replicas = spec.replicas == null ? 1 : spec.replicas;
