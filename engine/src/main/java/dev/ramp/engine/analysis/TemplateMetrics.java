@@ -272,7 +272,8 @@ final class TemplateMetrics {
       return null;
     }
     try {
-      return v.isIntegralNumber() ? Duration.ofSeconds(v.asLong()) : GoDuration.parse(v.asText());
+      // An integer is seconds, bounded as a text duration is (GoDuration.MAX).
+      return GoDuration.parse(v.isIntegralNumber() ? v.bigIntegerValue().toString() : v.asText());
     } catch (IllegalArgumentException e) {
       problems.add(field + "." + key + ": " + e.getMessage());
       return null;

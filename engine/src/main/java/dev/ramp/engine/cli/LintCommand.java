@@ -1,17 +1,16 @@
 package dev.ramp.engine.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DatabindException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ramp.engine.analysis.AnalysisRunner;
 import dev.ramp.engine.analysis.AnalysisTemplates;
+import dev.ramp.engine.host.config.PluginConfigSnapshot;
 import dev.ramp.engine.model.AnalysisTemplateSpec;
 import dev.ramp.engine.model.Json;
 import dev.ramp.engine.model.Rollout;
-import dev.ramp.engine.rollout.SpecCheck;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,12 +29,16 @@ import picocli.CommandLine.Option;
 @Command(
     name = "lint",
     description = {
-      "Check Rollouts and AnalysisTemplates in YAML files with the controller's own validation,",
-      "offline (a template's conditions are compiled, its metrics read as a run reads them).",
-      "A template's templates[] are looked up in all the files given and checked flattened.",
-      "Each problem is printed as FILE:LINE: FIELD: message. Documents of other kinds are",
-      "noted and skipped. Services named by the Rollout are not looked up (no cluster).",
-      "Exit code: 0 clean, 1 problems found, 3 a file that cannot be read or is not YAML."
+      "Check Rollouts, AnalysisTemplates and the plugin ConfigMap ramp-config in YAML files with",
+      "the controller's own validation, offline: unknown fields (with the nearest known name),",
+      "wrong types, the pod template as the API server checks it, a template's conditions",
+      "compiled, ramp-config read by the plugin host's parser. A template's templates[] are",
+      "looked up in all the files given. A directory stands for its .yaml and .yml files.",
+      "Each finding is printed as FILE:LINE: OBJECT: FIELD: message; every file and document is",
+      "checked, even after a bad one. Documents of other kinds are noted and skipped. Services",
+      "named by the Rollout are not looked up (no cluster).",
+      "Exit code: 0 clean (warnings allowed), 1 problems found, 3 a file that cannot be read or",
+      "is not YAML."
     })
 final class LintCommand implements Callable<Integer> {
 
@@ -47,7 +51,7 @@ final class LintCommand implements Callable<Integer> {
       names = {"-f", "--filename"},
       required = true,
       paramLabel = "FILE",
-      description = "A YAML file, one or more documents; repeat for more files.")
+      description = "A YAML file (one or more documents) or a directory; repeat for more.")
   List<Path> files;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -55,24 +59,78 @@ final class LintCommand implements Callable<Integer> {
   /** The analysis templates in all files given, that templates[] are resolved against. */
   private final Map<AnalysisTemplates.Ref, JsonNode> templates = new HashMap<>();
 
+  private PrintWriter err;
+  private int problems;
+  private boolean unreadable;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    err = spec.commandLine().getErr();
     Map<Path, List<YamlDocuments.Document>> read = new LinkedHashMap<>();
-    for (Path file : files) {
-      read.put(file, YamlDocuments.read(file));
+    for (Path file : expand(out)) {
+      YamlDocuments.FileRead r = YamlDocuments.readAll(file);
+      if (r.error() != null) {
+        err.println("error: file " + file + " " + r.error());
+        unreadable = true;
+      } else if (r.documents().stream().allMatch(LintCommand::empty)) {
+        out.println(file + ": empty: no documents to check");
+        problems++;
+      } else {
+        read.put(file, r.documents());
+      }
     }
     read.values().forEach(this::index);
-    int problems = 0;
     for (Map.Entry<Path, List<YamlDocuments.Document>> file : read.entrySet()) {
-      problems += lint(file.getKey(), file.getValue(), out);
+      List<YamlDocuments.Document> docs = file.getValue();
+      for (int i = 0; i < docs.size(); i++) {
+        lint(file.getKey(), i, docs.get(i), out);
+      }
     }
     out.flush();
-    return problems == 0 ? 0 : 1;
+    err.flush();
+    return unreadable ? 3 : problems == 0 ? 0 : 1;
+  }
+
+  /** The files given, each directory replaced by its YAML files (not recursively). */
+  private List<Path> expand(PrintWriter out) {
+    List<Path> all = new ArrayList<>();
+    for (Path given : files) {
+      if (!Files.isDirectory(given)) {
+        all.add(given);
+        continue;
+      }
+      List<Path> inside;
+      try (Stream<Path> list = Files.list(given)) {
+        inside =
+            list.filter(Files::isRegularFile)
+                .filter(f -> f.getFileName().toString().matches(".*\\.(yaml|yml)"))
+                .sorted()
+                .toList();
+      } catch (IOException e) {
+        err.println("error: directory " + given + " cannot be read: " + e.getMessage());
+        unreadable = true;
+        continue;
+      }
+      if (inside.isEmpty()) {
+        out.println(given + ": directory has no .yaml, .yml or .json files to check");
+        problems++;
+      }
+      all.addAll(inside);
+    }
+    return all;
+  }
+
+  private static boolean empty(YamlDocuments.Document doc) {
+    return doc.error() == null
+        && (doc.tree().isNull() || (doc.tree().isObject() && doc.tree().isEmpty()));
   }
 
   private void index(List<YamlDocuments.Document> documents) {
     for (YamlDocuments.Document doc : documents) {
+      if (doc.tree() == null) {
+        continue;
+      }
       String kind = doc.tree().path("kind").asText("");
       String name = doc.tree().path("metadata").path("name").asText("");
       if (!name.isEmpty()
@@ -84,95 +142,127 @@ final class LintCommand implements Callable<Integer> {
     }
   }
 
-  private int lint(Path file, List<YamlDocuments.Document> documents, PrintWriter out) {
-    int problems = 0;
-    for (int i = 0; i < documents.size(); i++) {
-      problems += lint(file, i, documents.get(i), out);
+  /** Checks document {@code i} of a file and prints what it found. */
+  private void lint(Path file, int i, YamlDocuments.Document doc, PrintWriter out) {
+    String at = file + ":" + doc.line() + ": ";
+    if (doc.error() != null) {
+      err.println("error: file " + file + " is " + doc.error());
+      unreadable = true;
+      return;
     }
-    return problems;
-  }
-
-  /** Checks document {@code i} of a file, prints what it found, and returns its problem count. */
-  private int lint(Path file, int i, YamlDocuments.Document doc, PrintWriter out) {
     JsonNode tree = doc.tree();
-    if (tree.isNull() || (tree.isObject() && tree.isEmpty())) {
-      return 0;
+    if (empty(doc)) {
+      return;
     }
     if (!tree.isObject()) {
       out.println(
-          file
-              + ":"
-              + doc.line()
-              + ": document "
+          at
+              + "document "
               + (i + 1)
-              + " is not a Kubernetes object (a mapping with apiVersion and kind)");
-      return 1;
+              + " is not a Kubernetes object (a mapping with"
+              + " apiVersion and kind)");
+      problems++;
+      return;
     }
     String kind = tree.path("kind").asText("");
     String apiVersion = tree.path("apiVersion").asText("");
-    if (kind.isEmpty()) {
+    String label =
+        (kind.isEmpty() ? "document " + (i + 1) : kind)
+            + " "
+            + tree.path("metadata").path("name").asText("(no name)");
+    List<LintChecks.Finding> found = duplicates(doc);
+    if (kind.isEmpty() && found.isEmpty()) {
+      out.println(at + "document " + (i + 1) + " has no kind; set apiVersion and kind");
+      problems++;
+      return;
+    } else if (kind.isEmpty()) {
+      found.add(LintChecks.Finding.problem("kind", "missing; set apiVersion and kind"));
+    } else if (apiVersion.startsWith(Rollout.GROUP + "/") && !LintChecks.KINDS.contains(kind)) {
+      found.add(LintChecks.unknownKind(kind));
+    } else if (kind.equals("AnalysisTemplate") || kind.equals("ClusterAnalysisTemplate")) {
+      lintTemplate(file, doc, kind, out, found);
+      return;
+    } else if (kind.equals("Rollout") && !apiVersion.equals(API_VERSION)) {
+      found.add(
+          LintChecks.Finding.problem(
+              "apiVersion",
+              "\"" + apiVersion + "\" is not Ramp's; write apiVersion: " + API_VERSION));
+    } else if (kind.equals("Rollout")) {
+      found.addAll(LintChecks.rollout(tree));
+    } else if (kind.equals("ConfigMap")
+        && PluginConfigSnapshot.CONFIG_MAP_NAME.equals(
+            tree.path("metadata").path("name").asText())) {
+      found.addAll(LintChecks.pluginConfig(tree, file.toAbsolutePath().getParent()));
+    } else if (found.isEmpty()) {
+      out.println(at + "kind " + kind + " is not checked");
+      return;
+    }
+    print(file, doc, label, found, out);
+  }
+
+  /** Each key given twice in one mapping, at the line of its second use. */
+  private static List<LintChecks.Finding> duplicates(YamlDocuments.Document doc) {
+    List<LintChecks.Finding> found = new ArrayList<>();
+    for (YamlDocuments.Duplicate d : doc.duplicates()) {
+      found.add(
+          LintChecks.Finding.problem(
+                  d.path(), "duplicate key (first on line " + d.firstLine() + "); give it once")
+              .at(d.line()));
+    }
+    return found;
+  }
+
+  private void print(
+      Path file,
+      YamlDocuments.Document doc,
+      String label,
+      List<LintChecks.Finding> found,
+      PrintWriter out) {
+    boolean clean = true;
+    for (LintChecks.Finding f : found) {
       out.println(
           file
               + ":"
-              + doc.line()
-              + ": document "
-              + (i + 1)
-              + " has no kind; set apiVersion and kind");
-      return 1;
-    }
-    if (kind.equals("AnalysisTemplate") || kind.equals("ClusterAnalysisTemplate")) {
-      return lintTemplate(file, doc, kind, out);
-    }
-    if (!kind.equals("Rollout")) {
-      out.println(file + ":" + doc.line() + ": kind " + kind + " is not checked");
-      return 0;
-    }
-    String label = "Rollout " + tree.path("metadata").path("name").asText("(no name)");
-    if (!apiVersion.equals(API_VERSION)) {
-      out.println(
-          file
-              + ":"
-              + doc.lineOf("apiVersion")
+              + (f.line() > 0 ? f.line() : doc.lineOf(f.field()))
               + ": "
               + label
-              + ": apiVersion: \""
-              + apiVersion
-              + "\" is not Ramp's; write apiVersion: "
-              + API_VERSION);
-      return 1;
+              + ": "
+              + (f.warning() ? "warning: " : "")
+              + f.text());
+      if (!f.warning()) {
+        problems++;
+        clean = false;
+      }
     }
-    List<String> found = check(tree, doc, file, label);
-    found.forEach(out::println);
-    if (found.isEmpty()) {
+    if (clean) {
       out.println(file + ":" + doc.line() + ": " + label + ": ok");
     }
-    return found.size();
   }
 
   /** An analysis template: its metrics as a run would read them (conditions compiled). */
-  private int lintTemplate(Path file, YamlDocuments.Document doc, String kind, PrintWriter out) {
+  private void lintTemplate(
+      Path file,
+      YamlDocuments.Document doc,
+      String kind,
+      PrintWriter out,
+      List<LintChecks.Finding> found) {
     JsonNode tree = doc.tree();
     String name = tree.path("metadata").path("name").asText("(no name)");
-    String label = kind + " " + name;
-    List<String> found = new ArrayList<>();
     if (!tree.path("apiVersion").asText("").equals(API_VERSION)) {
       found.add(
-          "apiVersion: \""
-              + tree.path("apiVersion").asText("")
-              + "\" is not Ramp's; write apiVersion: "
-              + API_VERSION);
+          LintChecks.Finding.problem(
+              "apiVersion",
+              "\""
+                  + tree.path("apiVersion").asText("")
+                  + "\" is not Ramp's; write apiVersion: "
+                  + API_VERSION));
     }
     AnalysisTemplates.Ref self =
         new AnalysisTemplates.Ref(name, kind.equals("ClusterAnalysisTemplate"));
-    found.addAll(templateProblems(self, tree.path("spec")));
-    for (String problem : found) {
-      String field = problem.split("[: ]", 2)[0];
-      out.println(file + ":" + doc.lineOf(field) + ": " + label + ": " + problem);
+    for (String problem : templateProblems(self, tree.path("spec"))) {
+      found.add(LintChecks.Finding.of(problem));
     }
-    if (found.isEmpty()) {
-      out.println(file + ":" + doc.line() + ": " + label + ": ok");
-    }
-    return found.size();
+    print(file, doc, kind + " " + name, found, out);
   }
 
   /**
@@ -229,61 +319,5 @@ final class LintCommand implements Callable<Integer> {
         return "is not in the files given";
       }
     };
-  }
-
-  private static List<String> check(
-      JsonNode tree, YamlDocuments.Document doc, Path file, String label) {
-    List<String> lines = new ArrayList<>();
-    if (tree.path("metadata").path("name").asText("").isEmpty()) {
-      lines.add(file + ":" + doc.lineOf("metadata") + ": " + label + ": metadata.name: missing");
-    }
-    Rollout rollout;
-    try {
-      rollout = Json.MAPPER.treeToValue(tree, Rollout.class);
-    } catch (DatabindException e) {
-      String field = path(e);
-      lines.add(
-          file
-              + ":"
-              + doc.lineOf(field)
-              + ": "
-              + label
-              + ": "
-              + field
-              + ": "
-              + e.getOriginalMessage().lines().findFirst().orElse(""));
-      return lines;
-    } catch (IOException e) {
-      lines.add(file + ":" + doc.line() + ": " + label + ": " + e.getMessage());
-      return lines;
-    }
-    for (SpecCheck.Problem p : SpecCheck.validate(rollout)) {
-      lines.add(
-          file
-              + ":"
-              + doc.lineOf(p.field())
-              + ": "
-              + label
-              + ": "
-              + p.field()
-              + ": "
-              + p.message());
-    }
-    return lines;
-  }
-
-  /** The field path of a mapping error, as the controller's messages write paths. */
-  private static String path(DatabindException e) {
-    StringBuilder path = new StringBuilder();
-    if (e instanceof JsonMappingException m) {
-      for (JsonMappingException.Reference ref : m.getPath()) {
-        if (ref.getFieldName() != null) {
-          path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
-        } else if (ref.getIndex() >= 0) {
-          path.append('[').append(ref.getIndex()).append(']');
-        }
-      }
-    }
-    return path.toString();
   }
 }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -26,6 +27,7 @@ public final class PluginConfigInformer implements AutoCloseable {
   private final Consumer<PluginConfigSnapshot> sink;
   private SharedIndexInformer<ConfigMap> informer;
   private Map<String, String> lastData;
+  private final EventRecorder events;
 
   /**
    * @param reconcileWorkers the controller's reconcile pool size, the bound of every plugin's
@@ -37,6 +39,19 @@ public final class PluginConfigInformer implements AutoCloseable {
       String namespace,
       int reconcileWorkers,
       Consumer<PluginConfigSnapshot> sink) {
+    this(client, namespace, reconcileWorkers, sink, java.time.Clock.systemUTC());
+  }
+
+  /**
+   * @param clock the time of the Warning Events an unknown key of the ConfigMap gets
+   */
+  public PluginConfigInformer(
+      KubernetesClient client,
+      String namespace,
+      int reconcileWorkers,
+      Consumer<PluginConfigSnapshot> sink,
+      java.time.Clock clock) {
+    this.events = new EventRecorder(client, clock);
     this.client = Objects.requireNonNull(client, "client");
     this.namespace = Objects.requireNonNull(namespace, "namespace");
     this.sink = Objects.requireNonNull(sink, "sink");
@@ -105,6 +120,25 @@ public final class PluginConfigInformer implements AutoCloseable {
         data == null
             ? PluginConfigSnapshot.empty()
             : PluginConfigSnapshot.parse(data, reconcileWorkers);
+    for (String unknown :
+        data == null ? List.<String>of() : PluginConfigSnapshot.unknownKeys(data)) {
+      LOG.warn("{}: {}", PluginConfigSnapshot.CONFIG_MAP_NAME, unknown);
+      try {
+        events.record(
+            new io.fabric8.kubernetes.api.model.ObjectReferenceBuilder()
+                .withApiVersion("v1")
+                .withKind("ConfigMap")
+                .withName(PluginConfigSnapshot.CONFIG_MAP_NAME)
+                .withNamespace(namespace)
+                .build(),
+            "Warning",
+            "UnknownConfigKey",
+            unknown);
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "cannot record an Event on {}: {}", PluginConfigSnapshot.CONFIG_MAP_NAME, e.toString());
+      }
+    }
     LOG.info(
         "plugin configuration: {} entries, {} refused",
         snapshot.entries().size(),

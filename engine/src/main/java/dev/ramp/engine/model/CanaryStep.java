@@ -4,6 +4,9 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
+import java.util.List;
+import java.util.Map;
 
 /**
  * One canary step as it travels on the wire: Argo's one-of object, exactly one field set ({@code
@@ -17,8 +20,15 @@ public class CanaryStep {
   public PauseStep pause;
   public SetCanaryScaleStep setCanaryScale;
   public RolloutAnalysis analysis;
-  @PreserveUnknownFields public JsonNode setHeaderRoute;
-  @PreserveUnknownFields public JsonNode setMirrorRoute;
+
+  /** Read by the step parser; its schema is {@link HeaderRouteSchema}. */
+  @SchemaFrom(type = HeaderRouteSchema.class)
+  public JsonNode setHeaderRoute;
+
+  /** Read by the step parser; its schema is {@link MirrorRouteSchema}. */
+  @SchemaFrom(type = MirrorRouteSchema.class)
+  public JsonNode setMirrorRoute;
+
   public PluginStep plugin;
 
   /** Argo's experiment step: not supported yet (InvalidSpec). */
@@ -62,5 +72,38 @@ public class CanaryStep {
   public static class PluginStep {
     public String name;
     @PreserveUnknownFields public JsonNode config;
+  }
+
+  /** The schema of {@code setHeaderRoute} (Argo's SetHeaderRoute), for the CRD only. */
+  public static class HeaderRouteSchema {
+    public String name;
+    public List<HeaderMatchSchema> match;
+  }
+
+  /** One header match of {@code setHeaderRoute}. */
+  public static class HeaderMatchSchema {
+    public String headerName;
+    public StringMatchSchema headerValue;
+  }
+
+  /** The schema of {@code setMirrorRoute} (Argo's SetMirrorRoute), for the CRD only. */
+  public static class MirrorRouteSchema {
+    public String name;
+    public Integer percentage;
+    public List<RouteMatchSchema> match;
+  }
+
+  /** One match of {@code setMirrorRoute}. */
+  public static class RouteMatchSchema {
+    public StringMatchSchema method;
+    public StringMatchSchema path;
+    public Map<String, StringMatchSchema> headers;
+  }
+
+  /** Argo's StringMatch: one of exact, prefix, regex. */
+  public static class StringMatchSchema {
+    public String exact;
+    public String prefix;
+    public String regex;
   }
 }

@@ -11,6 +11,9 @@ import java.util.regex.Pattern;
  */
 public final class GoDuration {
 
+  /** The longest duration accepted anywhere: a year, so no time computation can overflow. */
+  public static final Duration MAX = Duration.ofDays(365);
+
   private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h)");
   private static final Pattern WHOLE = Pattern.compile("(\\d+(ms|s|m|h))+");
 
@@ -24,28 +27,50 @@ public final class GoDuration {
   public static Duration parse(String value) {
     String text = value == null ? "" : value.trim();
     if (text.matches("\\d+")) {
-      return Duration.ofSeconds(Long.parseLong(text));
+      return bounded(text, text, "s");
     }
     if (!WHOLE.matcher(text).matches()) {
       throw new IllegalArgumentException(
           "cannot parse duration \""
-              + text
+              + (text.length() > 40 ? text.substring(0, 40) + "…" : text)
               + "\"; use an integer of seconds or a Go duration such as 30s, 5m, 1h30m");
     }
     Duration total = Duration.ZERO;
     Matcher m = PART.matcher(text);
     while (m.find()) {
-      long n = Long.parseLong(m.group(1));
-      total =
-          total.plus(
-              switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-              });
+      total = total.plus(bounded(text, m.group(1), m.group(2)));
+      if (total.compareTo(MAX) > 0) {
+        throw tooLong(text);
+      }
     }
     return total;
+  }
+
+  /** One part of a duration, refused above {@link #MAX} before any arithmetic can overflow. */
+  private static Duration bounded(String text, String digits, String unit) {
+    String n = digits.replaceFirst("^0+(?=\\d)", "");
+    if (n.length() > 12) {
+      throw tooLong(text);
+    }
+    long v = Long.parseLong(n);
+    Duration d =
+        switch (unit) {
+          case "ms" -> Duration.ofMillis(v);
+          case "s" -> Duration.ofSeconds(v);
+          case "m" -> Duration.ofMinutes(v);
+          default -> Duration.ofHours(v);
+        };
+    if (d.compareTo(MAX) > 0) {
+      throw tooLong(text);
+    }
+    return d;
+  }
+
+  private static IllegalArgumentException tooLong(String text) {
+    return new IllegalArgumentException(
+        "duration \""
+            + (text.length() > 40 ? text.substring(0, 40) + "…" : text)
+            + "\" is longer than a year; use at most 8760h");
   }
 
   /** Formats a duration as Go does for whole units ("500ms", "5s", "1m30s", "2h0m0s"). */

@@ -2,7 +2,6 @@ package dev.ramp.engine.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 
 /** {@code spec.strategy}: canary or blue-green, exactly one of them. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -10,6 +9,9 @@ import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 public class RolloutStrategy {
   public CanaryStrategy canary;
 
-  /** Unknown fields are preserved so that validation can name them (a canary field, a typo). */
-  @PreserveUnknownFields public BlueGreenStrategy blueGreen;
+  /**
+   * A closed schema, as every modelled field: an API server refuses a canary field or a typo here
+   * at apply time, and validation names it with the nearest known field.
+   */
+  public BlueGreenStrategy blueGreen;
 }

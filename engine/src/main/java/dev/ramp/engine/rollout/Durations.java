@@ -11,10 +11,20 @@ final class Durations {
 
   /** Parses a duration; the error message names {@code field} and the value. */
   static Duration parse(IntOrString value, String field) {
+    if (value.getIntVal() == null && value.getStrVal() == null) {
+      throw new InvalidSpecException(field + ": a duration such as 30s, 5m or 1h is required");
+    }
     if (value.getIntVal() != null) {
       if (value.getIntVal() < 0) {
         throw new InvalidSpecException(
             field + ": duration " + value.getIntVal() + " is negative; use seconds >= 0");
+      }
+      if (value.getIntVal() > GoDuration.MAX.getSeconds()) {
+        throw new InvalidSpecException(
+            field
+                + ": duration "
+                + value.getIntVal()
+                + " is longer than a year; use at most 8760h");
       }
       return Duration.ofSeconds(value.getIntVal());
     }

@@ -58,4 +58,14 @@ final class RestartPods implements SubStep {
       old.stream().limit(batch).map(Observed.Pod::name).forEach(r.podDeletes::add);
     }
   }
+
+  /** Whether {@code text} is an RFC 3339 time, as {@code spec.restartAt} must be. */
+  static boolean isTime(String text) {
+    try {
+      Instant.parse(text);
+      return true;
+    } catch (java.time.format.DateTimeParseException e) {
+      return false;
+    }
+  }
 }

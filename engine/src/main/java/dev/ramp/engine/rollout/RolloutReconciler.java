@@ -23,6 +23,8 @@ import java.util.Objects;
  * host to keep until the status records them.
  */
 public final class RolloutReconciler {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(RolloutReconciler.class);
   private final StepPluginClient plugins;
   private final TrafficRouterClient routers;
   private final PluginStepSettings pluginSettings;
@@ -48,16 +50,43 @@ public final class RolloutReconciler {
     this.pluginSettings = Objects.requireNonNull(pluginSettings, "pluginSettings");
   }
 
-  /** Computes the plan. Never throws for a bad spec: that becomes an InvalidSpec status. */
+  /**
+   * Computes the plan. Never throws for a bad spec: that becomes an InvalidSpec status. Anything
+   * unforeseen that a spec makes a sub-step throw (a number or a time out of range) becomes an
+   * InvalidSpec too, with a message and an Event, instead of an exception every reconcile.
+   */
   public Plan reconcile(Observed observed) {
-    Reconcile r = new Reconcile(observed, plugins, routers, pluginSettings);
-    for (SubStep step : Strategy.of(observed.rollout()).subSteps()) {
-      if (r.stopped) {
-        break;
+    try {
+      Reconcile r = new Reconcile(observed, plugins, routers, pluginSettings);
+      for (SubStep step : Strategy.of(observed.rollout()).subSteps()) {
+        if (r.stopped) {
+          break;
+        }
+        step.apply(r);
       }
-      step.apply(r);
+      return r.plan();
+    } catch (RuntimeException e) {
+      LOG.warn("A Rollout's reconcile failed; it is marked InvalidSpec", e);
+      Reconcile r = new Reconcile(observed, plugins, routers, pluginSettings);
+      ValidateSpec.invalid(r, unforeseen(e));
+      return r.plan();
     }
-    return r.plan();
+  }
+
+  /** The message of an unforeseen failure, in words (never a class name). */
+  static String unforeseen(RuntimeException e) {
+    if (e instanceof InvalidSpecException) {
+      return e.getMessage();
+    }
+    String what =
+        e instanceof ArithmeticException
+            ? "a number in the spec is too large to compute with"
+            : e instanceof java.time.DateTimeException
+                ? "a time computed from the spec is out of range"
+                : "the controller failed while planning it";
+    return "spec: cannot be reconciled: "
+        + what
+        + "; check the durations and counts in the spec (the controller's log has the details)";
   }
 
   /** The pod-template hash of a template as written, with an optional collision count. */

@@ -2,6 +2,7 @@ package dev.ramp.engine.rollout;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ramp.engine.model.CanaryStrategy;
+import dev.ramp.engine.model.Json;
 import dev.ramp.engine.model.Rollout;
 import dev.ramp.engine.model.RolloutSpec;
 import dev.ramp.engine.model.TrafficRouting;
@@ -46,6 +47,14 @@ public final class SpecCheck {
     return errors.stream().map(Problem::of).toList();
   }
 
+  /**
+   * The fields of a Rollout document beside its spec ({@code apiVersion}, {@code kind}, {@code
+   * metadata}, {@code status}) that are unknown, each named with the nearest known one.
+   */
+  public static List<Problem> topLevel(JsonNode document) {
+    return SchemaCheck.topLevel(document).stream().map(Problem::of).toList();
+  }
+
   static Valid check(Rollout rollout, Set<String> services) {
     List<String> errors = new ArrayList<>();
     Valid valid = collect(rollout, services, errors);
@@ -55,11 +64,26 @@ public final class SpecCheck {
     return valid;
   }
 
+  /**
+   * The spec as written, against the CRD schema first: a typo or a wrong type is named at its
+   * field, and nothing is read from fields Jackson coerced or left out. False when it is missing or
+   * misshapen (its problems added).
+   */
+  private static boolean shaped(RolloutSpec spec, List<String> errors) {
+    if (spec == null) {
+      errors.add("spec: missing");
+      return false;
+    }
+    List<String> shape =
+        SchemaCheck.spec(spec.written() != null ? spec.written() : Json.tree(spec));
+    errors.addAll(shape);
+    return shape.isEmpty();
+  }
+
   /** Adds every problem found to {@code errors}; null {@code services} skips the Service check. */
   private static Valid collect(Rollout rollout, Set<String> services, List<String> errors) {
     RolloutSpec spec = rollout.getSpec();
-    if (spec == null) {
-      errors.add("spec: missing");
+    if (!shaped(spec, errors)) {
       return null;
     }
     int replicas = spec.replicas == null ? 1 : spec.replicas;
@@ -72,6 +96,7 @@ public final class SpecCheck {
               + "put the pod template in spec.template");
     }
     checkSelector(spec, errors);
+    PodTemplateCheck.check(spec.template, errors);
     if (spec.minReadySeconds != null && spec.minReadySeconds < 0) {
       errors.add("spec.minReadySeconds: " + spec.minReadySeconds + " is negative");
     }
@@ -90,6 +115,9 @@ public final class SpecCheck {
       errors.add("spec.revisionHistoryLimit: " + spec.revisionHistoryLimit + " is negative");
     }
     checkHistoryLimits(spec, errors);
+    if (spec.restartAt != null && !RestartPods.isTime(spec.restartAt)) {
+      errors.add("spec.restartAt: \"" + spec.restartAt + "\" is not an RFC 3339 time");
+    }
     List<Step> steps = List.of();
     ReplicaMath.Limits limits = null;
     if (spec.strategy != null && spec.strategy.blueGreen != null) {

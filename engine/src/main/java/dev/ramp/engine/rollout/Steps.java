@@ -87,6 +87,12 @@ final class Steps {
                   + name
                   + "\" is not of the form org/name (for example ramp.dev/step-webhook)");
         }
+        if (s.plugin.config != null && !s.plugin.config.isNull() && !s.plugin.config.isObject()) {
+          throw new InvalidSpecException(
+              field
+                  + ".plugin.config: must be an object (the plugin's own fields), not "
+                  + SchemaCheck.describe(s.plugin.config));
+        }
         return new Step.Plugin(name, s.plugin.config);
       default:
         throw new InvalidSpecException(

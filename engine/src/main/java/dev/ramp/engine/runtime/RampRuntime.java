@@ -133,7 +133,11 @@ public final class RampRuntime implements AutoCloseable {
             settings.pluginHost(), registry, new ControllerKubeconfig(client.getConfiguration()));
     this.configInformer =
         new PluginConfigInformer(
-            client, settings.controllerNamespace(), settings.workers(), this::applyPluginConfig);
+            client,
+            settings.controllerNamespace(),
+            settings.workers(),
+            this::applyPluginConfig,
+            settings.clock());
     this.pluginEvents =
         new PluginStateEvents(
             host,

@@ -127,6 +127,31 @@ public record PluginConfigSnapshot(List<PluginEntry> entries, List<Refused> refu
     return new PluginConfigSnapshot(entries, refused);
   }
 
+  /**
+   * The keys of the ConfigMap's data that no one reads, each as a warning naming the nearest key
+   * that is read ({@code stepplugins} would otherwise drop every step plugin without a word).
+   */
+  public static List<String> unknownKeys(Map<String, String> data) {
+    List<String> known = new ArrayList<>();
+    for (PluginKind kind : PluginKind.values()) {
+      known.add(kind.configKey());
+    }
+    List<String> out = new ArrayList<>();
+    for (String key : data == null ? Set.<String>of() : new java.util.TreeSet<>(data.keySet())) {
+      if (!known.contains(key)) {
+        out.add(
+            "data."
+                + key
+                + ": unknown key, ignored"
+                + dev.ramp.engine.model.NearestName.hint(key, known)
+                + " (the keys read are "
+                + String.join(", ", known)
+                + ")");
+      }
+    }
+    return out;
+  }
+
   private static PluginEntry entry(PluginKind kind, String label, JsonNode node, int workers) {
     String name = name(node, label);
     String where = kind.label() + " plugin " + name;
