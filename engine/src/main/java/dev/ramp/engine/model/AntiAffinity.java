@@ -17,6 +17,12 @@ public class AntiAffinity {
     public Integer weight;
   }
 
-  /** A scheduling requirement; it has no fields. */
-  public static class Required {}
+  /** A scheduling requirement; it has no fields (written as {@code {}}). */
+  public static class Required {
+    // Jackson refuses to write a bean without properties; an empty any-getter makes it "{}".
+    @com.fasterxml.jackson.annotation.JsonAnyGetter
+    java.util.Map<String, Object> none() {
+      return java.util.Map.of();
+    }
+  }
 }

@@ -164,11 +164,12 @@ class RoleMetadataTest {
         dev.ramp.engine.model.Json.MAPPER.readTree(
             "{\"metadata\":{\"labels\":{\"app\":\"demo\"}},\"spec\":{\"containers\":[{\"name\":"
                 + "\"app\",\"image\":\"demo:2\"}],\"affinity\":{\"podAntiAffinity\":"
-                + "{\"requiredDuringSchedulingIgnoredDuringExecution\":[{\"topologyKey\":\"zone\"}]}}}}");
+                + "{\"requiredDuringSchedulingIgnoredDuringExecution\":[{\"labelSelector\":{\"matchLabels\":{\"app\":\"db\"}},\"topologyKey\":\"zone\"}]}}}}");
     w.rollout.getSpec().template = v2;
+    Plan plan = w.reconcile();
+    assertThat(plan.replicaSets().create()).as(String.valueOf(w.status().message)).isNotNull();
     JsonNode required =
-        w.reconcile()
-            .replicaSets()
+        plan.replicaSets()
             .create()
             .template()
             .at("/spec/affinity/podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution");
