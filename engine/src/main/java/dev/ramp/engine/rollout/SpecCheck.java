@@ -97,20 +97,7 @@ public final class SpecCheck {
     }
     checkSelector(spec, errors);
     PodTemplateCheck.check(spec.template, errors);
-    if (spec.minReadySeconds != null && spec.minReadySeconds < 0) {
-      errors.add("spec.minReadySeconds: " + spec.minReadySeconds + " is negative");
-    }
-    if (spec.progressDeadlineSeconds != null) {
-      int min = spec.minReadySeconds == null ? 0 : spec.minReadySeconds;
-      if (spec.progressDeadlineSeconds <= min) {
-        errors.add(
-            "spec.progressDeadlineSeconds: "
-                + spec.progressDeadlineSeconds
-                + " must be greater than spec.minReadySeconds ("
-                + min
-                + ")");
-      }
-    }
+    checkTimes(spec, errors);
     if (spec.revisionHistoryLimit != null && spec.revisionHistoryLimit < 0) {
       errors.add("spec.revisionHistoryLimit: " + spec.revisionHistoryLimit + " is negative");
     }
@@ -142,6 +129,23 @@ public final class SpecCheck {
       RoleMetadataCheck.checkCanary(spec, errors);
     }
     return new Valid(replicas, steps, limits);
+  }
+
+  private static void checkTimes(RolloutSpec spec, List<String> errors) {
+    if (spec.minReadySeconds != null && spec.minReadySeconds < 0) {
+      errors.add("spec.minReadySeconds: " + spec.minReadySeconds + " is negative");
+    }
+    if (spec.progressDeadlineSeconds != null) {
+      int min = spec.minReadySeconds == null ? 0 : spec.minReadySeconds;
+      if (spec.progressDeadlineSeconds <= min) {
+        errors.add(
+            "spec.progressDeadlineSeconds: "
+                + spec.progressDeadlineSeconds
+                + " must be greater than spec.minReadySeconds ("
+                + min
+                + ")");
+      }
+    }
   }
 
   private static List<Step> checkSteps(CanaryStrategy c, List<String> errors) {

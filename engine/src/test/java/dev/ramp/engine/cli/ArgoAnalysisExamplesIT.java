@@ -169,7 +169,9 @@ class ArgoAnalysisExamplesIT {
     assertThat(json.path("rollout").asText()).isEqualTo("default/rollout-analysis-step");
     assertThat(json.path("result").asText()).isEqualTo("HEALTHY");
     assertThat(json.path("status").path("phase").asText()).isEqualTo("Healthy");
-    assertThat(steps(json)).containsExactly("setWeight: 25 -> completed", "analysis -> completed");
+    assertThat(steps(json))
+        .containsExactly(
+            "setWeight 25 -> completed", "analysis random-fail, always-pass -> completed");
     // One run for the step: revision 2, step index 1, as Argo names it; both templates' metrics
     // measured as often as their count says (the simulator completes each Job).
     String hash = json.path("status").path("currentPodHash").asText();
@@ -217,7 +219,9 @@ class ArgoAnalysisExamplesIT {
     assertThat(json.path("status").path("message").asText())
         .contains("Metric \"random-fail\" assessed Failed due to failed (2) > failureLimit (1)")
         .contains("BackoffLimitExceeded");
-    assertThat(steps(json)).containsExactly("setWeight: 25 -> completed", "analysis -> aborted");
+    assertThat(steps(json))
+        .containsExactly(
+            "setWeight 25 -> completed", "analysis random-fail, always-pass -> aborted");
     JsonNode runs = json.path("analysisRuns");
     assertThat(runs).hasSize(1);
     assertThat(runs.get(0).path("phase").asText()).isEqualTo("Failed");
@@ -242,9 +246,9 @@ class ArgoAnalysisExamplesIT {
     assertThat(json.path("status").path("phase").asText()).isEqualTo("Healthy");
     assertThat(steps(json))
         .containsExactly(
-            "setWeight: 25 -> completed",
-            "analysis -> completed",
-            "pause (until promoted) -> promoted");
+            "setWeight 25 -> completed",
+            "analysis analysis-secret -> completed",
+            "pause until promoted -> promoted");
     JsonNode runs = json.path("analysisRuns");
     assertThat(runs).hasSize(1);
     assertThat(runs.get(0).path("phase").asText()).isEqualTo("Successful");
@@ -268,10 +272,10 @@ class ArgoAnalysisExamplesIT {
     assertThat(json.path("result").asText()).isEqualTo("HEALTHY");
     assertThat(steps(json))
         .containsExactly(
-            "setWeight: 20 -> completed",
-            "analysis -> completed",
-            "setWeight: 60 -> completed",
-            "pause: 30s -> completed");
+            "setWeight 20 -> completed",
+            "analysis success-rate -> completed",
+            "setWeight 60 -> completed",
+            "pause 30s -> completed");
     JsonNode runs = json.path("analysisRuns");
     assertThat(runs).hasSize(1);
     assertThat(runs.get(0).path("phase").asText()).isEqualTo("Successful");
@@ -300,7 +304,8 @@ class ArgoAnalysisExamplesIT {
         .contains("success-rate")
         .contains("0.8")
         .contains("result >= 0.95");
-    assertThat(steps(json)).containsExactly("setWeight: 20 -> completed", "analysis -> aborted");
+    assertThat(steps(json))
+        .containsExactly("setWeight 20 -> completed", "analysis success-rate -> aborted");
     JsonNode runs = json.path("analysisRuns");
     assertThat(runs).hasSize(1);
     assertThat(runs.get(0).path("phase").asText()).isEqualTo("Failed");

@@ -82,10 +82,10 @@ class CliWithControllerIT {
           .until(() -> "Paused".equals(read(client).getStatus().phase));
       CliHarness.Result paused = run(onCluster, "status", "checkout");
       assertThat(paused.exitCode()).isEqualTo(2);
-      assertThat(paused.out()).contains("Paused: step 2/2 (pause (until promoted))");
+      assertThat(paused.out()).contains("Paused: step 2 of 2 (pause until promoted)");
       CliHarness.Result tree = run(onCluster, "get", "rollout", "checkout");
       assertThat(tree.out())
-          .contains("Step:      2 of 2: pause (until promoted)")
+          .contains("Step:      2 of 2 (pause until promoted)")
           .contains("revision:2")
           .contains("revision:1")
           .contains("canary")
@@ -96,7 +96,7 @@ class CliWithControllerIT {
       assertThat(done.exitCode()).as(done.out() + done.err()).isZero();
       Rollout r = read(client);
       assertThat(r.getStatus().stableRS).isEqualTo(r.getStatus().currentPodHash);
-      assertThat(run(onCluster, "list", "ro").out()).contains("checkout   Healthy   2/2");
+      assertThat(run(onCluster, "list", "ro").out()).contains("checkout   Healthy   2 of 2");
     }
   }
 

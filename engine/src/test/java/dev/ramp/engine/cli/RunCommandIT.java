@@ -43,10 +43,10 @@ class RunCommandIT {
     assertThat(json.path("status").path("phase").asText()).isEqualTo("Healthy");
     assertThat(steps(json))
         .containsExactly(
-            "setWeight: 20 -> completed",
-            "pause: 30s -> completed",
-            "setWeight: 60 -> completed",
-            "pause (until promoted) -> promoted");
+            "setWeight 20 -> completed",
+            "pause 30s -> completed",
+            "setWeight 60 -> completed",
+            "pause until promoted -> promoted");
   }
 
   @Test
@@ -68,11 +68,11 @@ class RunCommandIT {
     assertThat(json.path("result").asText()).isEqualTo("HEALTHY");
     assertThat(steps(json))
         .containsExactly(
-            "setWeight: 25 -> completed",
-            "pause: 20s -> completed",
-            "plugin: ramp-examples/smoke-test -> completed",
-            "setWeight: 75 -> completed",
-            "pause (until promoted) -> promoted");
+            "setWeight 25 -> completed",
+            "pause 20s -> completed",
+            "plugin ramp-examples/smoke-test -> completed",
+            "setWeight 75 -> completed",
+            "pause until promoted -> promoted");
     assertThat(json.path("steps").get(2).path("pluginCalls").asInt()).isEqualTo(3);
   }
 

@@ -140,7 +140,7 @@ class SteeringCommandsIT {
     assertThat(result.out())
         .contains("Name:      checkout")
         .contains("Status:    Paused")
-        .contains("Step:      2 of 2: pause (until promoted)")
+        .contains("Step:      2 of 2 (pause until promoted)")
         .contains("`-- checkout-h2  ReplicaSet")
         .contains("hash h1  stable")
         .doesNotContain("\u001b[");
@@ -173,9 +173,9 @@ class SteeringCommandsIT {
     CliHarness.Result result = ramp("list", "rollouts");
 
     assertThat(result.exitCode()).as(result.err()).isZero();
-    assertThat(result.out().lines()).first().isEqualTo("NAME       PHASE    STEP   WEIGHT   AGE");
+    assertThat(result.out().lines()).first().isEqualTo("NAME       PHASE    STEP     WEIGHT   AGE");
     assertThat(result.out().lines().skip(1).findFirst().orElseThrow())
-        .startsWith("checkout   Paused   2/2    20       ");
+        .startsWith("checkout   Paused   2 of 2   20       ");
 
     CliHarness.Result all =
         CliHarness.run("list", "rollouts", "-A", "--kubeconfig", kubeconfig.toString());
@@ -253,7 +253,7 @@ class SteeringCommandsIT {
     CliHarness.Running watching =
         start("status", "checkout", "--watch", "--timeout", "30s", "--interval", "50ms");
     // The first line is out before the rollout changes.
-    await().until(() -> watching.outSoFar().contains("Paused: step 2/2"));
+    await().until(() -> watching.outSoFar().contains("Paused: step 2 of 2"));
     setStatus(
         s -> {
           s.phase = "Healthy";
@@ -267,7 +267,7 @@ class SteeringCommandsIT {
     assertThat(result.exitCode()).as(result.err()).isZero();
     assertThat(result.out().lines())
         .containsExactly(
-            "shop/checkout: Paused: step 2/2 (pause (until promoted)), canary weight 20%,"
+            "shop/checkout: Paused: step 2 of 2 (pause until promoted), canary weight 20%,"
                 + " 0/3 available: CanaryPauseStep",
             "shop/checkout: Healthy: revision h2 is stable");
   }

@@ -80,7 +80,7 @@ class AnalysisOutcomesIT extends AnalysisRolloutItBase {
         .containsExactly("InconclusiveAnalysisRun");
     assertThat(cluster.events("demo"))
         .contains(
-            "RolloutPaused: Rollout paused: step 1 analysis run "
+            "RolloutPaused: Rollout paused: step 2 of 4 (analysis rate): AnalysisRun "
                 + unsure
                 + " is Inconclusive; promote to go on");
     assertThat(runNames()).containsExactly(unsure);

@@ -101,10 +101,10 @@ class AnalysisStepRestartsIT extends AnalysisRolloutItBase {
   static List<String> expectedHistory(String v2) {
     return List.of(
         "RolloutUpdated: Rollout updated to pod template " + v2,
-        "RolloutStepCompleted: Rollout step 1/4 completed (setWeight: 20)",
-        "RolloutStepCompleted: Rollout step 2/4 completed (analysis)",
-        "RolloutStepCompleted: Rollout step 3/4 completed (setWeight: 60)",
-        "RolloutStepCompleted: Rollout step 4/4 completed (analysis)",
+        "RolloutStepCompleted: Rollout completed step 1 of 4 (setWeight 20)",
+        "RolloutStepCompleted: Rollout completed step 2 of 4 (analysis rate)",
+        "RolloutStepCompleted: Rollout completed step 3 of 4 (setWeight 60)",
+        "RolloutStepCompleted: Rollout completed step 4 of 4 (analysis rate)",
         "RolloutCompleted: Rollout completed update to pod template " + v2);
   }
 

@@ -57,12 +57,12 @@ class CanaryRolloutIT extends RolloutItBase {
     assertThat(history)
         .containsExactly(
             "RolloutUpdated: Rollout updated to pod template " + v2,
-            "RolloutStepCompleted: Rollout step 1/4 completed (setWeight: 20)",
-            "RolloutPaused: Rollout paused at step 1 for PT30S",
-            "RolloutStepCompleted: Rollout step 2/4 completed (pause: PT30S)",
-            "RolloutStepCompleted: Rollout step 3/4 completed (setWeight: 60)",
-            "RolloutPaused: Rollout paused at step 3 until promoted",
-            "RolloutStepCompleted: Rollout step 4/4 completed (pause)",
+            "RolloutStepCompleted: Rollout completed step 1 of 4 (setWeight 20)",
+            "RolloutPaused: Rollout paused at step 2 of 4 (pause 30s)",
+            "RolloutStepCompleted: Rollout completed step 2 of 4 (pause 30s)",
+            "RolloutStepCompleted: Rollout completed step 3 of 4 (setWeight 60)",
+            "RolloutPaused: Rollout paused at step 4 of 4 (pause until promoted)",
+            "RolloutStepCompleted: Rollout completed step 4 of 4 (pause until promoted)",
             "RolloutCompleted: Rollout completed update to pod template " + v2);
     return history;
   }

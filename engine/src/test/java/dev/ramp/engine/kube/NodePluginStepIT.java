@@ -103,8 +103,8 @@ class NodePluginStepIT extends RolloutItBase {
     assertThat(done.status.path("calls").asInt()).isEqualTo(2);
     assertThat(cluster.events("demo").stream().filter(e -> e.startsWith("StepPlugin")))
         .containsExactly(
-            "StepPluginRunRunning: Step 1 plugin ramp-tests/node Run: Running: call 1 of 1",
-            "StepPluginRunSuccessful: Step 1 plugin ramp-tests/node Run: Successful: checked by"
+            "StepPluginRunRunning: step 2 of 3 (plugin ramp-tests/node) Run: Running: call 1 of 1",
+            "StepPluginRunSuccessful: step 2 of 3 (plugin ramp-tests/node) Run: Successful: checked by"
                 + " node");
   }
 }

@@ -214,7 +214,7 @@ class PluginStepIT extends RolloutItBase {
     Rollout r = awaitRollout("demo", run(2, "Running", 1));
     assertThat(r.getStatus().currentStepIndex).isEqualTo(2);
     assertThat(r.getStatus().message)
-        .isEqualTo("step 2 (plugin ramp-tests/check) is running: call 1 of 2");
+        .isEqualTo("step 3 of 6 (plugin ramp-tests/check) is running: call 1 of 2");
     assertThat(entry(r, 2, "Run").backoff).isEqualTo("1s");
     if (chaos) {
       cluster.restartController();
@@ -263,8 +263,8 @@ class PluginStepIT extends RolloutItBase {
     // Events on plugin phase changes only.
     assertThat(cluster.events("demo").stream().filter(e -> e.startsWith("StepPlugin")))
         .containsExactly(
-            "StepPluginRunRunning: Step 2 plugin ramp-tests/check Run: Running: call 1 of 2",
-            "StepPluginRunSuccessful: Step 2 plugin ramp-tests/check Run: Successful: checked");
+            "StepPluginRunRunning: step 3 of 6 (plugin ramp-tests/check) Run: Running: call 1 of 2",
+            "StepPluginRunSuccessful: step 3 of 6 (plugin ramp-tests/check) Run: Successful: checked");
   }
 
   @Test
@@ -474,7 +474,7 @@ class PluginStepIT extends RolloutItBase {
     assertThat(calls("Run", 1)).extracting(Call::attempt).containsExactly(1);
     assertThat(cluster.events("demo"))
         .contains(
-            "StepPluginDisabled: Step 1 plugin ramp-tests/check Run: Successful: plugin disabled in"
+            "StepPluginDisabled: step 2 of 3 (plugin ramp-tests/check) Run: Successful: plugin disabled in"
                 + " the plugin ConfigMap; step skipped");
   }
 

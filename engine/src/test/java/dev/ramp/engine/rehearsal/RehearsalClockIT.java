@@ -70,10 +70,10 @@ class RehearsalClockIT {
       assertThat(outcome.history())
           .extracting(StepRecord::index, StepRecord::step, StepRecord::result)
           .containsExactly(
-              tuple(0, "setWeight: 20", "completed"),
-              tuple(1, "pause: 30s", "completed"),
-              tuple(2, "setWeight: 60", "completed"),
-              tuple(3, "pause (until promoted)", "promoted"));
+              tuple(0, "setWeight 20", "completed"),
+              tuple(1, "pause 30s", "completed"),
+              tuple(2, "setWeight 60", "completed"),
+              tuple(3, "pause until promoted", "promoted"));
       assertThat(movedWhileHeld).isEmpty();
     }
   }

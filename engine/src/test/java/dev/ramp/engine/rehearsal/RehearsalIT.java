@@ -43,10 +43,10 @@ class RehearsalIT {
       assertThat(outcome.history())
           .extracting(StepRecord::index, StepRecord::step, StepRecord::result)
           .containsExactly(
-              org.assertj.core.groups.Tuple.tuple(0, "setWeight: 20", "completed"),
-              org.assertj.core.groups.Tuple.tuple(1, "pause: 30s", "completed"),
-              org.assertj.core.groups.Tuple.tuple(2, "setWeight: 60", "completed"),
-              org.assertj.core.groups.Tuple.tuple(3, "pause (until promoted)", "promoted"));
+              org.assertj.core.groups.Tuple.tuple(0, "setWeight 20", "completed"),
+              org.assertj.core.groups.Tuple.tuple(1, "pause 30s", "completed"),
+              org.assertj.core.groups.Tuple.tuple(2, "setWeight 60", "completed"),
+              org.assertj.core.groups.Tuple.tuple(3, "pause until promoted", "promoted"));
       assertThat(outcome.history())
           .allSatisfy(s -> assertThat(s.end()).isAfterOrEqualTo(s.start()));
       assertThat(phases).contains("Paused", "Healthy");
