@@ -36,7 +36,8 @@ final class RunCommand implements Callable<Integer> {
       description =
           "Manifests: Rollouts, AnalysisTemplates, ClusterAnalysisTemplates, Secrets,"
               + " ConfigMaps (ramp-config among them), Services, Namespaces, Gateway API routes,"
-              + " Gateways and GatewayClasses.")
+              + " Gateways and GatewayClasses are applied; other kinds (an Ingress, a"
+              + " Deployment) are skipped with a note.")
   List<Path> files = new ArrayList<>();
 
   @Option(names = "--image", description = "The new revision's image (first container).")

@@ -211,7 +211,8 @@ public final class Rehearsal implements AutoCloseable {
    */
   public List<Rollout> apply(List<Path> files) {
     List<Manifest> manifests =
-        Manifests.inApplyOrder(Manifests.lastOfEachObject(Manifests.read(files), options.log()));
+        Manifests.inApplyOrder(
+            Manifests.lastOfEachObject(Manifests.read(files, options.log()), options.log()));
     Set<String> namespaces = new HashSet<>(List.of(CONTROLLER_NAMESPACE, "default"));
     List<Rollout> rollouts = new ArrayList<>();
     for (Manifest m : manifests) {
