@@ -155,7 +155,8 @@ final class RunCommand implements Callable<Integer> {
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .enable(SerializationFeature.INDENT_OUTPUT);
 
-  private static int code(Outcome outcome) {
+  /** The exit code of an outcome: 0 Healthy, 1 Degraded, 2 timed out. */
+  static int code(Outcome outcome) {
     return switch (outcome.verdict()) {
       case HEALTHY -> 0;
       case DEGRADED -> 1;
