@@ -141,7 +141,9 @@ final class WalkSteps implements SubStep {
                 Reason.RolloutPaused.name(),
                 "Rollout paused at step "
                     + idx
-                    + (step.duration() == null ? " until promoted" : " for " + step.duration())));
+                    + (step.duration() == null
+                        ? " until promoted"
+                        : " for " + Durations.format(step.duration()))));
         if (step.duration() != null) {
           r.requeueWithin(step.duration());
         }
@@ -260,7 +262,7 @@ final class WalkSteps implements SubStep {
       return "setWeight: " + sw.weight();
     }
     if (step instanceof Step.Pause p) {
-      return p.duration() == null ? "pause" : "pause: " + p.duration();
+      return p.duration() == null ? "pause" : "pause: " + Durations.format(p.duration());
     }
     if (step instanceof Step.SetHeaderRoute h) {
       return "setHeaderRoute: " + h.name() + (h.match().isEmpty() ? " removed" : "");

@@ -58,8 +58,8 @@ class CanaryRolloutIT extends RolloutItBase {
         .containsExactly(
             "RolloutUpdated: Rollout updated to pod template " + v2,
             "RolloutStepCompleted: Rollout step 1/4 completed (setWeight: 20)",
-            "RolloutPaused: Rollout paused at step 1 for PT30S",
-            "RolloutStepCompleted: Rollout step 2/4 completed (pause: PT30S)",
+            "RolloutPaused: Rollout paused at step 1 for 30s",
+            "RolloutStepCompleted: Rollout step 2/4 completed (pause: 30s)",
             "RolloutStepCompleted: Rollout step 3/4 completed (setWeight: 60)",
             "RolloutPaused: Rollout paused at step 3 until promoted",
             "RolloutStepCompleted: Rollout step 4/4 completed (pause)",

@@ -164,12 +164,22 @@ public final class PluginArtifacts {
     } catch (HttpConnectTimeoutException e) {
       throw new PluginArtifactException(
           Reason.TIMEOUT,
-          "plugin " + plugin + ": connecting to " + uri + " timed out after " + downloadTimeout,
+          "plugin "
+              + plugin
+              + ": connecting to "
+              + uri
+              + " timed out after "
+              + dev.ramp.engine.model.GoDuration.format(downloadTimeout),
           e);
     } catch (HttpTimeoutException e) {
       throw new PluginArtifactException(
           Reason.TIMEOUT,
-          "plugin " + plugin + ": download of " + uri + " timed out after " + downloadTimeout,
+          "plugin "
+              + plugin
+              + ": download of "
+              + uri
+              + " timed out after "
+              + dev.ramp.engine.model.GoDuration.format(downloadTimeout),
           e);
     } catch (ConnectException | UnknownHostException e) {
       throw new PluginArtifactException(
