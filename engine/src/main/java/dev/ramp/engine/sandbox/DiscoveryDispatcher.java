@@ -3,6 +3,7 @@ package dev.ramp.engine.sandbox;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -16,8 +17,11 @@ final class DiscoveryDispatcher extends Dispatcher {
   private final java.util.concurrent.atomic.AtomicLong writes =
       new java.util.concurrent.atomic.AtomicLong();
 
-  DiscoveryDispatcher(Dispatcher crud) {
+  private final PrinterTables tables;
+
+  DiscoveryDispatcher(Dispatcher crud, PrinterTables tables) {
     this.crud = crud;
+    this.tables = tables;
   }
 
   /** Counts up when a write starts and when it ends: unchanged over a span, none happened. */
@@ -49,8 +53,28 @@ final class DiscoveryDispatcher extends Dispatcher {
             .addHeader("Content-Type", "application/json")
             .setBody(document);
       }
+      if (tables.wanted(request.getHeader("Accept"), path)) {
+        return table(request, path);
+      }
     }
     return crud.dispatch(request);
+  }
+
+  /** The stored answer as a meta.k8s.io Table, as kubectl asks for it. */
+  private MockResponse table(RecordedRequest request, String path) {
+    MockResponse stored = crud.dispatch(request);
+    if (stored.code() != 200 || stored.getBody() == null) {
+      return stored;
+    }
+    try {
+      return new MockResponse()
+          .setResponseCode(200)
+          .addHeader("Content-Type", "application/json")
+          .setBody(
+              tables.table(path, new String(stored.getBody().getBytes(), StandardCharsets.UTF_8)));
+    } catch (java.io.IOException e) {
+      return stored;
+    }
   }
 
   @Override

@@ -62,7 +62,8 @@ public final class EmbeddedCluster implements AutoCloseable {
   public static EmbeddedCluster start(
       List<CustomResourceDefinition> crds, List<String> namespaces) {
     RfcMergeDispatcher dispatcher = new RfcMergeDispatcher();
-    DiscoveryDispatcher front = new DiscoveryDispatcher(dispatcher);
+    DiscoveryDispatcher front =
+        new DiscoveryDispatcher(dispatcher, new PrinterTables(crds, java.time.Clock.systemUTC()));
     KubernetesMockServer server =
         new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), front, false);
     server.init(InetAddress.getLoopbackAddress(), 0);
