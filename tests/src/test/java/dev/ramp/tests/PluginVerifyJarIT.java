@@ -42,7 +42,9 @@ class PluginVerifyJarIT {
             // shows nothing working: not verified, never a pass.
             "--config",
             "{\"url\":\"http://127.0.0.1:9/gate\"}");
-    assertThat(result[1]).contains("PASSED").contains("ramp/step-webhook version");
+    assertThat(result[1])
+        .contains("PASSED")
+        .contains("Ramp plugin conformance: step-webhook version");
     assertThat(result[1]).containsPattern("\\? step: Run answers a phase +answered ERROR");
     assertThat(result[0]).as(result[1]).isEqualTo("0");
   }

@@ -40,7 +40,7 @@ final class StepConformance {
         session.notVerified(
             "step: state round-trips",
             "a second Run with the returned state answered ERROR ("
-                + abbreviate(again.response().getMessage())
+                + abbreviate(again.response().getMessage(), 160)
                 + "): allowed, but not a working answer");
       } else if (again.ok() && again.response().getPhase() != StepPhase.STEP_PHASE_UNSPECIFIED) {
         session.pass(
@@ -119,7 +119,7 @@ final class StepConformance {
       session.notVerified(
           name,
           "answered ERROR ("
-              + abbreviate(answer.response().getMessage())
+              + abbreviate(answer.response().getMessage(), 160)
               + "): allowed, but not a working answer; pass a config with which it can succeed");
       return true;
     }
@@ -230,6 +230,10 @@ final class StepConformance {
   }
 
   private static String abbreviate(String text) {
-    return text.length() <= 60 ? text : text.substring(0, 57) + "...";
+    return abbreviate(text, 60);
+  }
+
+  private static String abbreviate(String text, int max) {
+    return text.length() <= max ? text : text.substring(0, max - 3) + "...";
   }
 }
