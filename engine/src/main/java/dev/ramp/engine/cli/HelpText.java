@@ -42,14 +42,16 @@ final class HelpText {
       if (usage.hidden()) {
         continue;
       }
-      table.addRowValues(sub.getKey(), firstSentence(usage.description()));
+      // A header, where a command has one (picocli's help), is its summary; else the description.
+      String[] summary = usage.header().length > 0 ? usage.header() : usage.description();
+      table.addRowValues(sub.getKey(), firstSentence(summary));
     }
     return table.toString();
   }
 
   /** The description's lines joined, up to the end of the first sentence. */
   static String firstSentence(String[] description) {
-    String text = String.join(" ", description).replaceAll("\\s+", " ").strip();
+    String text = String.join(" ", description).replace("%n", " ").replaceAll("\\s+", " ").strip();
     int end = text.indexOf(". ");
     return end < 0 ? text : text.substring(0, end + 1);
   }
