@@ -15,7 +15,8 @@ The contract, in the order this file follows it:
 
 The step it implements is useful for tests. Its config (all fields optional):
   runningCalls  whole number >= 0: the first N Run calls answer RUNNING (default 0)
-  result        "SUCCESSFUL" or "FAILED": the answer after those calls (default SUCCESSFUL)
+  result        "SUCCESSFUL", "FAILED" or "ERROR": the answer after those calls (default
+                SUCCESSFUL)
   message       the message of that answer
   requeueMs     requeue_after of RUNNING answers, in milliseconds (default 1000)
   fail          a gRPC status code name (e.g. "UNAVAILABLE", "INTERNAL"): Run answers with
@@ -106,8 +107,9 @@ def parse_config(config_json):
     config = json_object(config_json)
     running = whole_number(config, "runningCalls", 0, 0)
     result = config.get("result", "SUCCESSFUL")
-    if result not in ("SUCCESSFUL", "FAILED"):
-        raise BadConfig('config.result must be "SUCCESSFUL" or "FAILED", got %r' % (result,))
+    if result not in ("SUCCESSFUL", "FAILED", "ERROR"):
+        raise BadConfig('config.result must be "SUCCESSFUL", "FAILED" or "ERROR", got %r'
+                        % (result,))
     requeue_ms = whole_number(config, "requeueMs", 1000, 1)
     message = text(config, "message", "")
     fail = config.get("fail")

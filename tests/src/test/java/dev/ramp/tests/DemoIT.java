@@ -91,6 +91,7 @@ class DemoIT {
   void theBadDemoAbortsTheRollout() throws Exception {
     Run run = demo("--bad", "--speed", "20");
     assertThat(run.output()).contains("gate: rejected").contains("The rollout ended DEGRADED");
-    assertThat(run.exitCode()).as(run.output()).isZero();
+    // As `ramp run` exits for a Degraded rollout.
+    assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
   }
 }

@@ -17,7 +17,8 @@ final class CliErrors {
 
   static String describe(Throwable e) {
     if (e instanceof CliException) {
-      return e.getMessage();
+      // One line whatever a library put into the message (--verbose prints the whole trace).
+      return firstLine(e.getMessage());
     }
     KubernetesClientException k = cause(e, KubernetesClientException.class);
     if (hasCause(e, ConnectException.class) || hasCause(e, UnknownHostException.class)) {
@@ -39,6 +40,29 @@ final class CliErrors {
     Throwable root = rootCause(e);
     return firstLine(
         root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage());
+  }
+
+  /**
+   * A YAML or JSON parser's problem in one line, without the library's internals (its source
+   * excerpt, caret and "at [Source: ...]"): "expected ',' or ']' at line 2, column 20".
+   */
+  static String parseProblem(java.io.IOException e) {
+    if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
+      String original = j.getOriginalMessage() == null ? "" : j.getOriginalMessage();
+      // SnakeYAML's text: context and problem lines, each followed by an indented excerpt.
+      String why =
+          original
+              .lines()
+              .filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
+              .map(String::strip)
+              .collect(java.util.stream.Collectors.joining(": "));
+      var at = j.getLocation();
+      return why
+          + (at == null || at.getLineNr() < 1
+              ? ""
+              : " at line " + at.getLineNr() + ", column " + at.getColumnNr());
+    }
+    return firstLine(e.getMessage());
   }
 
   static int exitCode(Throwable e) {

@@ -76,7 +76,7 @@ final class ClusterOptions {
       parsed = PluginSupport.YAML.readTree(text);
     } catch (IOException e) {
       throw new CliException(
-          "kubeconfig " + kubeconfig + " is not readable YAML: " + e.getMessage());
+          "kubeconfig " + kubeconfig + " is not readable YAML: " + CliErrors.parseProblem(e));
     }
     if (parsed == null || !parsed.isObject()) {
       throw new CliException("kubeconfig " + kubeconfig + " is not a kubeconfig (no YAML mapping)");

@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
     description = {
       "Run a canary without a cluster: an embedded Kubernetes API, the real controller, the",
       "step-webhook plugin as a real process calling a local gate. Ends Healthy; with --bad the",
-      "gate refuses, the plugin step fails and the rollout aborts."
+      "gate refuses, the plugin step fails and the rollout aborts.",
+      "Exit code, as for ramp run: 0 Healthy, 1 Degraded or aborted (so 1 with --bad), 2 timed out."
     })
 final class DemoCommand implements Callable<Integer> {
 
@@ -85,7 +86,8 @@ final class DemoCommand implements Callable<Integer> {
         new java.util.concurrent.CountDownLatch(1).await();
       }
       out.flush();
-      return outcome.verdict() == expected ? 0 : 1;
+      // The rollout's verdict, as `ramp run` exits for the same outcome: --bad exits 1.
+      return RunCommand.code(outcome);
     }
   }
 

@@ -41,7 +41,7 @@ final class GetCommand implements Callable<Integer> {
       description = "rollout (or rollouts, ro), analysisrun (or analysisruns, ar).")
   String kind;
 
-  @Parameters(index = "1", paramLabel = "NAME")
+  @Parameters(index = "1", paramLabel = "NAME", description = "The rollout's or run's name.")
   String name;
 
   @Option(
@@ -98,6 +98,7 @@ final class GetCommand implements Callable<Integer> {
       if (output != null) {
         out.print(
             objectText(
+                output,
                 run
                     ? AnalysisRunView.object(ClusterOptions.analysisRun(client, namespace, name))
                     : Serialization.jsonMapper()
@@ -158,7 +159,8 @@ final class GetCommand implements Callable<Integer> {
         .collect(Collectors.joining(",", "[", "]"));
   }
 
-  private String objectText(JsonNode object) throws Exception {
+  /** The object as -o json or -o yaml prints it. */
+  static String objectText(String output, JsonNode object) throws Exception {
     return output.equals("json")
         ? JSON.writeValueAsString(object) + "\n"
         : YAML.writeValueAsString(object);

@@ -15,11 +15,27 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "list", description = "List rollouts: name, phase, step, canary weight, age.")
+@Command(
+    name = "list",
+    description = {
+      "List rollouts: name, phase, step, canary weight, age.",
+      "With -o json or -o yaml: the rollouts as stored, as one v1 List (as kubectl prints it)."
+    })
 final class ListCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "KIND", description = "rollouts (or rollout, ro).")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "KIND",
+      defaultValue = "rollouts",
+      description = "rollouts (or rollout, ro); the default.")
   String kind;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FORMAT",
+      description = "json or yaml: print the rollouts as stored, in one List.")
+  String output;
 
   @Option(
       names = {"-A", "--all-namespaces"},
@@ -34,8 +50,11 @@ final class ListCommand implements Callable<Integer> {
   Clock clock;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     RolloutKind.require("list", kind);
+    if (output != null && !output.equals("json") && !output.equals("yaml")) {
+      throw new CliException("-o " + output + " is not supported; use -o json or -o yaml");
+    }
     PrintWriter out = spec.commandLine().getOut();
     try (KubernetesClient client = cluster.client()) {
       var rollouts = client.resources(Rollout.class);
@@ -44,6 +63,14 @@ final class ListCommand implements Callable<Integer> {
               allNamespaces
                   ? rollouts.inAnyNamespace().list().getItems()
                   : rollouts.inNamespace(cluster.namespace()).list().getItems());
+      items.sort(
+          Comparator.comparing((Rollout r) -> r.getMetadata().getNamespace())
+              .thenComparing(r -> r.getMetadata().getName()));
+      if (output != null) {
+        out.print(GetCommand.objectText(output, listOf(items)));
+        out.flush();
+        return 0;
+      }
       if (items.isEmpty()) {
         spec.commandLine()
             .getErr()
@@ -53,14 +80,22 @@ final class ListCommand implements Callable<Integer> {
                     : "no rollouts found in namespace " + cluster.namespace());
         return 0;
       }
-      items.sort(
-          Comparator.comparing((Rollout r) -> r.getMetadata().getNamespace())
-              .thenComparing(r -> r.getMetadata().getName()));
       Clock now = clock != null ? clock : new ServerClock(client, Clock.systemUTC());
       out.print(table(items, allNamespaces, now.instant()));
       out.flush();
       return 0;
     }
+  }
+
+  /** The rollouts as kubectl prints a list: {@code apiVersion: v1, kind: List, items}. */
+  private static com.fasterxml.jackson.databind.JsonNode listOf(List<Rollout> items) {
+    var list = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().createObjectNode();
+    list.put("apiVersion", "v1");
+    list.put("kind", "List");
+    list.set(
+        "items", io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().valueToTree(items));
+    list.putObject("metadata").put("resourceVersion", "");
+    return list;
   }
 
   static String table(List<Rollout> items, boolean withNamespace, Instant now) {

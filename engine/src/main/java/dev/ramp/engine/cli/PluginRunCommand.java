@@ -8,6 +8,7 @@ import dev.ramp.engine.host.config.PluginConfigSnapshot;
 import dev.ramp.engine.host.config.PluginEntry;
 import dev.ramp.engine.host.config.PluginKind;
 import dev.ramp.engine.host.config.PluginLimits;
+import dev.ramp.engine.model.GoDuration;
 import dev.ramp.engine.plugin.StepOperation;
 import dev.ramp.engine.plugin.StepPluginClient;
 import dev.ramp.plugin.api.PluginContext;
@@ -82,7 +83,12 @@ final class PluginRunCommand implements Callable<Integer> {
   @Option(names = "--state", description = "The state a previous call returned, JSON.")
   String state;
 
-  @Option(names = "--step-index", defaultValue = "0")
+  @Option(
+      names = "--step-index",
+      defaultValue = "0",
+      description =
+          "The step's index in the context, 0-based as Argo's currentStepIndex (default 0: the"
+              + " first step).")
   int stepIndex;
 
   @Option(names = "--sha256", description = "Expected sha256 of the plugin file.")
@@ -91,10 +97,21 @@ final class PluginRunCommand implements Callable<Integer> {
   @Option(names = "--env", description = "Environment for the plugin, KEY=VALUE.")
   Map<String, String> env = new LinkedHashMap<>();
 
-  @Option(names = "--start-timeout", defaultValue = "20s", converter = DurationConverter.class)
+  @Option(
+      names = "--start-timeout",
+      defaultValue = "20s",
+      converter = DurationConverter.class,
+      description =
+          "How long the plugin may take to print its handshake and answer health checks, as"
+              + " startTimeout in ramp-config (default ${DEFAULT-VALUE}).")
   Duration startTimeout;
 
-  @Option(names = "--deadline", defaultValue = "30s", converter = DurationConverter.class)
+  @Option(
+      names = "--deadline",
+      defaultValue = "30s",
+      converter = DurationConverter.class,
+      description =
+          "Deadline of the call, as callDeadline in ramp-config (default ${DEFAULT-VALUE}).")
   Duration deadline;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -136,10 +153,12 @@ final class PluginRunCommand implements Callable<Integer> {
   /** The one ramp-config entry the controller would run for these options. */
   private PluginEntry entry() {
     if (startTimeout.isZero() || startTimeout.isNegative()) {
-      throw new CliException("--start-timeout must be more than zero, got " + startTimeout);
+      throw new CliException(
+          "--start-timeout must be more than zero, got " + GoDuration.format(startTimeout));
     }
     if (deadline.isZero() || deadline.isNegative()) {
-      throw new CliException("--deadline must be more than zero, got " + deadline);
+      throw new CliException(
+          "--deadline must be more than zero, got " + GoDuration.format(deadline));
     }
     for (String key : env.keySet()) {
       if (key.equals("KUBECONFIG")) {
@@ -200,7 +219,7 @@ final class PluginRunCommand implements Callable<Integer> {
     out.println("phase:   " + result.phase());
     out.println("message: " + result.message());
     if (!result.requeueAfter().isZero()) {
-      out.println("requeue: " + result.requeueAfter());
+      out.println("requeue: " + GoDuration.format(result.requeueAfter()));
     }
     JsonNode state = result.state();
     if (state != null && !state.isMissingNode()) {

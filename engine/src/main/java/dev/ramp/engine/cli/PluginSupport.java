@@ -132,7 +132,10 @@ final class PluginSupport {
       case REFUSED -> throw new CliException(availability.reason());
       case STARTING ->
           throw new CliException(
-              "plugin " + name + " did not start within " + startTimeout.plus(SETTLE_GRACE),
+              "plugin "
+                  + name
+                  + " did not start within "
+                  + dev.ramp.engine.model.GoDuration.format(startTimeout.plus(SETTLE_GRACE)),
               ERROR_EXIT);
       // The controller would restart it after a backoff; here one launch is all there is.
       default ->

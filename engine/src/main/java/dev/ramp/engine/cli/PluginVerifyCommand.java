@@ -22,7 +22,11 @@ import picocli.CommandLine.Parameters;
     name = "verify",
     description = {
       "Start a plugin exactly as the controller would and check it against the plugin contract.",
-      "Prints a report; exit code 0 when every check passed, 1 otherwise."
+      "Prints a report naming the plugin by its Info name: the required checks (✓ passed,"
+          + " ✗ failed, ? not verified: a step that answered ERROR, which the contract allows but"
+          + " which shows nothing working; – skipped), then the recommendations (a plugin that"
+          + " takes no config may accept any). Exit code 0 when no required check failed, 1"
+          + " otherwise."
     })
 final class PluginVerifyCommand implements Callable<Integer> {
 
@@ -50,7 +54,12 @@ final class PluginVerifyCommand implements Callable<Integer> {
   @Option(names = "--config", description = "A valid config for the plugin's calls, JSON.")
   String config;
 
-  @Option(names = "--name", defaultValue = "local/plugin", description = "Configured name.")
+  @Option(
+      names = "--name",
+      defaultValue = "local/plugin",
+      description =
+          "The name the plugin is configured under, as in ramp-config (RAMP_PLUGIN_NAME; default"
+              + " ${DEFAULT-VALUE}).")
   String name;
 
   @Option(names = "--sha256", description = "Expected sha256 of the plugin file.")
@@ -59,7 +68,13 @@ final class PluginVerifyCommand implements Callable<Integer> {
   @Option(names = "--env", description = "Environment for the plugin, KEY=VALUE.")
   Map<String, String> env = new LinkedHashMap<>();
 
-  @Option(names = "--start-timeout", defaultValue = "20s", converter = DurationConverter.class)
+  @Option(
+      names = "--start-timeout",
+      defaultValue = "20s",
+      converter = DurationConverter.class,
+      description =
+          "How long the plugin may take to print its handshake and answer health checks, as"
+              + " startTimeout in ramp-config (default ${DEFAULT-VALUE}).")
   Duration startTimeout;
 
   @Option(

@@ -76,6 +76,7 @@ final class RampCommand implements Runnable {
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new RampCommand());
     addHelpOption(cli);
+    HelpText.install(cli);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           PrintWriter err = commandLine.getErr();

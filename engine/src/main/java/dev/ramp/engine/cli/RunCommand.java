@@ -36,7 +36,8 @@ final class RunCommand implements Callable<Integer> {
       description =
           "Manifests: Rollouts, AnalysisTemplates, ClusterAnalysisTemplates, Secrets,"
               + " ConfigMaps (ramp-config among them), Services, Namespaces, Gateway API routes,"
-              + " Gateways and GatewayClasses.")
+              + " Gateways and GatewayClasses are applied; other kinds (an Ingress, a"
+              + " Deployment) are skipped with a note.")
   List<Path> files = new ArrayList<>();
 
   @Option(names = "--image", description = "The new revision's image (first container).")
@@ -159,7 +160,8 @@ final class RunCommand implements Callable<Integer> {
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .enable(SerializationFeature.INDENT_OUTPUT);
 
-  private static int code(Outcome outcome) {
+  /** The exit code of an outcome: 0 Healthy, 1 Degraded, 2 timed out. */
+  static int code(Outcome outcome) {
     return switch (outcome.verdict()) {
       case HEALTHY -> 0;
       case DEGRADED -> 1;

@@ -28,7 +28,7 @@ final class StatusCommand implements Callable<Integer> {
   static final int DEGRADED = 1;
   static final int NOT_DONE = 2;
 
-  @Parameters(index = "0", paramLabel = "NAME")
+  @Parameters(index = "0", paramLabel = "NAME", description = "The rollout's name.")
   String name;
 
   @Option(

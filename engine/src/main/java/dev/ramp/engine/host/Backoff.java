@@ -10,11 +10,16 @@ record Backoff(Duration initial, Duration max) {
 
   Backoff {
     if (initial.isZero() || initial.isNegative()) {
-      throw new IllegalArgumentException("backoff initial must be positive, got " + initial);
+      throw new IllegalArgumentException(
+          "backoff initial must be positive, got "
+              + dev.ramp.engine.model.GoDuration.format(initial));
     }
     if (max.compareTo(initial) < 0) {
       throw new IllegalArgumentException(
-          "backoff max " + max + " must not be below initial " + initial);
+          "backoff max "
+              + dev.ramp.engine.model.GoDuration.format(max)
+              + " must not be below initial "
+              + dev.ramp.engine.model.GoDuration.format(initial));
     }
   }
 

@@ -47,10 +47,13 @@ final class PluginSupervisor {
     Policy {
       if (healthInterval.isZero() || healthInterval.isNegative()) {
         throw new IllegalArgumentException(
-            "healthInterval must be positive, got " + healthInterval);
+            "healthInterval must be positive, got "
+                + dev.ramp.engine.model.GoDuration.format(healthInterval));
       }
       if (healthTimeout.isZero() || healthTimeout.isNegative()) {
-        throw new IllegalArgumentException("healthTimeout must be positive, got " + healthTimeout);
+        throw new IllegalArgumentException(
+            "healthTimeout must be positive, got "
+                + dev.ramp.engine.model.GoDuration.format(healthTimeout));
       }
       if (healthFailureThreshold < 1) {
         throw new IllegalArgumentException(

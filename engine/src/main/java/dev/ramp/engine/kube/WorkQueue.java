@@ -90,7 +90,10 @@ final class WorkQueue {
     Backoff {
       if (base.isNegative() || base.isZero() || cap.compareTo(base) < 0) {
         throw new IllegalArgumentException(
-            "backoff: base " + base + " must be positive and at most the cap " + cap);
+            "backoff: base "
+                + dev.ramp.engine.model.GoDuration.format(base)
+                + " must be positive and at most the cap "
+                + dev.ramp.engine.model.GoDuration.format(cap));
       }
     }
 

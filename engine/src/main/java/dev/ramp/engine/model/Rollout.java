@@ -16,8 +16,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Phase",
     jsonPath = ".status.phase",
     type = AdditionalPrinterColumn.Type.STRING)
+// Argo's 0-based currentStepIndex, named as an index: people's "step 2 of 4" is index 1.
 @AdditionalPrinterColumn(
-    name = "Step",
+    name = "StepIndex",
     jsonPath = ".status.currentStepIndex",
     type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(

@@ -75,6 +75,11 @@ final class Manifests {
 
   static final String GATEWAY_GROUP = "gateway.networking.k8s.io";
 
+  /** Argo Rollouts' group, whose Rollouts Ramp reads under {@link #RAMP_API}. */
+  static final String ARGO_GROUP = "argoproj.io";
+
+  static final String RAMP_API = "ramp.dev/v1alpha1";
+
   /** The version Gateway API objects are stored at (a v1beta1 manifest is applied as v1). */
   static final String GATEWAY_API = GATEWAY_GROUP + "/v1";
 
@@ -85,7 +90,7 @@ final class Manifests {
    */
   static final Map<String, Set<String>> SUPPORTED =
       Map.of(
-          "ramp.dev/v1alpha1",
+          RAMP_API,
           Set.of("Rollout", "AnalysisTemplate", "ClusterAnalysisTemplate"),
           "v1",
           Set.of("Service", "ConfigMap", "Secret", "Namespace"),
@@ -120,8 +125,18 @@ final class Manifests {
 
   private Manifests() {}
 
-  /** Reads every document of the files; a problem is an exception naming the file. */
+  /** Reads every document of the files, with no notes (tests). */
   static List<Manifest> read(List<Path> files) {
+    return read(files, note -> {});
+  }
+
+  /**
+   * Reads every document of the files; a problem is an exception naming the file. A kind that a
+   * rehearsal does not simulate (an Ingress, a Deployment, a VirtualService) is left out with a
+   * one-line note to {@code log}, as {@code ramp lint} notes what it does not check; a ramp-config
+   * outside the controller's namespace is used, with a warning that a cluster would ignore it.
+   */
+  static List<Manifest> read(List<Path> files, Consumer<String> log) {
     List<Manifest> all = new ArrayList<>();
     for (Path file : files) {
       if (!Files.isRegularFile(file)) {
@@ -153,7 +168,10 @@ final class Manifests {
         throw new RehearsalException(file + ": has no YAML documents");
       }
       for (JsonNode node : documents) {
-        all.add(check(file, node));
+        Manifest m = check(file, node, log);
+        if (m != null) {
+          all.add(m);
+        }
       }
     }
     return all;
@@ -184,32 +202,82 @@ final class Manifests {
     return sorted;
   }
 
-  private static Manifest check(Path file, JsonNode node) {
+  /** The manifest, or null for a kind the rehearsal skips (noted to {@code log}). */
+  private static Manifest check(Path file, JsonNode node, Consumer<String> log) {
     if (!node.isObject() || !node.hasNonNull("kind") || !node.hasNonNull("apiVersion")) {
       throw new RehearsalException(file + ": a document without apiVersion and kind");
     }
     ObjectNode document = (ObjectNode) node;
     String apiVersion = document.get("apiVersion").asText();
     String kind = document.get("kind").asText();
+    String name = document.path("metadata").path("name").asText("");
     if (!SUPPORTED.getOrDefault(apiVersion, Set.of()).contains(kind)) {
+      skip(file, apiVersion, kind, name, log);
+      return null;
+    }
+    if (name.isEmpty()) {
+      throw new RehearsalException(file + ": " + kind + " without metadata.name");
+    }
+    Manifest manifest = new Manifest(file, document);
+    if (kind.equals("ConfigMap") && name.equals("ramp-config")) {
+      resolvePluginLocations(file, document);
+      String written = document.path("metadata").path("namespace").asText("");
+      if (!written.isEmpty() && !written.equals(Rehearsal.CONTROLLER_NAMESPACE)) {
+        log.accept(
+            file
+                + ": warning: ConfigMap ramp-config is in namespace "
+                + written
+                + "; the rehearsal uses it, but a controller reads ramp-config only from its own"
+                + " namespace ("
+                + Rehearsal.CONTROLLER_NAMESPACE
+                + " as config/ installs it), so a cluster would ignore this one: set"
+                + " metadata.namespace: "
+                + Rehearsal.CONTROLLER_NAMESPACE);
+      }
+    }
+    return manifest;
+  }
+
+  /**
+   * Notes a kind the rehearsal does not simulate; refuses an Argo Rollouts kind (saying what to
+   * change) and a Ramp kind it does not apply.
+   */
+  private static void skip(
+      Path file, String apiVersion, String kind, String name, Consumer<String> log) {
+    if (apiVersion.startsWith(ARGO_GROUP + "/")) {
+      throw new RehearsalException(
+          file
+              + ": "
+              + kind
+              + " "
+              + name
+              + " is "
+              + apiVersion
+              + ", Argo Rollouts' API; Ramp reads the same fields under "
+              + RAMP_API
+              + ": change apiVersion to "
+              + RAMP_API);
+    }
+    if (apiVersion.startsWith("ramp.dev/")) {
       throw new RehearsalException(
           file
               + ": kind "
               + kind
               + " ("
               + apiVersion
-              + ") is not one a rehearsal applies; it applies Rollouts, AnalysisTemplates,"
-              + " ClusterAnalysisTemplates, Services, ConfigMaps, Secrets, Namespaces and"
-              + " Gateway API's GatewayClasses, Gateways, HTTPRoutes and GRPCRoutes");
+              + ") is not one a rehearsal applies; of Ramp's kinds it applies Rollouts,"
+              + " AnalysisTemplates and ClusterAnalysisTemplates ("
+              + RAMP_API
+              + ")");
     }
-    if (document.path("metadata").path("name").asText("").isEmpty()) {
-      throw new RehearsalException(file + ": " + kind + " without metadata.name");
-    }
-    if (kind.equals("ConfigMap")
-        && document.path("metadata").path("name").asText().equals("ramp-config")) {
-      resolvePluginLocations(file, document);
-    }
-    return new Manifest(file, document);
+    log.accept(
+        file
+            + ": skipped "
+            + kind
+            + (name.isEmpty() ? "" : " " + name)
+            + " ("
+            + apiVersion
+            + "): a rehearsal does not simulate it");
   }
 
   /** Plugin entries whose location is a relative path are resolved against the file's folder. */

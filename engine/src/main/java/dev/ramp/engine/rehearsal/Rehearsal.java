@@ -94,6 +94,15 @@ public final class Rehearsal implements AutoCloseable {
   private final Path workDir;
   private final boolean ownsWorkDir;
 
+  /**
+   * Closes the rehearsal when the JVM is stopped (Ctrl-C, SIGTERM) before {@link #close} ran, so
+   * that its temporary folder and plugin processes do not outlive it.
+   */
+  private final Thread onExit = new Thread(this::close, "ramp-rehearsal-cleanup");
+
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
   /** The pod-template hash each rollout had when {@link #newRevision} started its next one. */
   private final Map<String, String> revisedFrom = new ConcurrentHashMap<>();
 
@@ -142,6 +151,7 @@ public final class Rehearsal implements AutoCloseable {
    */
   static Rehearsal start(Options options, Runnable beforeNodeChange) {
     Rehearsal rehearsal = new Rehearsal(options, beforeNodeChange);
+    Runtime.getRuntime().addShutdownHook(rehearsal.onExit);
     try {
       rehearsal.runtime.start();
       rehearsal.clock.drive(rehearsal.world());
@@ -211,7 +221,8 @@ public final class Rehearsal implements AutoCloseable {
    */
   public List<Rollout> apply(List<Path> files) {
     List<Manifest> manifests =
-        Manifests.inApplyOrder(Manifests.lastOfEachObject(Manifests.read(files), options.log()));
+        Manifests.inApplyOrder(
+            Manifests.lastOfEachObject(Manifests.read(files, options.log()), options.log()));
     Set<String> namespaces = new HashSet<>(List.of(CONTROLLER_NAMESPACE, "default"));
     List<Rollout> rollouts = new ArrayList<>();
     for (Manifest m : manifests) {
@@ -428,6 +439,16 @@ public final class Rehearsal implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (Thread.currentThread() != onExit) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(onExit);
+      } catch (IllegalStateException shuttingDown) {
+        // The JVM is stopping; the hook runs close() and finds it done.
+      }
+    }
     clock.close();
     runtime.close();
     gateways.close();

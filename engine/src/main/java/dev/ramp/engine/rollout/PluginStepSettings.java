@@ -31,7 +31,10 @@ public record PluginStepSettings(
     }
     if (errorBackoffMax.compareTo(errorBackoff) < 0) {
       throw new IllegalArgumentException(
-          "errorBackoffMax " + errorBackoffMax + " is below errorBackoff " + errorBackoff);
+          "errorBackoffMax "
+              + Durations.format(errorBackoffMax)
+              + " is below errorBackoff "
+              + Durations.format(errorBackoff));
     }
   }
 

@@ -3,6 +3,7 @@ package dev.ramp.engine.sandbox;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -20,9 +21,11 @@ final class DiscoveryDispatcher extends Dispatcher {
       new java.util.concurrent.atomic.AtomicLong();
 
   private final Clock clock;
+  private final PrinterTables tables;
 
-  DiscoveryDispatcher(Dispatcher crud, Clock clock) {
+  DiscoveryDispatcher(Dispatcher crud, PrinterTables tables, Clock clock) {
     this.crud = crud;
+    this.tables = tables;
     this.clock = clock;
   }
 
@@ -62,8 +65,28 @@ final class DiscoveryDispatcher extends Dispatcher {
             .addHeader("Content-Type", "application/json")
             .setBody(document);
       }
+      if (tables.wanted(request.getHeader("Accept"), path)) {
+        return table(request, path);
+      }
     }
     return crud.dispatch(request);
+  }
+
+  /** The stored answer as a meta.k8s.io Table, as kubectl asks for it. */
+  private MockResponse table(RecordedRequest request, String path) {
+    MockResponse stored = crud.dispatch(request);
+    if (stored.code() != 200 || stored.getBody() == null) {
+      return stored;
+    }
+    try {
+      return new MockResponse()
+          .setResponseCode(200)
+          .addHeader("Content-Type", "application/json")
+          .setBody(
+              tables.table(path, new String(stored.getBody().getBytes(), StandardCharsets.UTF_8)));
+    } catch (java.io.IOException e) {
+      return stored;
+    }
   }
 
   @Override

@@ -72,7 +72,8 @@ public final class EmbeddedCluster implements AutoCloseable {
   public static EmbeddedCluster start(
       List<CustomResourceDefinition> crds, List<String> namespaces, java.time.Clock clock) {
     RfcMergeDispatcher dispatcher = new RfcMergeDispatcher(clock);
-    DiscoveryDispatcher front = new DiscoveryDispatcher(dispatcher, clock);
+    DiscoveryDispatcher front =
+        new DiscoveryDispatcher(dispatcher, new PrinterTables(crds, clock), clock);
     KubernetesMockServer server =
         new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), front, false);
     server.init(InetAddress.getLoopbackAddress(), 0);

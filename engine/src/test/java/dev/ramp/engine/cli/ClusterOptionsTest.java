@@ -37,4 +37,22 @@ class ClusterOptionsTest {
     Files.writeString(home.resolve(".kube/config"), "apiVersion: v1\n");
     assertThat(ClusterOptions.nothingToConnectTo(Map.of(), home, none)).isNull();
   }
+
+  @Test
+  void aKubeconfigThatIsNotYamlIsOneLineWithoutTheParsersInternals() throws Exception {
+    Path broken = Files.writeString(home.resolve("kubeconfig"), "apiVersion: v1\nclusters: [a\n");
+    CliHarness.Result result = CliHarness.run("list", "--kubeconfig", broken.toString());
+    assertThat(result.exitCode()).isEqualTo(CliErrors.INPUT_ERROR);
+    assertThat(result.err())
+        .isEqualTo(
+            "error: kubeconfig "
+                + broken
+                + " is not readable YAML: while parsing a flow sequence: expected ',' or ']', but"
+                + " got <stream end> at line 2, column 13\n");
+  }
+
+  @Test
+  void aCliExceptionOfSeveralLinesIsPrintedAsItsFirst() {
+    assertThat(CliErrors.describe(new CliException("first\n at [Source: x]"))).isEqualTo("first");
+  }
 }

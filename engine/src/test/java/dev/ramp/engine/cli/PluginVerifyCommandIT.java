@@ -42,6 +42,35 @@ class PluginVerifyCommandIT {
   }
 
   @Test
+  void aStepAnsweringErrorIsNotVerifiedAndRecommendationsStandApart() {
+    Path plugin = PluginRunCommandIT.PYTHON_PLUGIN;
+    assumeTrue(Files.isExecutable(plugin), "tests/python/step_plugin.py missing");
+    CliHarness.Result result =
+        CliHarness.run(
+            "plugin",
+            "verify",
+            plugin.toString(),
+            "--kind",
+            "step",
+            "--config",
+            "{\"result\":\"ERROR\",\"message\":\"backend down\"}");
+    assertThat(result.out().lines().findFirst().orElseThrow())
+        .isEqualTo(
+            "Ramp plugin conformance: ramp-tests/python-step version 0.1.0: PASSED; 2 not"
+                + " verified");
+    assertThat(result.out())
+        .doesNotContain("local/plugin")
+        .containsPattern("\\? step: Run answers a phase +answered ERROR \\(backend down\\)")
+        .doesNotContain("✓ step: Run answers a phase");
+    String recommended = result.out().substring(result.out().indexOf(" recommended:\n"));
+    assertThat(recommended)
+        .contains("✓ step: config that is not an object is INVALID_ARGUMENT")
+        .contains("✓ step: config of wrong types is INVALID_ARGUMENT");
+    assertThat(result.out()).contains("PASSED; 2 not verified\n required:\n");
+    assertThat(result.exitCode()).as(result.out()).isZero();
+  }
+
+  @Test
   void passesThePythonMetricProvider() throws Exception {
     Path plugin = PluginRunCommandIT.PYTHON_PLUGIN.resolveSibling("metric_plugin.py");
     assumeTrue(Files.isExecutable(plugin), "tests/python/metric_plugin.py missing");

@@ -139,12 +139,18 @@ class RunCommandIT {
     assertThat(result.err()).startsWith("error: ").contains("broken.yaml: not valid YAML");
     assertThat(result.err().lines()).hasSize(1);
 
-    Path deployment =
+    Path argo =
         Files.writeString(
-            dir.resolve("deploy.yaml"),
-            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n");
-    CliHarness.Result unknown = CliHarness.run("run", "-f", deployment.toString());
-    assertThat(unknown.exitCode()).isEqualTo(CliErrors.INPUT_ERROR);
-    assertThat(unknown.err()).contains("kind Deployment (apps/v1) is not one a rehearsal applies");
+            dir.resolve("argo.yaml"),
+            "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: web}\n");
+    CliHarness.Result fromArgo = CliHarness.run("run", "-f", argo.toString());
+    assertThat(fromArgo.exitCode()).isEqualTo(CliErrors.INPUT_ERROR);
+    assertThat(fromArgo.err().lines()).hasSize(1);
+    assertThat(fromArgo.err())
+        .isEqualTo(
+            "error: "
+                + argo
+                + ": Rollout web is argoproj.io/v1alpha1, Argo Rollouts' API; Ramp reads the same"
+                + " fields under ramp.dev/v1alpha1: change apiVersion to ramp.dev/v1alpha1\n");
   }
 }

@@ -183,6 +183,33 @@ class SteeringCommandsIT {
   }
 
   @Test
+  void listDefaultsToRolloutsAndPrintsJsonOrYaml() throws Exception {
+    CliHarness.Result bare = ramp("list");
+    assertThat(bare.exitCode()).as(bare.err()).isZero();
+    // The same table as `ramp list rollouts` (the AGE column left out: it moves with the clock).
+    assertThat(bare.out().lines().map(l -> l.replaceAll("\\S+$", "")))
+        .containsExactly(
+            "NAME       PHASE    STEP     WEIGHT   ", "checkout   Paused   2 of 2   20       ");
+
+    CliHarness.Result json = ramp("list", "-o", "json");
+    assertThat(json.exitCode()).as(json.err()).isZero();
+    var list = Json.MAPPER.readTree(json.out());
+    assertThat(list.path("kind").asText()).isEqualTo("List");
+    assertThat(list.path("items")).hasSize(1);
+    assertThat(list.path("items").get(0).path("metadata").path("name").asText())
+        .isEqualTo("checkout");
+    assertThat(list.path("items").get(0).path("status").path("phase").asText()).isEqualTo("Paused");
+
+    CliHarness.Result yaml = ramp("list", "ro", "-o", "yaml");
+    assertThat(yaml.out()).startsWith("apiVersion:").doesNotStartWith("---");
+    assertThat(PluginSupport.YAML.readTree(yaml.out())).isEqualTo(list);
+
+    CliHarness.Result bad = ramp("list", "-o", "wide");
+    assertThat(bad.exitCode()).isEqualTo(CliErrors.INPUT_ERROR);
+    assertThat(bad.err()).isEqualTo("error: -o wide is not supported; use -o json or -o yaml\n");
+  }
+
+  @Test
   void promoteClearsThePauseAndFullSetsPromoteFull() {
     assertThat(ramp("promote", "checkout").out()).isEqualTo("rollout shop/checkout promoted\n");
     assertThat(read().getStatus().pauseConditions).isNull();

@@ -276,7 +276,7 @@ class PluginSupervisorTest {
   void policyValuesAreValidated() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
-        .hasMessageContaining("backoff max PT1S must not be below initial PT2S");
+        .hasMessageContaining("backoff max 1s must not be below initial 2s");
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () ->
                 new PluginSupervisor.Policy(
@@ -284,6 +284,6 @@ class PluginSupervisorTest {
                     Duration.ofSeconds(1),
                     1,
                     new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(1))))
-        .hasMessageContaining("healthInterval must be positive, got PT0S");
+        .hasMessageContaining("healthInterval must be positive, got 0s");
   }
 }

@@ -159,7 +159,7 @@ class CrdPruningTest {
     assertThat(scale.path("labelSelectorPath").asText()).isEqualTo(".status.selector");
     List<String> columns = new ArrayList<>();
     version.path("additionalPrinterColumns").forEach(c -> columns.add(c.path("name").asText()));
-    assertThat(columns).containsExactly("Phase", "Step", "Weight", "Age");
+    assertThat(columns).containsExactly("Phase", "StepIndex", "Weight", "Age");
   }
 
   @Test

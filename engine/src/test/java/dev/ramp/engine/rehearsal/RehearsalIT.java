@@ -163,8 +163,18 @@ class RehearsalIT {
     assertThatThrownBy(() -> Manifests.read(List.of(notYaml)))
         .isInstanceOf(RehearsalException.class)
         .hasMessageContaining("bad.yaml: not valid YAML");
-    assertThatThrownBy(() -> Manifests.read(List.of(unknownKind)))
-        .hasMessageContaining("kind Deployment (apps/v1) is not one a rehearsal applies");
+    List<String> notes = new ArrayList<>();
+    assertThat(Manifests.read(List.of(unknownKind), notes::add)).isEmpty();
+    assertThat(notes)
+        .containsExactly(
+            unknownKind + ": skipped Deployment web (apps/v1): a rehearsal does not simulate it");
+    Path rampTypo =
+        Files.writeString(
+            work.resolve("run.yaml"),
+            "apiVersion: ramp.dev/v1alpha1\nkind: AnalysisRun\nmetadata: {name: web}\n");
+    assertThatThrownBy(() -> Manifests.read(List.of(rampTypo)))
+        .hasMessageContaining(
+            "kind AnalysisRun (ramp.dev/v1alpha1) is not one a rehearsal applies");
     assertThatThrownBy(() -> Manifests.read(List.of(work.resolve("missing.yaml"))))
         .hasMessageContaining("missing.yaml: no such file");
   }

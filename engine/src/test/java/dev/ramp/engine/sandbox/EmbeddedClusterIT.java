@@ -102,6 +102,65 @@ class EmbeddedClusterIT {
   }
 
   @Test
+  void kubectlGetsTheCrdsPrinterColumnsAsATable() throws Exception {
+    try (EmbeddedCluster cluster =
+        EmbeddedCluster.start(EmbeddedCluster.rampCrds(), List.of("shop"))) {
+      GenericKubernetesResource rollout =
+          io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+              "{\"apiVersion\":\"ramp.dev/v1alpha1\",\"kind\":\"Rollout\","
+                  + "\"metadata\":{\"name\":\"checkout\",\"namespace\":\"shop\"},"
+                  + "\"spec\":{\"replicas\":3},"
+                  + "\"status\":{\"phase\":\"Paused\",\"currentStepIndex\":1,"
+                  + "\"canary\":{\"weights\":{\"canary\":{\"weight\":20}}}}}",
+              GenericKubernetesResource.class);
+      ResourceDefinitionContext rollouts =
+          new ResourceDefinitionContext.Builder()
+              .withGroup("ramp.dev")
+              .withVersion("v1alpha1")
+              .withKind("Rollout")
+              .withPlural("rollouts")
+              .withNamespaced(true)
+              .build();
+      var created =
+          cluster
+              .client()
+              .genericKubernetesResources(rollouts)
+              .inNamespace("shop")
+              .resource(rollout)
+              .create();
+      created.setAdditionalProperty("status", rollout.getAdditionalProperties().get("status"));
+      cluster
+          .client()
+          .genericKubernetesResources(rollouts)
+          .inNamespace("shop")
+          .resource(created)
+          .updateStatus();
+
+      Path kubectl = Path.of("/usr/bin/kubectl");
+      assumeTrue(Files.isExecutable(kubectl), "kubectl is not installed");
+      Process process =
+          new ProcessBuilder(
+                  kubectl.toString(),
+                  "--kubeconfig",
+                  cluster.writeKubeconfig(dir.resolve("kubeconfig")).toString(),
+                  "--cache-dir",
+                  dir.resolve("kube-cache").toString(),
+                  "get",
+                  "rollouts",
+                  "-A")
+              .redirectErrorStream(true)
+              .start();
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(process.exitValue()).as(output).isZero();
+      List<String> lines = output.lines().toList();
+      assertThat(lines.get(0).split("\\s+"))
+          .containsExactly("NAMESPACE", "NAME", "PHASE", "STEPINDEX", "WEIGHT", "AGE");
+      assertThat(lines.get(1).split("\\s+")).startsWith("shop", "checkout", "Paused", "1", "20");
+    }
+  }
+
+  @Test
   void gatewayApiKindsAreServedOnTheirStandInCrdsWithDiscoveryForKubectl() throws Exception {
     try (EmbeddedCluster cluster =
         EmbeddedCluster.start(EmbeddedCluster.gatewayApiCrds(), List.of("shop"))) {

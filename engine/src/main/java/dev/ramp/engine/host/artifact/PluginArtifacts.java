@@ -163,14 +163,9 @@ public final class PluginArtifacts {
       tmp = null;
     } catch (HttpConnectTimeoutException e) {
       throw new PluginArtifactException(
-          Reason.TIMEOUT,
-          "plugin " + plugin + ": connecting to " + uri + " timed out after " + downloadTimeout,
-          e);
+          Reason.TIMEOUT, timedOut(plugin, "connecting to " + uri), e);
     } catch (HttpTimeoutException e) {
-      throw new PluginArtifactException(
-          Reason.TIMEOUT,
-          "plugin " + plugin + ": download of " + uri + " timed out after " + downloadTimeout,
-          e);
+      throw new PluginArtifactException(Reason.TIMEOUT, timedOut(plugin, "download of " + uri), e);
     } catch (ConnectException | UnknownHostException e) {
       throw new PluginArtifactException(
           Reason.UNREACHABLE,
@@ -366,5 +361,14 @@ public final class PluginArtifacts {
     } catch (IOException ignored) {
       // A leftover temp file is harmless: the next download writes a new one.
     }
+  }
+
+  private String timedOut(String plugin, String what) {
+    return "plugin "
+        + plugin
+        + ": "
+        + what
+        + " timed out after "
+        + dev.ramp.engine.model.GoDuration.format(downloadTimeout);
   }
 }

@@ -20,10 +20,14 @@ public record PluginLimits(Duration callDeadline, int maxConcurrentCalls, Durati
     Objects.requireNonNull(callDeadline, "callDeadline");
     Objects.requireNonNull(startTimeout, "startTimeout");
     if (callDeadline.isNegative() || callDeadline.isZero()) {
-      throw new IllegalArgumentException("callDeadline must be positive, got " + callDeadline);
+      throw new IllegalArgumentException(
+          "callDeadline must be positive, got "
+              + dev.ramp.engine.model.GoDuration.format(callDeadline));
     }
     if (startTimeout.isNegative() || startTimeout.isZero()) {
-      throw new IllegalArgumentException("startTimeout must be positive, got " + startTimeout);
+      throw new IllegalArgumentException(
+          "startTimeout must be positive, got "
+              + dev.ramp.engine.model.GoDuration.format(startTimeout));
     }
     if (maxConcurrentCalls < 1) {
       throw new IllegalArgumentException(

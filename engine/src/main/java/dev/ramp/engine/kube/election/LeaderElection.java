@@ -48,13 +48,16 @@ public final class LeaderElection implements AutoCloseable {
       if (!(leaseDuration.compareTo(renewDeadline) > 0)) {
         throw new IllegalArgumentException(
             "leaseDuration "
-                + leaseDuration
+                + dev.ramp.engine.model.GoDuration.format(leaseDuration)
                 + " must be longer than renewDeadline "
-                + renewDeadline);
+                + dev.ramp.engine.model.GoDuration.format(renewDeadline));
       }
       if (!(renewDeadline.compareTo(retryPeriod) > 0)) {
         throw new IllegalArgumentException(
-            "renewDeadline " + renewDeadline + " must be longer than retryPeriod " + retryPeriod);
+            "renewDeadline "
+                + dev.ramp.engine.model.GoDuration.format(renewDeadline)
+                + " must be longer than retryPeriod "
+                + dev.ramp.engine.model.GoDuration.format(retryPeriod));
       }
     }
 

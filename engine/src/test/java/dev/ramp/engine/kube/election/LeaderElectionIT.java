@@ -72,6 +72,6 @@ class LeaderElectionIT {
                     Duration.ofSeconds(10),
                     Duration.ofSeconds(1)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("leaseDuration PT5S must be longer than renewDeadline PT10S");
+        .hasMessageContaining("leaseDuration 5s must be longer than renewDeadline 10s");
   }
 }

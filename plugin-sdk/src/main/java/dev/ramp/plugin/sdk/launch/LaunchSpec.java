@@ -117,7 +117,10 @@ public record LaunchSpec(
     }
     if (startTimeout == null || startTimeout.isZero() || startTimeout.isNegative()) {
       throw new IllegalArgumentException(
-          "plugin " + name + ": startTimeout must be positive, was " + startTimeout);
+          "plugin "
+              + name
+              + ": startTimeout must be positive, was "
+              + DurationText.of(startTimeout));
     }
     args = args == null ? List.of() : List.copyOf(args);
     env = env == null ? Map.of() : Map.copyOf(env);

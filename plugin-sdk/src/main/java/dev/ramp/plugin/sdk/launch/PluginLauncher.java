@@ -115,7 +115,10 @@ public final class PluginLauncher {
     }
     if (stdinGrace.isNegative() || termGrace.isNegative()) {
       throw new IllegalArgumentException(
-          "grace periods must not be negative, were " + stdinGrace + " and " + termGrace);
+          "grace periods must not be negative, were "
+              + DurationText.of(stdinGrace)
+              + " and "
+              + DurationText.of(termGrace));
     }
     this.logSink = logSink;
     this.stdinGrace = stdinGrace;
@@ -268,7 +271,7 @@ public final class PluginLauncher {
               + name
               + ": closed its stdout without printing a handshake line and did not"
               + " exit within "
-              + spec.startTimeout()
+              + DurationText.of(spec.startTimeout())
               + "; it must print"
               + " 1|1|unix|<socket path>|grpc on stdout"
               + lastStderr(stderr));
@@ -358,7 +361,7 @@ public final class PluginLauncher {
             + ": did not report SERVING for health service \""
             + HEALTH_SERVICE
             + "\" within "
-            + spec.startTimeout()
+            + DurationText.of(spec.startTimeout())
             + " (last: "
             + last
             + "); check its log, or"
@@ -372,7 +375,7 @@ public final class PluginLauncher {
         "plugin "
             + spec.name()
             + ": printed no handshake line within "
-            + spec.startTimeout()
+            + DurationText.of(spec.startTimeout())
             + " and was stopped; it must print 1|1|unix|<socket path>|grpc on stdout (check that"
             + " it is a Ramp plugin, or raise its start timeout if it is only slow to start)");
   }

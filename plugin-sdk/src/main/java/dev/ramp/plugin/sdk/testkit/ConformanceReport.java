@@ -11,24 +11,44 @@ public final class ConformanceReport {
     PASSED,
     FAILED,
     /** Not run, because an earlier check failed or it does not apply. */
-    SKIPPED
+    SKIPPED,
+    /**
+     * The plugin answered as the contract allows, but not in a way that shows it works: a step
+     * answering phase ERROR (a backend it needs is down, or the sample config is wrong). Never a
+     * pass; it does not fail a report either.
+     */
+    NOT_VERIFIED
   }
 
-  /** One check: a short name, how it ended, and what was seen or what to do. */
-  public record Check(String name, Outcome outcome, String message) {
+  /**
+   * One check: a short name, how it ended, what was seen or what to do, and whether the contract
+   * requires it (a recommendation's failure does not fail a report).
+   */
+  public record Check(String name, Outcome outcome, String message, boolean required) {
     public Check {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(outcome, "outcome");
       message = message == null ? "" : message;
     }
+
+    /** A required check. */
+    public Check(String name, Outcome outcome, String message) {
+      this(name, outcome, message, true);
+    }
   }
 
   private final String pluginName;
+  private final String infoName;
   private final String pluginVersion;
   private final List<Check> checks;
 
   ConformanceReport(String pluginName, String pluginVersion, List<Check> checks) {
+    this(pluginName, "", pluginVersion, checks);
+  }
+
+  ConformanceReport(String pluginName, String infoName, String pluginVersion, List<Check> checks) {
     this.pluginName = pluginName;
+    this.infoName = infoName == null ? "" : infoName;
     this.pluginVersion = pluginVersion;
     this.checks = List.copyOf(checks);
   }
@@ -38,14 +58,28 @@ public final class ConformanceReport {
     return pluginName;
   }
 
+  /** The name the plugin gave in Info, or "" when it did not answer. */
+  public String infoName() {
+    return infoName;
+  }
+
+  /** The name a report shows: the plugin's own (from Info), else the configured one. */
+  public String displayName() {
+    return infoName.isBlank() ? pluginName : infoName;
+  }
+
   /** The version the plugin reported in Info, or "unknown" when it did not answer. */
   public String pluginVersion() {
     return pluginVersion;
   }
 
-  /** True when no check failed (skipped checks do not fail a report). */
+  /**
+   * True when no required check failed (skipped and not verified checks, and recommendations, do
+   * not fail a report).
+   */
   public boolean passed() {
-    return checks.stream().noneMatch(check -> check.outcome() == Outcome.FAILED);
+    return checks.stream()
+        .noneMatch(check -> check.required() && check.outcome() == Outcome.FAILED);
   }
 
   public List<Check> checks() {
@@ -65,36 +99,61 @@ public final class ConformanceReport {
     return this;
   }
 
-  /** A readable text report: a header, then one line per check with ✓, ✗ or –. */
+  /**
+   * A readable text report: a header, the required checks, then the recommendations, one line per
+   * check with ✓ (passed), ✗ (failed), ? (not verified) or – (skipped).
+   */
   public String render() {
     StringBuilder text = new StringBuilder();
-    long failed = checks.stream().filter(c -> c.outcome() == Outcome.FAILED).count();
+    List<Check> required = checks.stream().filter(Check::required).toList();
+    List<Check> recommended = checks.stream().filter(c -> !c.required()).toList();
+    long failed = required.stream().filter(c -> c.outcome() == Outcome.FAILED).count();
+    long unverified = checks.stream().filter(c -> c.outcome() == Outcome.NOT_VERIFIED).count();
+    long unmet = recommended.stream().filter(c -> c.outcome() == Outcome.FAILED).count();
     text.append("Ramp plugin conformance: ")
-        .append(pluginName)
+        .append(displayName())
         .append(" version ")
         .append(pluginVersion)
         .append(": ")
-        .append(passed() ? "PASSED" : "FAILED (" + failed + " of " + checks.size() + " checks)")
+        .append(
+            passed()
+                ? "PASSED"
+                : "FAILED (" + failed + " of " + required.size() + " required checks)")
+        .append(unverified == 0 ? "" : "; " + unverified + " not verified")
+        .append(
+            unmet == 0
+                ? ""
+                : "; " + unmet + " of " + recommended.size() + " recommendations not met")
         .append('\n');
     int width = checks.stream().mapToInt(c -> c.name().length()).max().orElse(0);
-    for (Check check : checks) {
-      String mark =
-          switch (check.outcome()) {
-            case PASSED -> "✓";
-            case FAILED -> "✗";
-            case SKIPPED -> "–";
-          };
-      text.append("  ").append(mark).append(' ');
-      if (check.message().isEmpty()) {
-        text.append(check.name());
-      } else {
-        text.append(String.format("%-" + width + "s", check.name()))
-            .append("  ")
-            .append(check.message());
-      }
-      text.append('\n');
+    if (!recommended.isEmpty()) {
+      text.append(" required:\n");
+    }
+    required.forEach(check -> line(text, check, width));
+    if (!recommended.isEmpty()) {
+      text.append(" recommended:\n");
+      recommended.forEach(check -> line(text, check, width));
     }
     return text.toString();
+  }
+
+  private static void line(StringBuilder text, Check check, int width) {
+    String mark =
+        switch (check.outcome()) {
+          case PASSED -> "✓";
+          case FAILED -> "✗";
+          case SKIPPED -> "–";
+          case NOT_VERIFIED -> "?";
+        };
+    text.append("  ").append(mark).append(' ');
+    if (check.message().isEmpty()) {
+      text.append(check.name());
+    } else {
+      text.append(String.format("%-" + width + "s", check.name()))
+          .append("  ")
+          .append(check.message());
+    }
+    text.append('\n');
   }
 
   @Override

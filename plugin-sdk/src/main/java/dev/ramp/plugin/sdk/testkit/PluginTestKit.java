@@ -111,6 +111,7 @@ public final class PluginTestKit {
     checks.add(new Check(LAUNCH, Outcome.PASSED, "pid " + plugin.pid()));
     checks.add(new Check(HEALTH, Outcome.PASSED, ""));
     String version = "unknown";
+    String infoName = "";
     try {
       Session session = new Session(plugin, spec.name(), callDeadline, checks);
       Answer<PluginInfo> info =
@@ -122,6 +123,7 @@ public final class PluginTestKit {
       Set<Kind> declared = EnumSet.noneOf(Kind.class);
       if (info.ok()) {
         version = info.response().getVersion().isBlank() ? "unknown" : info.response().getVersion();
+        infoName = info.response().getName();
         declared = checkInfo(session, info.response(), requested);
       } else {
         session.fail(
@@ -149,7 +151,7 @@ public final class PluginTestKit {
     } finally {
       checks.add(stop(plugin));
     }
-    return new ConformanceReport(spec.name(), version, checks);
+    return new ConformanceReport(spec.name(), infoName, version, checks);
   }
 
   private static Set<Kind> checkInfo(Session session, PluginInfo info, Set<Kind> requested) {

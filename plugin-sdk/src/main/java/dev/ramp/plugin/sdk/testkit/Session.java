@@ -158,6 +158,19 @@ final class Session {
     checks.add(new Check(name, Outcome.FAILED, message));
   }
 
+  /** A recommendation: its failure does not fail the report. */
+  void recommend(String name, boolean met, String message) {
+    checks.add(new Check(name, met ? Outcome.PASSED : Outcome.FAILED, message, false));
+  }
+
+  void recommendationSkipped(String name, String message) {
+    checks.add(new Check(name, Outcome.SKIPPED, message, false));
+  }
+
+  void notVerified(String name, String message) {
+    checks.add(new Check(name, Outcome.NOT_VERIFIED, message));
+  }
+
   void skip(String name, String message) {
     checks.add(new Check(name, Outcome.SKIPPED, message));
   }

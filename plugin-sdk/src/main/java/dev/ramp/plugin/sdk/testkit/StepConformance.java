@@ -36,7 +36,13 @@ final class StepConformance {
       state = first.response().getStateJson();
       checkState("step: Run's state is JSON within 64 KiB", state);
       Answer<StepResult> again = call("Run", state);
-      if (again.ok() && again.response().getPhase() != StepPhase.STEP_PHASE_UNSPECIFIED) {
+      if (again.ok() && again.response().getPhase() == StepPhase.STEP_PHASE_ERROR) {
+        session.notVerified(
+            "step: state round-trips",
+            "a second Run with the returned state answered ERROR ("
+                + abbreviate(again.response().getMessage(), 160)
+                + "): allowed, but not a working answer");
+      } else if (again.ok() && again.response().getPhase() != StepPhase.STEP_PHASE_UNSPECIFIED) {
         session.pass(
             "step: state round-trips",
             "a second Run with the returned state answered " + phase(again.response()));
@@ -58,7 +64,7 @@ final class StepConformance {
     invalidConfig("step: config that is not an object is INVALID_ARGUMENT", "[1,2]");
     String mistyped = mistyped(config);
     if (mistyped == null) {
-      session.skip(
+      session.recommendationSkipped(
           "step: config of wrong types is INVALID_ARGUMENT",
           "the sample config has no fields to give wrong types; pass a sample config");
     } else {
@@ -108,6 +114,15 @@ final class StepConformance {
               + " SUCCESSFUL, FAILED or ERROR");
       return false;
     }
+    if (answer.response().getPhase() == StepPhase.STEP_PHASE_ERROR) {
+      // The contract allows ERROR (the controller retries), but it shows nothing works.
+      session.notVerified(
+          name,
+          "answered ERROR ("
+              + abbreviate(answer.response().getMessage(), 160)
+              + "): allowed, but not a working answer; pass a config with which it can succeed");
+      return true;
+    }
     session.pass(name, "answered " + phase(answer.response()));
     return true;
   }
@@ -133,15 +148,18 @@ final class StepConformance {
   private void invalidConfig(String name, String badConfig) {
     Answer<StepResult> answer = call("Run", badConfig, "");
     if (answer.code() == Status.Code.INVALID_ARGUMENT) {
-      session.pass(name, "answered " + answer.describe());
+      session.recommend(name, true, "answered " + answer.describe());
     } else {
-      session.fail(
+      // A recommendation: a plugin that takes no config may accept any.
+      session.recommend(
           name,
+          false,
           "config "
               + abbreviate(badConfig)
               + " answered "
               + (answer.ok() ? "OK with " + phase(answer.response()) : answer.describe())
-              + "; a bad config must be answered with INVALID_ARGUMENT naming the field");
+              + "; a plugin that reads config should refuse a bad one with INVALID_ARGUMENT"
+              + " naming the field (one that takes no config may accept any)");
     }
   }
 
@@ -212,6 +230,10 @@ final class StepConformance {
   }
 
   private static String abbreviate(String text) {
-    return text.length() <= 60 ? text : text.substring(0, 57) + "...";
+    return abbreviate(text, 60);
+  }
+
+  private static String abbreviate(String text, int max) {
+    return text.length() <= max ? text : text.substring(0, max - 3) + "...";
   }
 }

@@ -48,7 +48,7 @@ class LaunchSpecTest {
         .hasMessageContaining("'abc'")
         .hasMessageContaining("64 hex");
     assertThatThrownBy(() -> spec("acme/gate", FILE, null, Duration.ZERO))
-        .hasMessageContaining("startTimeout must be positive, was PT0S");
+        .hasMessageContaining("startTimeout must be positive, was 0s");
     assertThatThrownBy(
             () ->
                 new LaunchSpec(

@@ -23,10 +23,37 @@ class ConformanceReportTest {
     assertThat(report.passed()).isFalse();
     assertThat(report.render())
         .isEqualTo(
-            "Ramp plugin conformance: acme/gate version 1.2.0: FAILED (1 of 3 checks)\n"
+            "Ramp plugin conformance: acme/gate version 1.2.0: FAILED (1 of 3 required checks)\n"
                 + "  ✓ health SERVING\n"
                 + "  ✗ Info answers    version is empty\n"
                 + "  – graceful stop\n");
+  }
+
+  @Test
+  void recommendationsAreReportedApartAndDoNotFailAReport() {
+    ConformanceReport report =
+        new ConformanceReport(
+            "local/plugin",
+            "acme/gate",
+            "1.2.0",
+            List.of(
+                new Check("health SERVING", Outcome.PASSED, ""),
+                new Check("Run answers", Outcome.NOT_VERIFIED, "answered ERROR", true),
+                new Check("bad config refused", Outcome.FAILED, "accepted [1,2]", false),
+                new Check("mistyped config refused", Outcome.PASSED, "", false)));
+
+    assertThat(report.passed()).isTrue();
+    assertThat(report.displayName()).isEqualTo("acme/gate");
+    assertThat(report.render())
+        .isEqualTo(
+            "Ramp plugin conformance: acme/gate version 1.2.0: PASSED; 1 not verified;"
+                + " 1 of 2 recommendations not met\n"
+                + " required:\n"
+                + "  ✓ health SERVING\n"
+                + "  ? Run answers              answered ERROR\n"
+                + " recommended:\n"
+                + "  ✗ bad config refused       accepted [1,2]\n"
+                + "  ✓ mistyped config refused\n");
   }
 
   @Test

@@ -69,10 +69,36 @@ class PluginTestKitIT {
     assertThat(report.checks()).extracting(Check::outcome).containsOnly(Outcome.PASSED);
     assertThat(report.check("step: Run answers a phase").orElseThrow().message())
         .isEqualTo("answered RUNNING");
+    // Named by its Info name, not the configured one.
+    assertThat(report.infoName()).isEqualTo("ramp-tests/python-step");
     assertThat(report.render())
-        .startsWith("Ramp plugin conformance: test/kit version 0.1.0: PASSED\n")
+        .startsWith("Ramp plugin conformance: ramp-tests/python-step version 0.1.0: PASSED\n")
         .contains("  ✓ step: state round-trips");
     report.assertPassed();
+  }
+
+  @Test
+  void aStepAnsweringErrorIsNotVerifiedNeverPassed() throws IOException {
+    Path python = PythonPlugin.assumeAvailable();
+
+    ConformanceReport report =
+        kit.verify(
+            spec(python, Duration.ofSeconds(30)),
+            Set.of(Kind.STEP),
+            JSON.readTree("{\"result\": \"ERROR\", \"message\": \"backend down\"}"));
+
+    Check run = report.check("step: Run answers a phase").orElseThrow();
+    assertThat(run.outcome()).isEqualTo(Outcome.NOT_VERIFIED);
+    assertThat(run.message()).startsWith("answered ERROR (backend down): allowed, but not");
+    assertThat(report.check("step: state round-trips").orElseThrow().outcome())
+        .isEqualTo(Outcome.NOT_VERIFIED);
+    assertThat(report.check("step: Terminate answers").orElseThrow().outcome())
+        .isEqualTo(Outcome.PASSED);
+    // Allowed by the contract, so the report passes, but says what it could not verify.
+    assertThat(report.passed()).isTrue();
+    assertThat(report.render())
+        .contains(": PASSED; 2 not verified\n")
+        .contains("  ? step: Run answers a phase");
   }
 
   @Test
