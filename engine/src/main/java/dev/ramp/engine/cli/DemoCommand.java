@@ -118,7 +118,7 @@ final class DemoCommand implements Callable<Integer> {
   /** How the rollout ended, its step history, and whether that is what the demo expected. */
   private void report(PrintWriter out, Outcome outcome, Verdict expected) {
     out.println();
-    out.println("The rollout ended " + outcome.verdict() + ":");
+    out.println("The rollout ended " + outcome.verdict() + RunCommand.cause(outcome) + ":");
     outcome
         .history()
         .forEach(

@@ -106,8 +106,10 @@ final class ListCommand implements Callable<Integer> {
           new String[] {
             r.getMetadata().getNamespace(),
             r.getMetadata().getName(),
-            r.getStatus() == null || r.getStatus().phase == null ? "" : r.getStatus().phase,
-            RolloutView.stepColumn(r),
+            RolloutView.stale(r)
+                ? "Waiting"
+                : r.getStatus() == null || r.getStatus().phase == null ? "" : r.getStatus().phase,
+            RolloutView.stale(r) ? "-" : RolloutView.stepColumn(r),
             String.valueOf(RolloutView.canaryWeight(r)),
             TimeText.ageOf(r.getMetadata().getCreationTimestamp(), now)
           });

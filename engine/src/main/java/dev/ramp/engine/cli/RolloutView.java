@@ -78,6 +78,13 @@ final class RolloutView {
     return CanarySteps.setWeight(steps, st.currentStepIndex == null ? 0 : st.currentStepIndex);
   }
 
+  /** The controller has not observed the Rollout's latest generation: no verdict is current. */
+  static boolean stale(Rollout r) {
+    Long generation = r.getMetadata().getGeneration();
+    Long seen = r.getStatus() == null ? null : r.getStatus().observedGeneration;
+    return generation != null && (seen == null || seen < generation);
+  }
+
   /** The current step's manifest text, or null when there is none (done, or no steps). */
   static String currentStep(Rollout r) {
     List<CanaryStep> steps = CanarySteps.of(r);
@@ -91,7 +98,22 @@ final class RolloutView {
     field("Name", ansi.paint(Ansi.BOLD, r.getMetadata().getName()));
     field("Namespace", r.getMetadata().getNamespace());
     String phase = st.phase == null ? "Unknown" : st.phase;
-    field("Status", ansi.paint(phaseColour(phase), phase));
+    if (stale(r)) {
+      // The status is for an older spec: its verdict is not this generation's.
+      field(
+          "Status",
+          ansi.paint(
+              Ansi.YELLOW,
+              "waiting for the controller (generation "
+                  + r.getMetadata().getGeneration()
+                  + " not seen yet; the status below is for generation "
+                  + (st.observedGeneration == null ? "none" : st.observedGeneration)
+                  + ", "
+                  + phase
+                  + ")"));
+    } else {
+      field("Status", ansi.paint(phaseColour(phase), phase));
+    }
     if (st.message != null && !st.message.isEmpty()) {
       field("Message", st.message);
     }

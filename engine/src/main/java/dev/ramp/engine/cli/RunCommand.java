@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.ramp.engine.model.AnalysisRun;
 import dev.ramp.engine.model.Rollout;
+import dev.ramp.engine.model.StepText;
 import dev.ramp.engine.rehearsal.Rehearsal;
 import dev.ramp.engine.rehearsal.Rehearsal.Outcome;
 import dev.ramp.engine.rehearsal.Rehearsal.StepRecord;
@@ -106,14 +107,15 @@ final class RunCommand implements Callable<Integer> {
         String id = rollout.getMetadata().getNamespace() + "/" + rollout.getMetadata().getName();
         Outcome first = rehearsal.awaitStable(rollout);
         if (first.verdict() != Rehearsal.Verdict.HEALTHY) {
-          progress.println("· rollout " + id + " never became stable: " + first.verdict());
+          progress.println(
+              "· rollout " + id + " never became stable: " + first.verdict() + cause(first));
           results.add(result(first, rehearsal.analysisRuns(rollout)));
           exit = Math.max(exit, code(first));
           continue;
         }
         rehearsal.newRevision(rollout, image);
         Outcome outcome = rehearsal.runToEnd(rollout, stepPrinter(progress, id));
-        progress.println("· rollout " + id + " ended " + outcome.verdict());
+        progress.println("· rollout " + id + " ended " + outcome.verdict() + cause(outcome));
         outcome
             .history()
             .forEach(
@@ -137,15 +139,20 @@ final class RunCommand implements Callable<Integer> {
     int[] lastStep = {-1};
     return current -> {
       var status = current.getStatus();
+      // A status for an older generation says nothing about this one: wait for the controller.
       if (status != null
+          && !RolloutView.stale(current)
           && status.currentStepIndex != null
           && status.currentStepIndex != lastStep[0]) {
         lastStep[0] = status.currentStepIndex;
+        List<dev.ramp.engine.model.CanaryStep> steps = CanarySteps.of(current);
         progress.println(
             "· "
                 + id
-                + ": step "
-                + status.currentStepIndex
+                + ": "
+                + (status.currentStepIndex >= steps.size()
+                    ? "all " + steps.size() + " steps done"
+                    : StepText.label(status.currentStepIndex, steps))
                 + ", "
                 + status.phase
                 + (status.message == null ? "" : " (" + status.message + ")"));
@@ -159,6 +166,18 @@ final class RunCommand implements Callable<Integer> {
           .registerModule(new JavaTimeModule())
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** Why a rollout did not end Healthy, from its status message ("" when Healthy). */
+  static String cause(Outcome outcome) {
+    var status = outcome.rollout().getStatus();
+    if (outcome.verdict() == Rehearsal.Verdict.HEALTHY
+        || status == null
+        || status.message == null
+        || status.message.isBlank()) {
+      return "";
+    }
+    return ": " + status.message;
+  }
 
   /** The exit code of an outcome: 0 Healthy, 1 Degraded, 2 timed out. */
   static int code(Outcome outcome) {

@@ -170,11 +170,7 @@ final class ComputeStatus implements SubStep {
       }
     }
     if (exceeded) {
-      set(
-          r,
-          Conditions.FALSE,
-          Reason.ProgressDeadlineExceeded,
-          "ReplicaSet \"" + rsName + "\" has timed out progressing.");
+      set(r, Conditions.FALSE, Reason.ProgressDeadlineExceeded, timedOut(r));
       // lastUpdateTime stays the time of the last progress, so the state is stable.
       r.st.condition(ConditionType.Progressing).lastUpdateTime = Reconcile.time(lastMove);
     } else if (moved) {
@@ -257,8 +253,7 @@ final class ComputeStatus implements SubStep {
       st.controllerPause = null;
     } else if (exceeded) {
       st.phase = Phase.Degraded.name();
-      st.message =
-          "ProgressDeadlineExceeded: ReplicaSet \"" + rsName(r) + "\" has timed out progressing.";
+      st.message = "ProgressDeadlineExceeded: " + timedOut(r);
     } else if (paused) {
       st.phase = Phase.Paused.name();
       st.message =
@@ -282,6 +277,17 @@ final class ComputeStatus implements SubStep {
                   + (r.blueGreen() ? " new" : " canary")
                   + " available)";
     }
+  }
+
+  /**
+   * The deadline's message, and what the held step waited for when one did (a refused plugin, a
+   * router that never answered): the cause, not only the time.
+   */
+  private static String timedOut(Reconcile r) {
+    return "ReplicaSet \""
+        + rsName(r)
+        + "\" has timed out progressing"
+        + (r.hold == null ? "." : "; " + r.hold);
   }
 
   /** The analysis run that failed or errored, and why; null when none did. */

@@ -165,6 +165,29 @@ class RolloutViewTest {
                 + "shop        checkout   Paused   2 of 4   20       5m\n");
   }
 
+  /**
+   * Right after `set image`: the status is for the generation before; no view gives its verdict.
+   */
+  @Test
+  void aStatusForAnOlderGenerationIsNoVerdict() throws Exception {
+    Rollout r = pausedRollout();
+    r.getStatus().phase = "Healthy";
+    r.getStatus().currentStepIndex = 4;
+    r.getStatus().observedGeneration = 2L;
+    r.getMetadata().setGeneration(3L);
+    assertThat(RolloutView.render(r, List.of(), false, NOW))
+        .contains(
+            "Status:    waiting for the controller (generation 3 not seen yet; the status below is"
+                + " for generation 2, Healthy)")
+        .doesNotContain("Status:    Healthy");
+    assertThat(ListCommand.table(List.of(r), false, NOW))
+        .isEqualTo(
+            "NAME       PHASE     STEP   WEIGHT   AGE\n"
+                + "checkout   Waiting   -      20       5m\n");
+    r.getStatus().observedGeneration = 3L;
+    assertThat(RolloutView.render(r, List.of(), false, NOW)).contains("Status:    Healthy");
+  }
+
   @Test
   void verdictIsDoneOnlyWhenTheLatestSpecIsStableAndHealthy() throws Exception {
     Rollout r = pausedRollout();

@@ -362,6 +362,27 @@ class PluginStepTest {
     assertThat(plugins.calls).hasSize(1);
   }
 
+  /** A step held past the progress deadline ends Degraded naming what it waited for. */
+  @Test
+  void theProgressDeadlineOfAHeldStepNamesWhatTheStepWaitedFor() {
+    plugins.ready("ramp.dev/a", StepResult.successful("ok"));
+    plugins.availability.put(
+        "ramp.dev/a",
+        PluginAvailability.of(
+            PluginAvailability.State.REFUSED, "sha256 mismatch: expected aa, got bb"));
+    World w = world(List.of(CanaryStep.setWeight(20), plugin("ramp.dev/a")));
+    w.advance(Duration.ofSeconds(601));
+    w.reconcile();
+    assertThat(w.status().phase).isEqualTo("Degraded");
+    assertThat(w.status().message)
+        .startsWith("ProgressDeadlineExceeded: ReplicaSet ")
+        .endsWith(
+            " has timed out progressing; step 2 of 2 (plugin ramp.dev/a) waits: sha256 mismatch:"
+                + " expected aa, got bb");
+    assertThat(w.status().condition(ConditionType.Progressing).message)
+        .endsWith("step 2 of 2 (plugin ramp.dev/a) waits: sha256 mismatch: expected aa, got bb");
+  }
+
   @Test
   void aPluginThatCannotTakeCallsHoldsTheStepWithACondition() {
     plugins.ready("ramp.dev/a", StepResult.successful("ok"));
