@@ -21,12 +21,25 @@ final class TrafficSim {
   private final double baseErrorRate;
   private final double ratio;
   private final int intervals;
+  private final boolean autocorrelated;
   private final double phase;
   private double trafficNoise;
   private double errorNoise;
   private int t;
 
   TrafficSim(long seed, double baseRequests, double baseErrorRate, double ratio, int intervals) {
+    this(seed, baseRequests, baseErrorRate, ratio, intervals, true);
+  }
+
+  /** With {@code autocorrelated} false: no wave and no AR(1), i.i.d. intervals at base rates. */
+  TrafficSim(
+      long seed,
+      double baseRequests,
+      double baseErrorRate,
+      double ratio,
+      int intervals,
+      boolean autocorrelated) {
+    this.autocorrelated = autocorrelated;
     this.random = RandomDataGenerator.of(new Well19937c(seed));
     this.baseRequests = baseRequests;
     this.baseErrorRate = baseErrorRate;
@@ -44,9 +57,12 @@ final class TrafficSim {
   }
 
   Interval next() {
-    trafficNoise = 0.8 * trafficNoise + random.nextNormal(0, 0.2);
-    errorNoise = 0.7 * errorNoise + random.nextNormal(0, 0.3);
-    double wave = 1 + 0.5 * Math.sin(phase + 2 * Math.PI * t / 48.0);
+    double wave = 1;
+    if (autocorrelated) {
+      trafficNoise = 0.8 * trafficNoise + random.nextNormal(0, 0.2);
+      errorNoise = 0.7 * errorNoise + random.nextNormal(0, 0.3);
+      wave = 1 + 0.5 * Math.sin(phase + 2 * Math.PI * t / 48.0);
+    }
     double total = baseRequests * wave * Math.exp(trafficNoise);
     double w = share(t, intervals);
     double rate = Math.min(0.5, baseErrorRate * Math.exp(errorNoise));
