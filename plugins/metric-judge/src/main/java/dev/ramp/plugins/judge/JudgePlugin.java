@@ -23,7 +23,12 @@ import org.pf4j.Extension;
  * FAILED or INCONCLUSIVE, as Argo maps Kayenta's score. Prometheus down is an ERROR measurement,
  * never a verdict; a bad config is INVALID_ARGUMENT naming the field.
  *
- * <p>Stateless: what a Resume needs is the measurement's start, which the controller hands back.
+ * <p>With {@code mode: sequential} the plugin is the sequential judge instead ({@link
+ * SequentialJudge}): an anytime-valid test of the canary's error rate against stable's on raw
+ * request and error counters, one RUNNING measurement resumed each interval.
+ *
+ * <p>Stateless: what a Resume needs is the measurement's start and metadata, which the controller
+ * hands back.
  */
 @Extension
 public final class JudgePlugin implements MetricProviderPlugin {

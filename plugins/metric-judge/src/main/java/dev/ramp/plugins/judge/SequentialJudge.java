@@ -33,8 +33,8 @@ final class SequentialJudge {
    */
   Measurement run(MetricCall call, SequentialConfig config) {
     Instant now = clock.instant();
-    SequentialState before =
-        SequentialState.inRun(call.analysisRun(), call.metric().path("name").asText(null));
+    String metric = call.metric() == null ? null : call.metric().path("name").asText(null);
+    SequentialState before = SequentialState.inRun(call.analysisRun(), metric);
     if (before != null && before.finished()) {
       return ended(config, before, now, Instant.ofEpochMilli(before.startedAt()), true);
     }
@@ -198,8 +198,16 @@ final class SequentialJudge {
   private Map<String, Double> counter(
       SequentialConfig c, String query, String version, String field, Instant now)
       throws MeasureException {
-    return new LinkedHashMap<>(
-        prometheus.instant(
-            c.address(), SequentialConfig.queryFor(query, version), field, now, c.timeout()));
+    Map<String, Double> values = new LinkedHashMap<>();
+    // NaN (a series without a number) is left out: it counts nothing, and JSON has no NaN.
+    prometheus
+        .instant(c.address(), SequentialConfig.queryFor(query, version), field, now, c.timeout())
+        .forEach(
+            (series, v) -> {
+              if (!Double.isNaN(v)) {
+                values.put(series, v);
+              }
+            });
+    return values;
   }
 }
