@@ -8,6 +8,7 @@ import dev.ramp.plugin.sdk.PluginServer;
 import dev.ramp.plugin.v1.Measurement;
 import dev.ramp.plugin.v1.MeasurementPhase;
 import dev.ramp.plugin.v1.MeasurementRequest;
+import dev.ramp.plugin.v1.MetadataRequest;
 import dev.ramp.plugin.v1.MetricProviderPluginGrpc;
 import dev.ramp.plugin.v1.MetricProviderPluginGrpc.MetricProviderPluginBlockingStub;
 import dev.ramp.plugin.v1.MetricRequest;
@@ -272,6 +273,29 @@ class SequentialPluginTest {
     assertThat(again.getPhase()).isEqualTo(MeasurementPhase.MEASUREMENT_PHASE_FAILED);
     assertThat(again.getMessage()).startsWith("the sequential test of this run had ended: ");
     assertThat(prometheus.requests).hasSize(asked);
+  }
+
+  @Test
+  void terminateStopsTheTestWithoutAVerdictAndGetMetadataDescribesIt() {
+    Measurement m = begin();
+    serve(1000, 10, 9000, 90);
+    now.set(T0.plusSeconds(60));
+    m = look(m);
+    Measurement stopped =
+        stub.terminate(
+            MeasurementRequest.newBuilder()
+                .setRequest(call(sequential(""), "{}"))
+                .setMeasurement(m)
+                .build());
+    assertThat(stopped.getPhase()).isEqualTo(MeasurementPhase.MEASUREMENT_PHASE_SUCCESSFUL);
+    assertThat(stopped.getValue()).isEmpty();
+    assertThat(stopped.getMessage()).startsWith("sequential judge terminated at look 1, e-value ");
+    assertThat(
+            stub.getMetadata(
+                    MetadataRequest.newBuilder().setRequest(call(sequential(""), "{}")).build())
+                .getMetadataMap())
+        .containsEntry("judge.window", "a look every 1m, horizon 10m, minRequests 100")
+        .containsEntry("judge.requests", REQUESTS);
   }
 
   static String analysisRun(Map<String, String> metadata) {
