@@ -80,6 +80,7 @@ record JudgeConfig(
 
   private static final Set<String> TOP =
       Set.of(
+          "mode",
           "address",
           "canary",
           "stable",

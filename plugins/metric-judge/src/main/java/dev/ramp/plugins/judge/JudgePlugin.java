@@ -23,13 +23,19 @@ import org.pf4j.Extension;
  * FAILED or INCONCLUSIVE, as Argo maps Kayenta's score. Prometheus down is an ERROR measurement,
  * never a verdict; a bad config is INVALID_ARGUMENT naming the field.
  *
- * <p>Stateless: what a Resume needs is the measurement's start, which the controller hands back.
+ * <p>With {@code mode: sequential} the plugin is the sequential judge instead ({@link
+ * SequentialJudge}): an anytime-valid test of the canary's error rate against stable's on raw
+ * request and error counters, one RUNNING measurement resumed each interval.
+ *
+ * <p>Stateless: what a Resume needs is the measurement's start and metadata, which the controller
+ * hands back.
  */
 @Extension
 public final class JudgePlugin implements MetricProviderPlugin {
 
   private final Clock clock;
   private final Prometheus prometheus;
+  private final SequentialJudge sequential;
 
   /** As the runner creates it: the system clock and a fresh HTTP client. */
   public JudgePlugin() {
@@ -44,15 +50,23 @@ public final class JudgePlugin implements MetricProviderPlugin {
   JudgePlugin(Clock clock, HttpClient http) {
     this.clock = clock;
     this.prometheus = new Prometheus(http);
+    this.sequential = new SequentialJudge(clock, prometheus);
   }
 
   @Override
   public Measurement run(MetricCall call) {
+    if (SequentialConfig.wanted(call.config())) {
+      return sequential.run(call, SequentialConfig.parse(call.config(), call.metric()));
+    }
     return measure(call, clock.instant());
   }
 
   @Override
   public Measurement resume(MetricCall call, Measurement measurement) {
+    if (SequentialConfig.wanted(call.config())) {
+      return sequential.resume(
+          call, SequentialConfig.parse(call.config(), call.metric()), measurement);
+    }
     Instant started = measurement.startedAt() == null ? clock.instant() : measurement.startedAt();
     return measure(call, started);
   }
@@ -60,6 +74,10 @@ public final class JudgePlugin implements MetricProviderPlugin {
   /** The analysis was terminated while the judge waited for data: nothing was judged. */
   @Override
   public Measurement terminate(MetricCall call, Measurement measurement) {
+    if (SequentialConfig.wanted(call.config())) {
+      return sequential.terminate(
+          SequentialConfig.parse(call.config(), call.metric()), measurement);
+    }
     Instant now = clock.instant();
     return new Measurement(
         Measurement.Phase.SUCCESSFUL,
@@ -73,6 +91,9 @@ public final class JudgePlugin implements MetricProviderPlugin {
 
   @Override
   public Map<String, String> metadata(MetricCall call) {
+    if (SequentialConfig.wanted(call.config())) {
+      return sequentialMetadata(SequentialConfig.parse(call.config(), call.metric()));
+    }
     JudgeConfig config = JudgeConfig.parse(call.config());
     Map<String, String> out = new LinkedHashMap<>();
     out.put(
@@ -96,6 +117,31 @@ public final class JudgePlugin implements MetricProviderPlugin {
     for (MetricSpec m : config.metrics()) {
       out.put("judge." + m.name() + ".query", m.query());
     }
+    return out;
+  }
+
+  private static Map<String, String> sequentialMetadata(SequentialConfig c) {
+    Map<String, String> out = new LinkedHashMap<>();
+    out.put(
+        "judge",
+        "sequential (anytime-valid e-process on error counts), "
+            + (c.twoSided() ? "either direction" : "canary worse")
+            + ", alpha "
+            + Report.number(c.alpha())
+            + ", canary "
+            + c.canary()
+            + " vs stable "
+            + c.stable());
+    out.put(
+        "judge.window",
+        "a look every "
+            + GoDuration.format(c.interval())
+            + ", horizon "
+            + GoDuration.format(c.horizon())
+            + ", minRequests "
+            + c.minRequests());
+    out.put("judge.requests", c.requests());
+    out.put("judge.errors", c.errors());
     return out;
   }
 

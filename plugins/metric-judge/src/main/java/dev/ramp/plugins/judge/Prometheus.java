@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 
@@ -45,17 +46,51 @@ final class Prometheus {
             + seconds(window.end())
             + "&step="
             + seconds(window.step());
+    HttpResponse<String> answer = send(address, "api/v1/query_range", form, timeout);
+    return series(answer, address, field);
+  }
+
+  /**
+   * An instant query ({@code /api/v1/query}) at {@code time}: every series' value by its labels
+   * (sorted {@code name="value"} pairs), NaN for ±Inf and NaN. For raw counters, which the
+   * sequential judge differences itself; no series is an empty map.
+   */
+  Map<String, Double> instant(
+      URI address, String query, String field, Instant time, Duration timeout)
+      throws MeasureException {
+    String form =
+        "query=" + URLEncoder.encode(query, StandardCharsets.UTF_8) + "&time=" + seconds(time);
+    JsonNode data = data(send(address, "api/v1/query", form, timeout), address, field);
+    if (!"vector".equals(data.path("resultType").asText())) {
+      throw new MeasureException(
+          field
+              + " gave a "
+              + data.path("resultType").asText()
+              + ", not an instant vector of counters");
+    }
+    Map<String, Double> values = new TreeMap<>();
+    for (JsonNode s : data.path("result")) {
+      Map<String, String> labels = new TreeMap<>();
+      s.path("metric")
+          .fields()
+          .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+      values.put(labels.toString(), value(s.path("value").get(1).asText()));
+    }
+    return values;
+  }
+
+  private HttpResponse<String> send(URI address, String path, String form, Duration timeout)
+      throws MeasureException {
     String base = address.toString();
-    URI uri = URI.create(base + (base.endsWith("/") ? "" : "/") + "api/v1/query_range");
+    URI uri = URI.create(base + (base.endsWith("/") ? "" : "/") + path);
     HttpRequest request =
         HttpRequest.newBuilder(uri)
             .timeout(timeout)
             .header("Content-Type", "application/x-www-form-urlencoded")
             .POST(HttpRequest.BodyPublishers.ofString(form))
             .build();
-    HttpResponse<String> answer;
     try {
-      answer = http.send(request, HttpResponse.BodyHandlers.ofString());
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new MeasureException(
           "Prometheus at " + address + " did not answer: " + describe(e) + "; nothing judged");
@@ -63,11 +98,37 @@ final class Prometheus {
       Thread.currentThread().interrupt();
       throw new MeasureException("interrupted while asking Prometheus at " + address);
     }
-    return series(answer, address, field);
   }
 
   private static NavigableMap<Long, Double> series(
       HttpResponse<String> answer, URI address, String field) throws MeasureException {
+    JsonNode data = data(answer, address, field);
+    if (!"matrix".equals(data.path("resultType").asText())) {
+      throw new MeasureException(
+          "Prometheus answered a " + data.path("resultType").asText() + ", not a range");
+    }
+    JsonNode result = data.path("result");
+    if (result.size() > 1) {
+      throw new MeasureException(
+          field
+              + " gave "
+              + result.size()
+              + " series; aggregate it to one, e.g. sum(...), for each version");
+    }
+    NavigableMap<Long, Double> values = new TreeMap<>();
+    if (result.isEmpty()) {
+      return values;
+    }
+    for (JsonNode point : result.get(0).path("values")) {
+      long at = new BigDecimal(point.get(0).asText()).movePointRight(3).longValue();
+      values.put(at, value(point.get(1).asText()));
+    }
+    return values;
+  }
+
+  /** The answer's {@code data}, or the trouble: a refused query, an error, not JSON. */
+  private static JsonNode data(HttpResponse<String> answer, URI address, String field)
+      throws MeasureException {
     JsonNode body;
     try {
       body = Json.parse(answer.body());
@@ -90,28 +151,7 @@ final class Prometheus {
               + cut(answer.body())
               + "; nothing judged");
     }
-    JsonNode data = body.path("data");
-    if (!"matrix".equals(data.path("resultType").asText())) {
-      throw new MeasureException(
-          "Prometheus answered a " + data.path("resultType").asText() + ", not a range");
-    }
-    JsonNode result = data.path("result");
-    if (result.size() > 1) {
-      throw new MeasureException(
-          field
-              + " gave "
-              + result.size()
-              + " series; aggregate it to one, e.g. sum(...), for each version");
-    }
-    NavigableMap<Long, Double> values = new TreeMap<>();
-    if (result.isEmpty()) {
-      return values;
-    }
-    for (JsonNode point : result.get(0).path("values")) {
-      long at = new BigDecimal(point.get(0).asText()).movePointRight(3).longValue();
-      values.put(at, value(point.get(1).asText()));
-    }
-    return values;
+    return body.path("data");
   }
 
   /** Prometheus writes floats as Go does: {@code NaN}, {@code +Inf}, {@code -Inf}. */

@@ -16,9 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A stand-in for Prometheus' {@code /api/v1/query_range} on 127.0.0.1, for unit tests: a query that
- * contains a version's hash answers that version's values, one per step from the window's start
- * (null: no point at that step); anything else answers no series. Real Prometheus is in the ITs.
+ * A stand-in for Prometheus' {@code /api/v1/query_range} (and {@code /api/v1/query}, {@link
+ * #counters}) on 127.0.0.1, for unit tests: a range query that contains a version's hash answers
+ * that version's values, one per step from the window's start (null: no point at that step);
+ * anything else answers no series. Real Prometheus is in the ITs.
  */
 final class FakePrometheus implements AutoCloseable {
   final HttpServer server;
@@ -27,9 +28,13 @@ final class FakePrometheus implements AutoCloseable {
   volatile int status = 200;
   volatile String body;
 
+  /** Instant queries ({@code /api/v1/query}): by exact query, each series' value by its pod. */
+  final Map<String, Map<String, Double>> counters = new ConcurrentHashMap<>();
+
   FakePrometheus() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/api/v1/query_range", this::answer);
+    server.createContext("/api/v1/query", this::answer);
     server.start();
   }
 
@@ -45,7 +50,10 @@ final class FakePrometheus implements AutoCloseable {
       form.put(kv[0], URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
     }
     requests.add(form);
-    String out = body != null ? body : matrix(form);
+    String out =
+        body != null
+            ? body
+            : ex.getRequestURI().getPath().endsWith("query_range") ? matrix(form) : vector(form);
     byte[] bytes = out.getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", "application/json");
     ex.sendResponseHeaders(status, bytes.length);
@@ -76,6 +84,24 @@ final class FakePrometheus implements AutoCloseable {
         });
     var root = Json.MAPPER.createObjectNode().put("status", "success");
     root.putObject("data").put("resultType", "matrix").set("result", result);
+    return root.toString();
+  }
+
+  private String vector(Map<String, String> form) {
+    var result = Json.MAPPER.createArrayNode();
+    counters
+        .getOrDefault(form.get("query"), Map.of())
+        .forEach(
+            (pod, value) -> {
+              var series = result.addObject();
+              series.putObject("metric").put("pod", pod);
+              series
+                  .putArray("value")
+                  .add(new BigDecimal(form.get("time")).doubleValue())
+                  .add(BigDecimal.valueOf(value).toPlainString());
+            });
+    var root = Json.MAPPER.createObjectNode().put("status", "success");
+    root.putObject("data").put("resultType", "vector").set("result", result);
     return root.toString();
   }
 

@@ -45,4 +45,38 @@ class JudgeConformanceIT {
       assertThat(prometheus.requests).hasSize(4);
     }
   }
+
+  @Test
+  void theSequentialJudgePassesTheConformanceKit() throws Exception {
+    List<String> output = new CopyOnWriteArrayList<>();
+    try (FakePrometheus prometheus = new FakePrometheus()) {
+      for (String v : List.of("c4n4ry", "st4ble")) {
+        prometheus.counters.put("reqs_total{hash=\"" + v + "\"}", java.util.Map.of("a", 5000.0));
+        prometheus.counters.put("errs_total{hash=\"" + v + "\"}", java.util.Map.of("a", 50.0));
+      }
+      // The kit's metric has no interval or count: the judge's own interval and horizon.
+      String config =
+          "{\"mode\":\"sequential\",\"address\":\""
+              + prometheus.address()
+              + "\",\"canary\":\"c4n4ry\",\"stable\":\"st4ble\","
+              + "\"requests\":\"reqs_total{hash=\\\"${version}\\\"}\","
+              + "\"errors\":\"errs_total{hash=\\\"${version}\\\"}\","
+              + "\"interval\":\"1m\",\"horizon\":\"10m\"}";
+      ConformanceReport report =
+          new PluginTestKit(output::add)
+              .verify(
+                  PluginJars.spec(),
+                  Set.of(PluginTestKit.Kind.METRIC_PROVIDER),
+                  Json.parse(config));
+
+      assertThat(report.passed()).as(report.render() + String.join("\n", output)).isTrue();
+      assertThat(report.checks())
+          .filteredOn(check -> check.name().startsWith("metricProvider:"))
+          .as(report.render())
+          .hasSize(6)
+          .allSatisfy(check -> assertThat(check.message()).isEqualTo("answered OK"));
+      // Run read the four counters (the baseline), Resume read them again (a look).
+      assertThat(prometheus.requests).hasSize(8);
+    }
+  }
 }
