@@ -104,6 +104,31 @@ class PluginConfigInformerIT {
     assertThat(seen.get(2)).isEqualTo(PluginConfigSnapshot.empty());
   }
 
+  /** A typo in a top-level key would drop every step plugin: it is a Warning Event, by name. */
+  @Test
+  void anUnknownKeyIsAWarningEventOnTheConfigMap() {
+    List<PluginConfigSnapshot> seen = new CopyOnWriteArrayList<>();
+    write(Map.of("stepplugins", "- {name: acme/a, location: /bin/a}"));
+    PluginConfigInformer informer = new PluginConfigInformer(client, NAMESPACE, 10, seen::add);
+    closing.add(informer);
+    informer.start();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 1);
+    assertThat(seen.get(0).entries()).isEmpty();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+                    .anyMatch(
+                        e ->
+                            "UnknownConfigKey".equals(e.getReason())
+                                && "Warning".equals(e.getType())
+                                && "ConfigMap".equals(e.getInvolvedObject().getKind())
+                                && e.getMessage().contains("data.stepplugins: unknown key")
+                                && e.getMessage().contains("did you mean stepPlugins?")));
+  }
+
   @Test
   void disableReEnableChangeAndRemoveAPluginWhileTheHostRuns() throws Exception {
     org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(PYTHON_PLUGIN));
