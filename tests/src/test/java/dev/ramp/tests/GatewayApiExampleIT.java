@@ -69,15 +69,15 @@ class GatewayApiExampleIT {
         .forEach(s -> steps.add(s.path("step").asText() + " -> " + s.path("result").asText()));
     assertThat(steps)
         .containsExactly(
-            "setCanaryScale -> completed",
-            "setHeaderRoute -> completed",
-            "setWeight: 20 -> completed",
-            "pause (until promoted) -> promoted",
-            "setMirrorRoute -> completed",
-            "setCanaryScale -> completed",
-            "setWeight: 60 -> completed",
-            "pause: 10s -> completed",
-            "setHeaderRoute -> completed");
+            "setCanaryScale replicas 1 -> completed",
+            "setHeaderRoute alice -> completed",
+            "setWeight 20 -> completed",
+            "pause until promoted -> promoted",
+            "setMirrorRoute shadow -> completed",
+            "setCanaryScale matchTrafficWeight -> completed",
+            "setWeight 60 -> completed",
+            "pause 10s -> completed",
+            "setHeaderRoute alice removed -> completed");
     // The router's record: the last weight (0, the canary now stable) verified from the route's
     // status.parents, which only the Gateway stand-in writes.
     JsonNode router = json.path("status").path("canary").path("trafficRouters").path(0);

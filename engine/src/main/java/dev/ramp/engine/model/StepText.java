@@ -78,8 +78,11 @@ public final class StepText {
     return String.join(", ", parts);
   }
 
+  /** The route's name; "removed" when the step has no match (it takes the route away). */
   private static String routeName(JsonNode route) {
     String name = route.path("name").asText("");
-    return name.isEmpty() ? "(no name)" : name;
+    JsonNode match = route.path("match");
+    boolean removes = !match.isArray() || match.isEmpty();
+    return (name.isEmpty() ? "(no name)" : name) + (removes ? " removed" : "");
   }
 }
