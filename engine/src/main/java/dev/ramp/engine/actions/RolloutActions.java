@@ -68,6 +68,8 @@ public final class RolloutActions {
             if (index < steps) {
               p.put("currentStepIndex", index + 1);
               p.putNull("controllerPause");
+              // The next step begins when the controller sees it: it stamps the time.
+              p.putObject("canary").putNull("currentStepStartedAt");
             }
           }
           return p;
@@ -99,7 +101,7 @@ public final class RolloutActions {
           p.putNull("pauseConditions");
           p.putNull("controllerPause");
           p.put("currentStepIndex", 0);
-          p.putObject("canary").putNull("stepPluginStatuses");
+          p.putObject("canary").putNull("stepPluginStatuses").putNull("currentStepStartedAt");
           // A new generation of plugin operations: their idempotency keys change with it.
           int retries =
               r.getStatus() == null || r.getStatus().retries == null ? 0 : r.getStatus().retries;

@@ -56,13 +56,16 @@ final class RolloutView {
     return view.out.toString();
   }
 
-  /** The current step as "N of M" (from 1; "M of M" when done), or "-" without steps. */
+  /** The current step as "N of M" (from 1; "all M done" past the last), or "-" without steps. */
   static String stepColumn(Rollout r) {
     List<CanaryStep> steps = CanarySteps.of(r);
     if (steps.isEmpty()) {
       return "-";
     }
-    return StepText.number(Math.min(CanarySteps.currentIndex(r), steps.size() - 1), steps.size());
+    int index = CanarySteps.currentIndex(r);
+    return index >= steps.size()
+        ? "all " + steps.size() + " done"
+        : StepText.number(index, steps.size());
   }
 
   /** The canary's traffic weight: what the router was told, else what the steps set. */

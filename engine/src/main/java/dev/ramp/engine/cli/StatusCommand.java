@@ -80,9 +80,15 @@ final class StatusCommand implements Callable<Integer> {
     }
     StringBuilder line = new StringBuilder(phase);
     String step = RolloutView.currentStep(r);
-    line.append(": step ").append(RolloutView.stepColumn(r));
     if (step != null) {
-      line.append(" (").append(step).append(')');
+      line.append(": step ")
+          .append(RolloutView.stepColumn(r))
+          .append(" (")
+          .append(step)
+          .append(')');
+    } else {
+      int n = CanarySteps.of(r).size();
+      line.append(n == 0 ? ": no steps" : ": all " + n + " steps done");
     }
     line.append(", canary weight ").append(RolloutView.canaryWeight(r)).append('%');
     line.append(", ")

@@ -124,11 +124,36 @@ final class PlanWriter {
         });
   }
 
-  /** Moves pod metadata by role: the template, then the pods, then the record of it. */
-  void roleMetadata(String ns, java.util.List<Plan.RoleMetadataWrite> writes) {
+  /**
+   * Moves pod metadata by role: the template, then the pods, then the record of it. A write the API
+   * server refuses (RBAC, an admission webhook) does not hold the rollout up: it is returned, for a
+   * Warning Event, and tried again at the next reconcile (the record still says so).
+   */
+  java.util.List<String> roleMetadata(String ns, java.util.List<Plan.RoleMetadataWrite> writes) {
+    java.util.List<String> failures = new java.util.ArrayList<>();
     for (Plan.RoleMetadataWrite w : writes) {
-      roles.write(ns, w);
+      try {
+        roles.write(ns, w);
+      } catch (KubernetesClientException e) {
+        LOG.warn("{}/{}: pod metadata by role not written: {}", ns, w.replicaSet(), e.getMessage());
+        failures.add(
+            "pod metadata of ReplicaSet "
+                + w.replicaSet()
+                + " not written ("
+                + e.getCode()
+                + "): "
+                + firstLine(e.getMessage()));
+      }
     }
+    return failures;
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
   }
 
   private Resource<ReplicaSet> rs(String ns, String name) {

@@ -22,10 +22,12 @@ import java.util.TreeSet;
 
 /**
  * Writes pod metadata by role. Order makes it safe to stop anywhere: (1) the ReplicaSet's pod
- * template, so pods made from now on carry the new role; (2) the pods that exist, listed after
- * that; (3) the record on the ReplicaSet ({@link RolloutLabels#ROLE_METADATA}). A controller that
- * stops before (3) still reads the old record and makes the whole change again; every patch is
- * idempotent. Only keys the roles name are touched: a key is removed only when Ramp put it there.
+ * template, so pods made from now on carry the new role, with the record ({@link
+ * RolloutLabels#ROLE_METADATA}) set to "pending" in the same patch; (2) the pods that exist, listed
+ * after that; (3) the record, now the role written. A controller that stops before (3) finds
+ * "pending" and writes the whole change again, whatever the role is by then; every patch is
+ * idempotent. Only keys the roles name are touched (validation keeps them apart from the pod
+ * template's own), so removing every role key the new role does not name is always safe.
  */
 final class RoleMetadataWriter {
   private static final PatchContext MERGE = PatchContext.of(PatchType.JSON_MERGE);
@@ -40,6 +42,12 @@ final class RoleMetadataWriter {
     var rs = client.apps().replicaSets().inNamespace(ns).withName(w.replicaSet());
     ObjectNode meta = patch(w.from(), w.to());
     ObjectNode template = JsonNodeFactory.instance.objectNode();
+    // The record says "pending" until the pods are done: a controller that stops in between, or
+    // a role that changes again meanwhile, finds no record it could trust and writes it all again.
+    template
+        .putObject("metadata")
+        .putObject("annotations")
+        .put(RolloutLabels.ROLE_METADATA, PENDING);
     template.putObject("spec").putObject("template").set("metadata", meta);
     try {
       rs.patch(MERGE, template.toString());
@@ -117,6 +125,9 @@ final class RoleMetadataWriter {
     }
   }
 
+  /** The record's value while a change is being written. */
+  static final String PENDING = "pending";
+
   /** The metadata by role recorded on each ReplicaSet, by name; one that does not parse: none. */
   static Map<String, PodTemplateMetadata> recorded(List<ReplicaSet> owned) {
     Map<String, PodTemplateMetadata> out = new HashMap<>();
@@ -124,6 +135,10 @@ final class RoleMetadataWriter {
       Map<String, String> annotations = rs.getMetadata().getAnnotations();
       String value = annotations == null ? null : annotations.get(RolloutLabels.ROLE_METADATA);
       if (value == null || value.isBlank()) {
+        continue;
+      }
+      if (PENDING.equals(value)) {
+        out.put(rs.getMetadata().getName(), PodTemplateMetadata.pending());
         continue;
       }
       try {

@@ -376,7 +376,8 @@ public final class RolloutController implements AutoCloseable {
     }
     writer.serviceSelectors(rollout.getMetadata().getNamespace(), plan.serviceSelectors());
     // After the selectors: an abort's switch back is not held up by relabelling pods.
-    writer.roleMetadata(rollout.getMetadata().getNamespace(), plan.roleMetadata());
+    java.util.List<String> roleFailures =
+        writer.roleMetadata(rollout.getMetadata().getNamespace(), plan.roleMetadata());
     // Before the status that names them: a status never names a run that was not made.
     writer.analysisRuns(rollout, plan.analysisRuns());
     if (plan.statusChanged()) {
@@ -387,6 +388,9 @@ public final class RolloutController implements AutoCloseable {
     var on = AnalysisRunWriter.reference(rollout);
     for (Plan.Event e : plan.events()) {
       events.record(on, e.type(), e.reason(), e.message());
+    }
+    for (String failure : roleFailures) {
+      events.record(on, "Warning", "RoleMetadataFailed", failure);
     }
     return new WorkQueue.Result(plan.requeueAfter());
   }

@@ -23,6 +23,14 @@ public class PodTemplateMetadata {
     this.annotations = annotations == null ? new TreeMap<>() : new TreeMap<>(annotations);
   }
 
+  /**
+   * A change of role was being written and did not finish: equal to no role, so that it is written
+   * again.
+   */
+  public static PodTemplateMetadata pending() {
+    return new PodTemplateMetadata(Map.of(), Map.of(RolloutLabels.ROLE_METADATA, "pending"));
+  }
+
   /** No role: nothing to put on the pods. */
   public static PodTemplateMetadata none() {
     return new PodTemplateMetadata();

@@ -330,10 +330,16 @@ public final class Rehearsal implements AutoCloseable {
     long wallDeadline = System.nanoTime() + wallLimit().toNanos();
     StepHistory history = new StepHistory(fromHash, clock.instant());
     String promotedAt = "";
+    if (client().resources(Rollout.class).inNamespace(ns).withName(name).get() == null) {
+      throw new RehearsalException("rollout " + ns + "/" + name + " was deleted");
+    }
     try (RolloutWatch watch = new RolloutWatch(client(), ns, name)) {
       Rollout current = null;
       while (true) {
         runtime.clockAdvanced();
+        if (current == null && System.nanoTime() - wallDeadline > 0) {
+          throw new RehearsalException("rollout " + ns + "/" + name + " was never seen");
+        }
         // Every version, in order: the history takes each step's start from the status.
         for (Rollout next = watch.next(Duration.ofMillis(50));
             next != null;

@@ -122,7 +122,9 @@ final class StepHistory {
     return now;
   }
 
-  private void close(Rollout rollout, Instant now, String result) {
+  private void close(Rollout rollout, Instant end, String result) {
+    // A time with whole seconds (abortedAt) can fall before a start with milliseconds.
+    Instant now = end.isBefore(start) ? start : end;
     List<CanaryStep> steps = Rehearsal.steps(rollout);
     if (index >= steps.size()) {
       return;

@@ -25,6 +25,7 @@ final class ComputeStatus implements SubStep {
     if (r.steps().isEmpty()) {
       r.st.currentStepIndex = null;
     }
+    stepStart(r);
     boolean paused = paused(r);
     boolean healthy = healthy(r);
     boolean exceeded = progressing(r, paused, healthy);
@@ -53,7 +54,6 @@ final class ComputeStatus implements SubStep {
     }
     RolloutStatus st = r.st;
     st.canary = st.canary == null ? new CanaryStatus() : st.canary;
-    stepStart(r);
     if (r.routed()) {
       // What the routers hold, when they agree; otherwise the last weights they all held.
       CanaryStatus.TrafficWeights held = new RouterRecords(r).agreed();
@@ -105,6 +105,14 @@ final class ComputeStatus implements SubStep {
 
   /** A new step (or revision) began in this reconcile: its start is now. */
   private static void stepStart(Reconcile r) {
+    if (r.st.canary == null) {
+      return; // blue-green: no steps
+    }
+    if (r.st.currentStepIndex == null) {
+      // No steps: nothing begins, and nothing changes from one reconcile to the next.
+      r.st.canary.currentStepStartedAt = null;
+      return;
+    }
     boolean same =
         Objects.equals(r.old.currentStepIndex, r.st.currentStepIndex)
             && Objects.equals(r.old.currentPodHash, r.st.currentPodHash)

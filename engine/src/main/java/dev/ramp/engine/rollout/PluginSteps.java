@@ -314,7 +314,7 @@ final class PluginSteps {
             ? Reason.StepPluginDisabled.name()
             : "StepPlugin" + e.operation + e.phase;
     String message =
-        r.stepLabel(e.index == null ? -1 : e.index)
+        (e.index == null ? "plugin " + e.name : r.stepLabel(e.index))
             + " "
             + e.operation
             + ": "

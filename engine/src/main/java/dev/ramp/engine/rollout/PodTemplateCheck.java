@@ -39,7 +39,31 @@ final class PodTemplateCheck {
 
   private static final Set<String> PROTOCOLS = Set.of("TCP", "UDP", "SCTP");
 
+  /** IsQualifiedName's name part: at most 63, alphanumerics at both ends, '-', '_', '.'. */
+  private static final Pattern QUALIFIED_NAME =
+      Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
+
+  /** IsDNS1123Subdomain: dot-separated DNS-1123 labels, at most 253 characters. */
+  private static final Pattern DNS1123_SUBDOMAIN =
+      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+
   private PodTemplateCheck() {}
+
+  /** IsValidLabelValue. */
+  static boolean labelValue(String v) {
+    return v.length() <= 63 && LABEL_VALUE.matcher(v).matches();
+  }
+
+  /** IsQualifiedName, the rule for label and annotation keys: [prefix/]name. */
+  static boolean qualifiedName(String key) {
+    int slash = key.lastIndexOf('/');
+    String name = slash < 0 ? key : key.substring(slash + 1);
+    String prefix = slash < 0 ? null : key.substring(0, slash);
+    return name.length() <= 63
+        && QUALIFIED_NAME.matcher(name).matches()
+        && (prefix == null
+            || (prefix.length() <= 253 && DNS1123_SUBDOMAIN.matcher(prefix).matches()));
+  }
 
   /** Adds the template's problems to {@code errors}; a missing template is SpecCheck's. */
   static void check(JsonNode template, List<String> errors) {

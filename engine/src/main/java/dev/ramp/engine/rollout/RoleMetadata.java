@@ -1,6 +1,7 @@
 package dev.ramp.engine.rollout;
 
 import dev.ramp.engine.model.PodTemplateMetadata;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -25,13 +26,46 @@ final class RoleMetadata implements SubStep {
       if (rs.hash() == null || r.deletes.contains(rs.name())) {
         continue;
       }
-      PodTemplateMetadata from =
+      PodTemplateMetadata recorded =
           r.observed.roleMetadata().getOrDefault(rs.name(), PodTemplateMetadata.none());
       PodTemplateMetadata to = role(r, rs.hash());
-      if (!Objects.equals(from, to)) {
-        r.roleMetadata.add(new Plan.RoleMetadataWrite(rs.name(), rs.hash(), from, to));
+      if (!Objects.equals(recorded, to)) {
+        r.roleMetadata.add(
+            new Plan.RoleMetadataWrite(rs.name(), rs.hash(), taken(r, recorded), to));
       }
     }
+  }
+
+  /**
+   * The keys a change takes off unless the new role names them: what the record says, and every key
+   * any role of this Rollout names (a change that stopped half way left some of them).
+   */
+  private static PodTemplateMetadata taken(Reconcile r, PodTemplateMetadata recorded) {
+    java.util.Map<String, String> labels = new java.util.TreeMap<>();
+    java.util.Map<String, String> annotations = new java.util.TreeMap<>();
+    if (recorded.labels != null) {
+      labels.putAll(recorded.labels);
+    }
+    if (recorded.annotations != null) {
+      annotations.putAll(recorded.annotations);
+    }
+    annotations.remove(dev.ramp.engine.model.RolloutLabels.ROLE_METADATA);
+    var s = r.spec.strategy;
+    List<PodTemplateMetadata> roles =
+        s.blueGreen != null
+            ? java.util.Arrays.asList(s.blueGreen.activeMetadata, s.blueGreen.previewMetadata)
+            : s.canary != null
+                ? java.util.Arrays.asList(s.canary.stableMetadata, s.canary.canaryMetadata)
+                : List.of();
+    for (PodTemplateMetadata m : roles) {
+      if (m != null && m.labels != null) {
+        m.labels.forEach(labels::putIfAbsent);
+      }
+      if (m != null && m.annotations != null) {
+        m.annotations.forEach(annotations::putIfAbsent);
+      }
+    }
+    return new PodTemplateMetadata(labels, annotations);
   }
 
   private static boolean configured(Reconcile r) {

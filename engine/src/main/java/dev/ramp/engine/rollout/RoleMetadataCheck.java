@@ -41,6 +41,21 @@ final class RoleMetadataCheck {
     }
     JsonNode meta = template == null ? null : template.path("metadata");
     keys(m.labels, field + ".labels", meta == null ? null : meta.path("labels"), "labels", errors);
+    if (m.labels != null) {
+      m.labels.forEach(
+          (key, value) -> {
+            if (value != null && !PodTemplateCheck.labelValue(value)) {
+              errors.add(
+                  field
+                      + ".labels."
+                      + key
+                      + ": \""
+                      + value
+                      + "\" is not a valid label value (at most 63 characters: letters, digits,"
+                      + " '-', '_', '.', beginning and ending with a letter or digit)");
+            }
+          });
+    }
     keys(
         m.annotations,
         field + ".annotations",
@@ -58,7 +73,15 @@ final class RoleMetadataCheck {
         (key, value) -> {
           if (key == null || key.isBlank()) {
             errors.add(field + ": an empty key");
-          } else if (key.equals(RolloutLabels.POD_TEMPLATE_HASH)) {
+          } else if (!PodTemplateCheck.qualifiedName(key)) {
+            errors.add(
+                field
+                    + "."
+                    + key
+                    + ": not a valid key ([prefix/]name: a DNS subdomain prefix, a name of at most"
+                    + " 63 letters, digits, '-', '_', '.')");
+          } else if (key.equals(RolloutLabels.POD_TEMPLATE_HASH)
+              || key.startsWith("rollout.ramp.dev/")) {
             errors.add(field + "." + key + ": Ramp's own label (Services select by it); remove it");
           } else if (own != null && own.has(key)) {
             errors.add(

@@ -48,9 +48,17 @@ class RoleMetadataTest {
     assertThat(plan.serviceSelectors()).containsEntry("active", v2);
     // The same reconcile moves the roles: from preview to active, and the old one has none.
     assertThat(plan.roleMetadata())
+        .extracting(Plan.RoleMetadataWrite::replicaSet, Plan.RoleMetadataWrite::to)
         .containsExactlyInAnyOrder(
-            new Plan.RoleMetadataWrite(w.nameOf(v1), v1, ACTIVE, PodTemplateMetadata.none()),
-            new Plan.RoleMetadataWrite(w.nameOf(v2), v2, PREVIEW, ACTIVE));
+            org.assertj.core.groups.Tuple.tuple(w.nameOf(v1), PodTemplateMetadata.none()),
+            org.assertj.core.groups.Tuple.tuple(w.nameOf(v2), ACTIVE));
+    // What a write may take off: every key a role of this Rollout names.
+    assertThat(plan.roleMetadata())
+        .allSatisfy(
+            x -> {
+              assertThat(x.from().labels).containsKey("role");
+              assertThat(x.from().annotations).containsKey("served-by");
+            });
     w.converge();
     assertThat(w.roles).containsExactly(Map.entry(w.nameOf(v2), ACTIVE));
   }
@@ -90,6 +98,11 @@ class RoleMetadataTest {
     assertThat(plan.roleMetadata())
         .containsExactly(
             new Plan.RoleMetadataWrite(w.nameOf(v1), v1, ACTIVE, PodTemplateMetadata.none()));
+    // A change that stopped half way ("pending") is written again, whatever the role is now.
+    w.roles.put(w.nameOf(v1), PodTemplateMetadata.pending());
+    assertThat(w.reconcile().roleMetadata())
+        .extracting(Plan.RoleMetadataWrite::to)
+        .containsExactly(PodTemplateMetadata.none());
     assertThat(w.roles).isEmpty();
   }
 

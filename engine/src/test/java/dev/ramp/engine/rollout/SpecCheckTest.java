@@ -244,6 +244,16 @@ class SpecCheckTest {
         .containsExactly(
             "spec.strategy.blueGreen.previewMetadata.labels.rollouts-pod-template-hash: Ramp's"
                 + " own label (Services select by it); remove it");
+    assertThat(problems("{activeService: active, activeMetadata: {labels: {tier: canary pods}}}"))
+        .containsExactly(
+            "spec.strategy.blueGreen.activeMetadata.labels.tier: \"canary pods\" is not a valid"
+                + " label value (at most 63 characters: letters, digits, '-', '_', '.', beginning"
+                + " and ending with a letter or digit)");
+    assertThat(problems("{activeService: active, previewMetadata: {annotations: {\"a b\": x}}}"))
+        .containsExactly(
+            "spec.strategy.blueGreen.previewMetadata.annotations.a b: not a valid key"
+                + " ([prefix/]name: a DNS subdomain prefix, a name of at most 63 letters, digits,"
+                + " '-', '_', '.')");
     assertThat(
             problems(
                 "{activeService: active, antiAffinity:"

@@ -97,6 +97,16 @@ class StepMachineTest {
     assertThat(w.status().stableRS).isEqualTo(w.status().currentPodHash);
   }
 
+  /** A canary without steps has no step start: its status does not change from look to look. */
+  @Test
+  void aCanaryWithoutStepsWritesNoStatusWhenNothingChanged() {
+    World w = new World(2, List.of());
+    w.converge();
+    w.advance(java.time.Duration.ofSeconds(7));
+    assertThat(w.reconcile().statusChanged()).isFalse();
+    assertThat(w.status().canary.currentStepStartedAt).isNull();
+  }
+
   @Test
   void pausedBySpecHoldsTheCurrentStep() {
     World w = new World(5, List.of(CanaryStep.setWeight(20), CanaryStep.setWeight(60)));
