@@ -196,6 +196,15 @@ final class ComputeStatus implements SubStep {
   }
 
   private static String abortedMessage(Reconcile r) {
+    if (r.abortedByDeadline) {
+      return "ProgressDeadlineExceeded: " + timedOut(r);
+    }
+    String was = r.old.message;
+    if (Boolean.TRUE.equals(r.old.abort)
+        && was != null
+        && was.startsWith("RolloutAborted: ProgressDeadlineExceeded: ")) {
+      return was.substring("RolloutAborted: ".length()); // the deadline's cause, kept
+    }
     return "Rollout aborted update to pod template " + r.st.currentPodHash;
   }
 

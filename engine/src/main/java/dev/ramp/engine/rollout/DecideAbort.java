@@ -22,6 +22,10 @@ final class DecideAbort implements SubStep {
         && ProgressDeadline.passedWithoutProgress(r)) {
       r.abort();
       r.abortedByDeadline = true;
+      // The steps do not run once aborted: what the rollout waited for is the last status's.
+      if (dev.ramp.engine.model.Phase.Progressing.is(r.old.phase)) {
+        r.hold = r.old.message;
+      }
     }
   }
 }

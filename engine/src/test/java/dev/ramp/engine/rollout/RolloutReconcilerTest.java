@@ -78,6 +78,14 @@ class RolloutReconcilerTest {
     assertThat(plan.serviceSelectors()).doesNotContainValue(v2);
     assertThat(plan.status().condition("Progressing").reason).isEqualTo("ProgressDeadlineExceeded");
     assertThat(plan.events()).extracting(Plan.Event::reason).contains("RolloutAborted");
+    // The cause, not only the time: what the rollout waited for when the deadline passed.
+    String waited = "more replicas need to be updated (0 of 1 canary available)";
+    assertThat(plan.status().message)
+        .startsWith("RolloutAborted: ProgressDeadlineExceeded: ReplicaSet ")
+        .endsWith("has timed out progressing; " + waited);
+    assertThat(plan.status().condition("Progressing").message).endsWith(waited);
+    w.reconcile();
+    assertThat(w.status().message).isEqualTo(plan.status().message);
   }
 
   @Test
