@@ -95,28 +95,32 @@ final class RolloutView {
     return index < steps.size() ? StepText.describe(steps.get(index)) : null;
   }
 
+  /** The phase; or, while the status is for an older spec, that its verdict is not this one's. */
+  private void statusField(Rollout r, RolloutStatus st) {
+    String phase = st.phase == null ? "Unknown" : st.phase;
+    if (!stale(r)) {
+      field("Status", ansi.paint(phaseColour(phase), phase));
+      return;
+    }
+    field(
+        "Status",
+        ansi.paint(
+            Ansi.YELLOW,
+            "waiting for the controller (generation "
+                + r.getMetadata().getGeneration()
+                + " not seen yet; the status below is for generation "
+                + (st.observedGeneration == null ? "none" : st.observedGeneration)
+                + ", "
+                + phase
+                + ")"));
+  }
+
   private void rollout(Rollout r, List<ReplicaSet> replicaSets, List<AnalysisRun> runs) {
     RolloutSpec spec = r.getSpec() == null ? new RolloutSpec() : r.getSpec();
     RolloutStatus st = r.getStatus() == null ? new RolloutStatus() : r.getStatus();
     field("Name", ansi.paint(Ansi.BOLD, r.getMetadata().getName()));
     field("Namespace", r.getMetadata().getNamespace());
-    String phase = st.phase == null ? "Unknown" : st.phase;
-    if (stale(r)) {
-      // The status is for an older spec: its verdict is not this generation's.
-      field(
-          "Status",
-          ansi.paint(
-              Ansi.YELLOW,
-              "waiting for the controller (generation "
-                  + r.getMetadata().getGeneration()
-                  + " not seen yet; the status below is for generation "
-                  + (st.observedGeneration == null ? "none" : st.observedGeneration)
-                  + ", "
-                  + phase
-                  + ")"));
-    } else {
-      field("Status", ansi.paint(phaseColour(phase), phase));
-    }
+    statusField(r, st);
     if (st.message != null && !st.message.isEmpty()) {
       field("Message", st.message);
     }

@@ -212,11 +212,23 @@ final class PlanWriter {
   private static ReplicaSet build(Rollout rollout, Plan.NewReplicaSet n) {
     PodTemplateSpec template =
         Serialization.unmarshal(Json.write(n.template()), PodTemplateSpec.class);
+    // The ReplicaSet's own labels are the template's, without the role's (they change with it).
+    Map<String, String> labels = new HashMap<>(template.getMetadata().getLabels());
+    Map<String, String> annotations = new HashMap<>();
+    if (n.role() != null && !n.role().isEmpty()) {
+      n.role().labels.forEach((k, v) -> template.getMetadata().getLabels().put(k, v));
+      if (template.getMetadata().getAnnotations() == null) {
+        template.getMetadata().setAnnotations(new HashMap<>());
+      }
+      n.role().annotations.forEach((k, v) -> template.getMetadata().getAnnotations().put(k, v));
+      annotations.put(RolloutLabels.ROLE_METADATA, Json.write(n.role()));
+    }
     return new ReplicaSetBuilder()
         .withNewMetadata()
         .withName(n.name())
         .withNamespace(rollout.getMetadata().getNamespace())
-        .withLabels(new HashMap<>(template.getMetadata().getLabels()))
+        .withLabels(labels)
+        .addToAnnotations(annotations)
         .addToAnnotations(RolloutLabels.REVISION, String.valueOf(n.revision()))
         .addToAnnotations(RolloutLabels.TEMPLATE, Json.canonicalString(rollout.getSpec().template))
         .withOwnerReferences(ownerRef(rollout))

@@ -20,7 +20,10 @@ import java.util.Map;
  */
 public final class Plan {
 
-  /** A ReplicaSet to create. */
+  /**
+   * A ReplicaSet to create; {@code role} is the pod metadata of the role it starts in (empty:
+   * none), put on its pod template and recorded, so its first pods carry it.
+   */
   public record NewReplicaSet(
       String name,
       String hash,
@@ -28,7 +31,8 @@ public final class Plan {
       Map<String, String> selector,
       int replicas,
       int revision,
-      int minReadySeconds) {}
+      int minReadySeconds,
+      PodTemplateMetadata role) {}
 
   /**
    * The writes to the Rollout's ReplicaSets and pods.

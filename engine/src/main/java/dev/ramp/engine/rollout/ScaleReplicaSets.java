@@ -95,6 +95,7 @@ final class ScaleReplicaSets implements SubStep {
         selector,
         replicas,
         revision,
-        minReady);
+        minReady,
+        RoleMetadata.role(r, r.hash));
   }
 }

@@ -96,7 +96,7 @@ class CliWithControllerIT {
       assertThat(done.exitCode()).as(done.out() + done.err()).isZero();
       Rollout r = read(client);
       assertThat(r.getStatus().stableRS).isEqualTo(r.getStatus().currentPodHash);
-      assertThat(run(onCluster, "list", "ro").out()).contains("checkout   Healthy   2 of 2");
+      assertThat(run(onCluster, "list", "ro").out()).contains("checkout   Healthy   all 2 done");
     }
   }
 

@@ -128,6 +128,9 @@ final class World {
       sets.put(
           c.hash(),
           new Observed.ReplicaSet(c.name(), c.hash(), c.replicas(), 0, 0, 0, c.revision()));
+      if (c.role() != null && !c.role().isEmpty()) {
+        roles.put(c.name(), c.role());
+      }
     }
     plan.replicaSets()
         .scales()
