@@ -1,16 +1,14 @@
 package dev.ramp.engine.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ramp.engine.model.CanaryStep;
-import dev.ramp.engine.model.Json;
 import dev.ramp.engine.model.Rollout;
 import dev.ramp.engine.model.RolloutSpec;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
-/** What a Rollout's canary steps say: which they are, the weight they set, one step as text. */
+/**
+ * What a Rollout's canary steps say: which they are and the weight they set (one step as text:
+ * StepText).
+ */
 final class CanarySteps {
 
   private CanarySteps() {}
@@ -46,52 +44,5 @@ final class CanarySteps {
       }
     }
     return weight;
-  }
-
-  /** One step as the manifest writes it, on one line. */
-  static String describe(CanaryStep s) {
-    if (s.setWeight != null) {
-      return "setWeight: " + s.setWeight;
-    }
-    if (s.pause != null) {
-      return s.pause.duration == null
-          ? "pause (until promoted)"
-          : "pause: " + durationText(s.pause.duration.getValue());
-    }
-    if (s.setCanaryScale != null) {
-      return "setCanaryScale: " + canaryScale(s.setCanaryScale);
-    }
-    if (s.plugin != null) {
-      return "plugin: " + s.plugin.name;
-    }
-    Map<String, JsonNode> others = new LinkedHashMap<>();
-    others.put("analysis", s.analysis == null ? null : Json.tree(s.analysis));
-    others.put("setHeaderRoute", s.setHeaderRoute);
-    others.put("setMirrorRoute", s.setMirrorRoute);
-    others.put("experiment", s.experiment);
-    for (Map.Entry<String, JsonNode> e : others.entrySet()) {
-      if (e.getValue() != null) {
-        return e.getKey() + ": " + e.getValue();
-      }
-    }
-    return "(empty step)";
-  }
-
-  private static String canaryScale(CanaryStep.SetCanaryScaleStep scale) {
-    List<String> parts = new ArrayList<>();
-    if (scale.weight != null) {
-      parts.add("weight " + scale.weight);
-    }
-    if (scale.replicas != null) {
-      parts.add("replicas " + scale.replicas);
-    }
-    if (Boolean.TRUE.equals(scale.matchTrafficWeight)) {
-      parts.add("matchTrafficWeight");
-    }
-    return String.join(", ", parts);
-  }
-
-  private static String durationText(Object value) {
-    return value instanceof Integer seconds ? seconds + "s" : String.valueOf(value);
   }
 }

@@ -59,7 +59,7 @@ final class PluginSteps {
         waitFor(idx, p, a);
         return false;
     }
-    String where = where(idx, p.name());
+    String where = r.stepLabel(idx);
     if (run != null && run.backoff != null && run.updatedAt != null) {
       var due =
           java.time.Instant.parse(run.updatedAt).plus(Durations.parse(run.backoff, "backoff"));
@@ -161,7 +161,7 @@ final class PluginSteps {
   /** A plugin that cannot take calls now (starting, backing off, refused): the step waits. */
   private void waitFor(int idx, Step.Plugin p, PluginAvailability a) {
     r.pluginWaiting = true;
-    r.hold = where(idx, p.name()) + " waits: " + a.reason();
+    r.hold = r.stepLabel(idx) + " waits: " + a.reason();
     Conditions.set(
         r.st,
         dev.ramp.engine.model.ConditionType.StepPluginAvailable,
@@ -174,10 +174,6 @@ final class PluginSteps {
         "Step plugin " + p.name() + " cannot take calls: " + a.reason(),
         r.now);
     r.requeueWithin(r.pluginSettings.unavailableRetry());
-  }
-
-  private String where(int idx, String name) {
-    return r.stepLabel(idx);
   }
 
   private static String holdMessage(String where, CanaryStatus.StepPluginStatus e) {
@@ -331,7 +327,7 @@ final class PluginSteps {
         .findFirst()
         .map(
             e ->
-                where(e.index, e.name)
+                r.stepLabel(e.index)
                     + " failed"
                     + (e.message == null || e.message.isEmpty() ? "" : ": " + e.message))
         .orElse(null);

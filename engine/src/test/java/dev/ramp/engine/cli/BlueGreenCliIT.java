@@ -60,7 +60,13 @@ class BlueGreenCliIT {
       client = c;
       server.registerRampCrds();
       controller.start();
-      onCluster = new String[] {"--kubeconfig", kubeconfig().toString(), "-n", "shop"};
+      onCluster =
+          new String[] {
+            "--kubeconfig",
+            server.writeKubeconfig(dir.resolve("kubeconfig")).toString(),
+            "-n",
+            "shop"
+          };
       for (String name : List.of("checkout-active", "checkout-preview")) {
         client
             .services()
@@ -175,20 +181,6 @@ class BlueGreenCliIT {
 
   Rollout read() {
     return client.resources(Rollout.class).inNamespace("shop").withName("checkout").get();
-  }
-
-  Path kubeconfig() throws java.io.IOException {
-    return Files.writeString(
-        dir.resolve("kubeconfig"),
-        String.join(
-            "\n",
-            "apiVersion: v1",
-            "kind: Config",
-            "clusters: [{name: mock, cluster: {server: '" + client.getMasterUrl() + "'}}]",
-            "contexts: [{name: mock, context: {cluster: mock, user: mock}}]",
-            "current-context: mock",
-            "users: [{name: mock, user: {}}]",
-            ""));
   }
 
   /** Runs ramp against the cluster; the watching verbs look every 100 ms. */

@@ -51,18 +51,7 @@ class CliWithControllerIT {
             new RolloutController(client, "shop", Clock.systemUTC(), 2)) {
       server.registerRampCrds();
       controller.start();
-      Path kubeconfig =
-          Files.writeString(
-              dir.resolve("kubeconfig"),
-              String.join(
-                  "\n",
-                  "apiVersion: v1",
-                  "kind: Config",
-                  "clusters: [{name: mock, cluster: {server: '" + client.getMasterUrl() + "'}}]",
-                  "contexts: [{name: mock, context: {cluster: mock, user: mock}}]",
-                  "current-context: mock",
-                  "users: [{name: mock, user: {}}]",
-                  ""));
+      Path kubeconfig = server.writeKubeconfig(dir.resolve("kubeconfig"));
       Path manifest = Files.writeString(dir.resolve("checkout.yaml"), ROLLOUT);
       assertThat(CliHarness.run("lint", "-f", manifest.toString()).exitCode()).isZero();
       client

@@ -41,6 +41,11 @@ public final class EmbeddedApiServer implements AutoCloseable {
     return cluster.client();
   }
 
+  /** A kubeconfig for `ramp` and kubectl to reach this server. */
+  public java.nio.file.Path writeKubeconfig(java.nio.file.Path file) {
+    return cluster.writeKubeconfig(file);
+  }
+
   @Override
   public void close() {
     cluster.close();
